@@ -1,0 +1,182 @@
+// Package chihuy holds the domain types shared by every part of the bot:
+// chats and users on a platform, roles, normalised inbound updates and
+// outbound messages, and the injectable clock. Packages below it implement
+// the domain against one dependency each (store: Redis; bot: Telegram and
+// Zalo; units: the administrative tree).
+package chihuy
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Platform names as they appear in chat and user references.
+const (
+	Telegram = "telegram"
+	Zalo     = "zalo"
+)
+
+// ChatRef names one chat on one platform, written "platform:chat_id".
+type ChatRef struct {
+	Platform string `json:"p"`
+	ID       string `json:"c"`
+}
+
+func (c ChatRef) String() string { return c.Platform + ":" + c.ID }
+
+// IsZero reports whether c is the zero reference.
+func (c ChatRef) IsZero() bool { return c.Platform == "" && c.ID == "" }
+
+// ParseChatRef parses "platform:id".
+func ParseChatRef(s string) (ChatRef, error) {
+	p, id, ok := strings.Cut(strings.TrimSpace(s), ":")
+	if !ok || p == "" || id == "" {
+		return ChatRef{}, Errorf(EINVALID, "chat %q: want platform:chat_id", s)
+	}
+	return ChatRef{Platform: p, ID: id}, nil
+}
+
+// UserRef names one person on one platform, written "platform:user_id".
+type UserRef struct {
+	Platform string `json:"p"`
+	ID       string `json:"u"`
+}
+
+func (u UserRef) String() string { return u.Platform + ":" + u.ID }
+
+// ParseUserRef parses "platform:id".
+func ParseUserRef(s string) (UserRef, error) {
+	p, id, ok := strings.Cut(strings.TrimSpace(s), ":")
+	if !ok || p == "" || id == "" {
+		return UserRef{}, Errorf(EINVALID, "user %q: want platform:user_id", s)
+	}
+	return UserRef{Platform: p, ID: id}, nil
+}
+
+// Role is what a user may do in a unit's subtree. Roles are ordered:
+// a higher role includes the lower ones.
+type Role int
+
+const (
+	RoleNone   Role = iota
+	RoleMember      // report, acknowledge, read the subtree
+	RoleLead        // also direct the subtree, grant roles below, make invites
+	RoleAdmin       // everything
+)
+
+var roleNames = [...]string{"", "member", "lead", "admin"}
+
+func (r Role) String() string {
+	if r < 0 || int(r) >= len(roleNames) {
+		return fmt.Sprintf("role(%d)", int(r))
+	}
+	return roleNames[r]
+}
+
+// ParseRole accepts the English names and their Vietnamese equivalents.
+func ParseRole(s string) (Role, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "member", "thanhvien", "thành viên", "tv":
+		return RoleMember, nil
+	case "lead", "chihuy", "chỉ huy", "lanhdao", "lãnh đạo", "ld":
+		return RoleLead, nil
+	case "admin", "quantri", "quản trị", "qt":
+		return RoleAdmin, nil
+	}
+	return RoleNone, Errorf(EINVALID, "role %q: want member, lead or admin", s)
+}
+
+// ChatKind tells a private chat from a group.
+type ChatKind string
+
+const (
+	Private ChatKind = "private"
+	Group   ChatKind = "group"
+)
+
+// Update is one inbound event from a platform, normalised. It is what the
+// intake records durably before acknowledging to the platform.
+type Update struct {
+	// ID is unique per platform event and is the deduplication key:
+	// "telegram:<update_id>", "zalo:<message_id>".
+	ID        string   `json:"id"`
+	Chat      ChatRef  `json:"chat"`
+	ChatKind  ChatKind `json:"kind"`
+	ChatTitle string   `json:"title,omitempty"`
+	From      UserRef  `json:"from"`
+	FromName  string   `json:"name,omitempty"`
+	MessageID string   `json:"mid,omitempty"`
+	Text      string   `json:"text,omitempty"`
+	// ToBot is true when the message addresses the bot: a reply to one of
+	// its messages or a mention. Free text in a group is only answered then
+	// or when it parses as a report.
+	ToBot    bool      `json:"tobot,omitempty"`
+	Callback *Callback `json:"cb,omitempty"`
+	Time     time.Time `json:"t"`
+}
+
+// Callback is a button press (Telegram inline keyboards).
+type Callback struct {
+	ID        string `json:"id"`
+	Data      string `json:"data"`
+	MessageID string `json:"mid,omitempty"`
+}
+
+// Priority orders outbound messages: replies jump ahead of bulk sends so
+// that one huge broadcast never starves the answer to a commune's report.
+type Priority int
+
+const (
+	PriorityReply Priority = iota // answers to a user, alerts
+	PriorityBulk                  // broadcasts, digests, reminders
+)
+
+// Button is an inline button; Data comes back in a Callback.
+type Button struct {
+	Text string `json:"t"`
+	Data string `json:"d"`
+}
+
+// Message is one outbound item. Every outgoing message goes through the
+// outbox; Key makes delivery idempotent (a key confirmed sent is never
+// sent again).
+type Message struct {
+	Key      string   `json:"key"`
+	Chat     ChatRef  `json:"chat"`
+	Priority Priority `json:"prio,omitempty"`
+	Text     string   `json:"text,omitempty"`
+	// Buttons are inline buttons (Telegram). Platforms without buttons
+	// ignore them; the text must already say how to answer by command.
+	Buttons [][]Button `json:"btn,omitempty"`
+	// ReplyTo is the platform message id to reply to, when any.
+	ReplyTo string `json:"re,omitempty"`
+	// EditOf, when set, edits an earlier message in place instead of
+	// sending a new one. It is the key of that earlier message; the outbox
+	// knows which platform message id it became.
+	EditOf string `json:"edit,omitempty"`
+	// File is a picture or document to send with Text as caption.
+	File *File `json:"file,omitempty"`
+	// CallbackID answers a button press (Text is shown as a toast).
+	CallbackID string `json:"cbid,omitempty"`
+}
+
+// File is an attachment.
+type File struct {
+	Name  string `json:"name"`
+	Photo bool   `json:"photo,omitempty"` // send as a picture, not a document
+	Data  []byte `json:"data"`
+}
+
+// Clock tells the time; tests inject a fixed or stepping one.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+func (SystemClock) Now() time.Time { return time.Now() }
+
+// ClockFunc adapts a function to Clock.
+type ClockFunc func() time.Time
+
+func (f ClockFunc) Now() time.Time { return f() }

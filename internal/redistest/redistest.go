@@ -1,0 +1,183 @@
+// Package redistest starts private redis-server processes for tests. Tests
+// talk to a real Redis, never a mock, and never to someone else's server:
+// each test binary gets its own server on a free loopback port, and each
+// test its own key prefix, so nothing is ever flushed that a test did not
+// write.
+package redistest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Server is a running private redis-server.
+type Server struct {
+	Addr string
+	Dir  string
+	cmd  *exec.Cmd
+	args []string
+}
+
+// URL is the redis:// URL of the server.
+func (s *Server) URL() string { return "redis://" + s.Addr }
+
+var (
+	sharedOnce sync.Once
+	shared     *Server
+	sharedErr  error
+	prefixSeq  atomic.Int64
+)
+
+// Shared returns the test binary's own server, starting it on first use.
+// It fails the test, never skips it, when no server can be started.
+func Shared(tb testing.TB) *Server {
+	tb.Helper()
+	sharedOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "chihuy-redis-")
+		if err != nil {
+			sharedErr = err
+			return
+		}
+		shared, sharedErr = start(dir, false)
+	})
+	if sharedErr != nil {
+		tb.Fatalf("redistest: %v", sharedErr)
+	}
+	return shared
+}
+
+// Prefix returns a key prefix unique to this test within the binary, so
+// tests sharing a server never see each other's keys.
+func Prefix(tb testing.TB) string {
+	name := strings.NewReplacer("/", "_", " ", "_").Replace(tb.Name())
+	return fmt.Sprintf("t%d_%s", prefixSeq.Add(1), name)
+}
+
+// Start starts a dedicated server for one test (for restart tests), with
+// append-only persistence on when aof is true. It is stopped at cleanup.
+func Start(tb testing.TB, aof bool) *Server {
+	tb.Helper()
+	s, err := start(tb.TempDir(), aof)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	tb.Cleanup(s.Stop)
+	return s
+}
+
+// Client returns a go-redis client of the server, closed at cleanup.
+func (s *Server) Client(tb testing.TB) *redis.Client {
+	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	tb.Cleanup(func() { c.Close() })
+	return c
+}
+
+// Stop kills the server and waits for it.
+func (s *Server) Stop() {
+	if s.cmd != nil && s.cmd.Process != nil {
+		s.cmd.Process.Kill()
+		s.cmd.Wait()
+		s.cmd = nil
+	}
+}
+
+// Restart stops the server and starts it again on the same port and data
+// directory: with AOF on, the data survives.
+func (s *Server) Restart(tb testing.TB) {
+	tb.Helper()
+	s.Stop()
+	if err := s.launch(); err != nil {
+		tb.Fatalf("redistest: restart: %v", err)
+	}
+}
+
+func start(dir string, aof bool) (*Server, error) {
+	path, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, fmt.Errorf("redis-server not found on PATH: install it (Debian: apt-get install redis-server) — tests need a real Redis")
+	}
+	var lastErr error
+	for attempt := 0; attempt < 5; attempt++ {
+		port, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		appendonly := "no"
+		if aof {
+			appendonly = "yes"
+		}
+		s := &Server{Addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), Dir: dir}
+		s.args = []string{path, "--port", strconv.Itoa(port), "--bind", "127.0.0.1",
+			"--save", "", "--appendonly", appendonly, "--appendfsync", "everysec",
+			"--dir", dir, "--daemonize", "no", "--protected-mode", "no",
+			"--logfile", filepath.Join(dir, "redis.log")}
+		if lastErr = s.launch(); lastErr == nil {
+			return s, nil
+		}
+	}
+	return nil, lastErr
+}
+
+func (s *Server) launch() error {
+	cmd := exec.Command(s.args[0], s.args[1:]...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start redis-server: %w", err)
+	}
+	s.cmd = cmd
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c := redis.NewClient(&redis.Options{Addr: s.Addr, MaxRetries: -1})
+	defer c.Close()
+	for {
+		if err := c.Ping(ctx).Err(); err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			s.Stop()
+			return fmt.Errorf("redis-server on %s did not answer in 10s; log: %s", s.Addr, tail(filepath.Join(s.Dir, "redis.log")))
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func tail(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return err.Error()
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if len(lines) > 5 {
+			lines = lines[1:]
+		}
+	}
+	return strings.Join(lines, " | ")
+}

@@ -1,0 +1,81 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Leases: {cfg}:lease:NAME holds the owner's id with a TTL. One process
+// holds a lease at a time (the long-poll of a platform, the outbox sender,
+// a scheduled job); it renews before the TTL runs out and releases it on a
+// clean shutdown so a standby takes over at once.
+
+var renewScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`)
+
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0`)
+
+// AcquireLease takes the lease name for owner for ttl. It returns true when
+// owner holds it afterwards (taken now, or already held and renewed).
+func (s *Store) AcquireLease(ctx context.Context, name, owner string, ttl time.Duration) (bool, error) {
+	key := s.Key("cfg", "lease", name)
+	ok, err := s.rdb.SetNX(ctx, key, owner, ttl).Result()
+	if err != nil || ok {
+		return ok, err
+	}
+	n, err := renewScript.Run(ctx, s.rdb, []string{key}, owner, ttl.Milliseconds()).Int()
+	return n == 1, err
+}
+
+// ReleaseLease gives the lease up if owner holds it.
+func (s *Store) ReleaseLease(ctx context.Context, name, owner string) error {
+	return releaseScript.Run(ctx, s.rdb, []string{s.Key("cfg", "lease", name)}, owner).Err()
+}
+
+// HoldLease blocks until owner holds the lease, then runs fn with a context
+// that is cancelled when the lease is lost or ctx ends; the lease is renewed
+// every ttl/3 while fn runs and released when it returns.
+func (s *Store) HoldLease(ctx context.Context, name, owner string, ttl time.Duration, fn func(context.Context) error) error {
+	for {
+		ok, err := s.AcquireLease(ctx, name, owner, ttl)
+		if err == nil && ok {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(ttl / 3):
+		}
+	}
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		t := time.NewTicker(ttl / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-lctx.Done():
+				return
+			case <-t.C:
+				if ok, err := s.AcquireLease(lctx, name, owner, ttl); err == nil && !ok {
+					cancel()
+					return
+				}
+			}
+		}
+	}()
+	err := fn(lctx)
+	rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer rcancel()
+	s.ReleaseLease(rctx, name, owner)
+	return err
+}

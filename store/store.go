@@ -1,0 +1,171 @@
+// Package store keeps the bot's state in Redis.
+//
+// # Connection
+//
+// Open takes CHIHUY_REDIS_URL: redis:// or rediss:// for a standalone
+// server, redis-sentinel://[:password@]host:port[,host:port]/mastername for
+// Sentinel, redis-cluster://host:port[,host:port] for Cluster (all through
+// go-redis's UniversalClient). An empty URL starts an embedded in-memory
+// server (miniredis) in the process: the same code path runs, nothing
+// persists, and Open's caller must say so loudly.
+//
+// # Keys
+//
+// Every key starts with the prefix (default "chihuy") and carries a Redis
+// Cluster hash tag in braces, so that every multi-key operation and every
+// script touches one slot:
+//
+//	{prefix}:{in}:…            intake journal (updates, dedupe marks)
+//	{prefix}:{ob}:…            outbox (queues, payloads, sent marks)
+//	{prefix}:{cfg}:…           chats, members, roles, invites, leases
+//	{prefix}:{s:SHARD}:…       reports and aggregates of one shard
+//
+// A shard is a child of the tree's root (a province in the national tree):
+// a report and all the aggregates it updates, up to the shard's top, live
+// in one slot. The root's own aggregate is read as the sum of its
+// children's, never written. The layout of each family of keys is
+// documented in the file that owns it.
+package store
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/chihuy/chihuy"
+)
+
+// DefaultPrefix is the key prefix in production.
+const DefaultPrefix = "chihuy"
+
+// Store is the Redis-backed state of the bot. It is safe for concurrent use
+// by any number of goroutines and processes.
+type Store struct {
+	rdb    redis.UniversalClient
+	prefix string
+	clock  chihuy.Clock
+	mini   *miniredis.Miniredis
+}
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithPrefix sets the key prefix (tests use one per test).
+func WithPrefix(p string) Option { return func(s *Store) { s.prefix = p } }
+
+// WithClock injects the clock.
+func WithClock(c chihuy.Clock) Option { return func(s *Store) { s.clock = c } }
+
+// New wraps an existing client.
+func New(rdb redis.UniversalClient, opts ...Option) *Store {
+	s := &Store{rdb: rdb, prefix: DefaultPrefix, clock: chihuy.SystemClock{}}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// Open connects to the Redis named by rawURL, or starts an embedded
+// in-memory server when rawURL is empty (see Embedded).
+func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
+	if strings.TrimSpace(rawURL) == "" {
+		m := miniredis.NewMiniRedis()
+		if err := m.Start(); err != nil {
+			return nil, fmt.Errorf("start embedded store: %w", err)
+		}
+		s := New(redis.NewClient(&redis.Options{Addr: m.Addr()}), opts...)
+		s.mini = m
+		return s, nil
+	}
+	uo, err := universalOptions(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	s := New(redis.NewUniversalClient(uo), opts...)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		s.rdb.Close()
+		return nil, fmt.Errorf("connect to redis %s: %w", redactURL(rawURL), err)
+	}
+	return s, nil
+}
+
+// universalOptions turns a URL into go-redis universal options.
+func universalOptions(raw string) (*redis.UniversalOptions, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("redis url: %w", err)
+	}
+	switch u.Scheme {
+	case "redis", "rediss", "unix":
+		o, err := redis.ParseURL(raw)
+		if err != nil {
+			return nil, fmt.Errorf("redis url %s: %w", redactURL(raw), err)
+		}
+		return &redis.UniversalOptions{Addrs: []string{o.Addr}, Username: o.Username, Password: o.Password,
+			DB: o.DB, TLSConfig: o.TLSConfig, Protocol: o.Protocol}, nil
+	case "redis-sentinel":
+		pw, _ := u.User.Password()
+		master := strings.Trim(u.Path, "/")
+		if master == "" {
+			return nil, fmt.Errorf("redis url %s: sentinel needs /mastername", redactURL(raw))
+		}
+		return &redis.UniversalOptions{Addrs: strings.Split(u.Host, ","), MasterName: master, Password: pw}, nil
+	case "redis-cluster":
+		pw, _ := u.User.Password()
+		return &redis.UniversalOptions{Addrs: strings.Split(u.Host, ","), Password: pw, IsClusterMode: true}, nil
+	}
+	return nil, fmt.Errorf("redis url %s: unknown scheme %q (want redis, rediss, redis-sentinel, redis-cluster)", redactURL(raw), u.Scheme)
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable url)"
+	}
+	return u.Redacted()
+}
+
+// Embedded reports whether the store is the in-memory server.
+func (s *Store) Embedded() bool { return s.mini != nil }
+
+// Client returns the underlying client.
+func (s *Store) Client() redis.UniversalClient { return s.rdb }
+
+// Prefix returns the key prefix.
+func (s *Store) Prefix() string { return s.prefix }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.clock.Now() }
+
+// Ping checks that Redis answers (readiness).
+func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
+
+// Close closes the client and stops an embedded server.
+func (s *Store) Close() error {
+	err := s.rdb.Close()
+	if s.mini != nil {
+		s.mini.Close()
+	}
+	return err
+}
+
+// Key builds "prefix:{tag}:part:part…".
+func (s *Store) Key(tag string, parts ...string) string {
+	var b strings.Builder
+	b.WriteString(s.prefix)
+	b.WriteString(":{")
+	b.WriteString(tag)
+	b.WriteString("}")
+	for _, p := range parts {
+		b.WriteByte(':')
+		b.WriteString(p)
+	}
+	return b.String()
+}

@@ -1,0 +1,121 @@
+// Package vntext owns the handling of Vietnamese text that several packages
+// share: folding for matching (no diacritics, lower case, đ → d) and
+// splitting long messages into platform-sized parts by runes, at line or
+// word boundaries, never inside a character.
+package vntext
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+var (
+	foldOnce  sync.Once
+	foldTable map[rune]rune
+)
+
+// buildFold maps every precomposed Latin letter in the Vietnamese ranges to
+// its lower-case base letter.
+func buildFold() {
+	foldTable = make(map[rune]rune, 512)
+	add := func(lo, hi rune) {
+		for r := lo; r <= hi; r++ {
+			d := norm.NFD.String(string(r))
+			base, _ := utf8.DecodeRuneInString(d)
+			foldTable[r] = unicode.ToLower(base)
+		}
+	}
+	add(0x00C0, 0x024F) // Latin-1 supplement, Latin extended A/B
+	add(0x1E00, 0x1EFF) // Latin extended additional (ạ ả ấ … ỹ)
+	foldTable['đ'] = 'd'
+	foldTable['Đ'] = 'd'
+	foldTable['\u0110'] = 'd'
+}
+
+// FoldRune folds one rune: lower case, diacritics removed, đ → d.
+func FoldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}
+	foldOnce.Do(buildFold)
+	if f, ok := foldTable[r]; ok {
+		return f
+	}
+	return unicode.ToLower(r)
+}
+
+// Fold returns s lower-cased with Vietnamese diacritics removed and đ
+// replaced by d; combining marks (text typed in decomposed form) are
+// dropped. "Xã Bản Giang" and "xa ban giang" fold to the same string.
+func Fold(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		b.WriteRune(FoldRune(r))
+	}
+	return b.String()
+}
+
+// Split cuts text into parts of at most limit runes each. It cuts at the
+// last line break that fits, else at the last space, else between runes;
+// it never cuts inside a UTF-8 sequence. Whitespace at a cut is dropped.
+// A text within the limit comes back as one part; an empty text as none.
+func Split(text string, limit int) []string {
+	if limit <= 0 {
+		limit = 1
+	}
+	text = strings.TrimSpace(text)
+	var parts []string
+	for text != "" {
+		if utf8.RuneCountInString(text) <= limit {
+			parts = append(parts, text)
+			break
+		}
+		// Byte offset just past the limit-th rune.
+		end, n := 0, 0
+		for i := range text {
+			if n == limit {
+				end = i
+				break
+			}
+			n++
+		}
+		window := text[:end]
+		cut := strings.LastIndexByte(window, '\n')
+		if cut <= 0 || cut < len(window)/3 {
+			if sp := strings.LastIndexAny(window, " \t"); sp > 0 && sp >= len(window)/3 {
+				cut = sp
+			} else if cut <= 0 {
+				cut = end
+			}
+		}
+		part := strings.TrimRightFunc(text[:cut], unicode.IsSpace)
+		if part == "" { // only whitespace before the cut: hard split
+			part, cut = window, end
+		}
+		parts = append(parts, part)
+		text = strings.TrimLeftFunc(text[cut:], unicode.IsSpace)
+	}
+	return parts
+}

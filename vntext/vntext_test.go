@@ -1,0 +1,94 @@
+package vntext
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Xã Bản Giang", "xa ban giang"},
+		{"ĐIỆN BIÊN", "dien bien"},
+		{"Thị trấn Tân Uyên", "thi tran tan uyen"},
+		{"cộng đồng", "cong dong"},
+		{"Xa\u0303 Ba\u0309n", "xa ban"}, // decomposed input
+		{"f0 3", "f0 3"},
+		{"Ỹ ỷ Ữ ự", "y y u u"},
+	}
+	for _, tt := range tests {
+		if got := Fold(tt.in); got != tt.want {
+			t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSplit(t *testing.T) {
+	line := "Xã Bản Giang đã báo cáo: F0 3 (cộng đồng 1), F1 25, cách ly tại nhà 30 người.\n"
+	long := strings.Repeat(line, 200)
+	words := strings.Repeat("Trường ", 3000)
+	noSpace := strings.Repeat("ệ", 10000)
+	tests := []struct {
+		name  string
+		text  string
+		limit int
+		parts int
+	}{
+		{"short", "xin chào", 4096, 1},
+		{"empty", "  ", 4096, 0},
+		{"lines", long, 4096, (utf8.RuneCountInString(long) + 4095) / 4096},
+		{"words", words, 2000, 0},
+		{"no boundary", noSpace, 4096, 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			parts := Split(tt.text, tt.limit)
+			if tt.parts > 0 && len(parts) < tt.parts {
+				t.Fatalf("got %d parts, want at least %d", len(parts), tt.parts)
+			}
+			if tt.parts == 0 && strings.TrimSpace(tt.text) == "" && len(parts) != 0 {
+				t.Fatalf("got %d parts of blank text", len(parts))
+			}
+			var total int
+			for i, p := range parts {
+				if !utf8.ValidString(p) {
+					t.Fatalf("part %d is not valid UTF-8", i)
+				}
+				if n := utf8.RuneCountInString(p); n > tt.limit || n == 0 {
+					t.Fatalf("part %d has %d runes, limit %d", i, n, tt.limit)
+				}
+				total += utf8.RuneCountInString(strings.Join(strings.Fields(p), ""))
+			}
+			want := utf8.RuneCountInString(strings.Join(strings.Fields(tt.text), ""))
+			if total != want {
+				t.Fatalf("non-space runes: got %d, want %d (text lost or duplicated)", total, want)
+			}
+		})
+	}
+	// Cuts fall on line boundaries when lines exist.
+	for i, p := range Split(long, 4096) {
+		if !strings.HasSuffix(p, ".") {
+			t.Errorf("part %d does not end at a line end: …%q", i, p[len(p)-10:])
+		}
+	}
+	for i, p := range Split(words, 2000) {
+		if strings.Contains(p, "Trườn ") || strings.HasPrefix(p, "ờng") {
+			t.Errorf("part %d cut inside a word", i)
+		}
+	}
+}
+
+func FuzzSplit(f *testing.F) {
+	f.Add("Xã Bản Giang\nF0 3", 5)
+	f.Add(strings.Repeat("ệ ", 50), 7)
+	f.Fuzz(func(t *testing.T, s string, limit int) {
+		if limit < 1 || limit > 5000 || !utf8.ValidString(s) {
+			return
+		}
+		for _, p := range Split(s, limit) {
+			if utf8.RuneCountInString(p) > limit || !utf8.ValidString(p) {
+				t.Fatalf("bad part %q for limit %d", p, limit)
+			}
+		}
+	})
+}
