@@ -142,8 +142,10 @@ type Button struct {
 // outbox; Key makes delivery idempotent (a key confirmed sent is never
 // sent again).
 type Message struct {
-	Key      string   `json:"key"`
-	Chat     ChatRef  `json:"chat"`
+	Key  string  `json:"key"`
+	Chat ChatRef `json:"chat"`
+	// Group is true when Chat is a group (per-group rate limits apply).
+	Group    bool     `json:"grp,omitempty"`
 	Priority Priority `json:"prio,omitempty"`
 	Text     string   `json:"text,omitempty"`
 	// Buttons are inline buttons (Telegram). Platforms without buttons
