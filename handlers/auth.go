@@ -1,0 +1,123 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/units"
+)
+
+// Authorization. A user's role at a unit is the highest of:
+//   - admin everywhere for the bootstrap admins of the configuration;
+//   - each role granted to them at that unit or an ancestor of it;
+//   - member, when they write in a group bound to that unit or an
+//     ancestor of it.
+// Every decision is scoped: nothing outside the subtree of the unit that
+// gives the role.
+
+// roleAt returns the role the sender of r has at unit code.
+func (h *Handler) roleAt(ctx context.Context, r *request, code string) (chihuy.Role, error) {
+	if h.admins[r.u.From] {
+		return chihuy.RoleAdmin, nil
+	}
+	best := chihuy.RoleNone
+	if r.binding != nil && r.binding.Kind == chihuy.Group && h.Tree.Within(code, r.binding.Unit) {
+		best = chihuy.RoleMember
+	}
+	roles, err := h.Store.Roles(ctx, r.u.From)
+	if err != nil {
+		return chihuy.RoleNone, err
+	}
+	for unit, role := range roles {
+		if role > best && h.Tree.Within(code, unit) {
+			best = role
+		}
+	}
+	return best, nil
+}
+
+// require returns an EUNAUTHORIZED error unless the sender has at least
+// role at unit u.
+func (h *Handler) require(ctx context.Context, r *request, u *units.Unit, role chihuy.Role) error {
+	got, err := h.roleAt(ctx, r, u.Code)
+	if err != nil {
+		return err
+	}
+	if got >= role {
+		return nil
+	}
+	if got == chihuy.RoleNone {
+		return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgOutOfScope, u.String())
+	}
+	return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgNeedLead)
+}
+
+// homeUnit is the unit a command acts on by default: the chat's unit, or
+// for an unbound private chat the highest unit the sender has a role at.
+func (h *Handler) homeUnit(ctx context.Context, r *request) (*units.Unit, error) {
+	if r.unit != nil {
+		return r.unit, nil
+	}
+	if h.admins[r.u.From] {
+		return h.Tree.Root(), nil
+	}
+	roles, err := h.Store.Roles(ctx, r.u.From)
+	if err != nil {
+		return nil, err
+	}
+	var best *units.Unit
+	for code := range roles {
+		if u, ok := h.Tree.Get(code); ok && (best == nil || u.Depth < best.Depth || (u.Depth == best.Depth && u.Code < best.Code)) {
+			best = u
+		}
+	}
+	if best == nil {
+		return nil, chihuy.Errorf(chihuy.EUNAUTHORIZED, msgNotBound)
+	}
+	return best, nil
+}
+
+// findUnit resolves a name or code typed by a user, preferring units in
+// scope's subtree. Ambiguous names are an EINVALID error listing codes.
+func (h *Handler) findUnit(scope *units.Unit, name string) (*units.Unit, error) {
+	name = strings.TrimSpace(name)
+	if u, ok := h.Tree.Get(name); ok {
+		return u, nil
+	}
+	var found []*units.Unit
+	if scope != nil {
+		found = h.Tree.LookupWithin(scope.Code, name)
+	}
+	if len(found) == 0 {
+		found = h.Tree.Lookup(name)
+	}
+	switch len(found) {
+	case 0:
+		return nil, chihuy.Errorf(chihuy.ENOTFOUND, msgUnitUnknown, name)
+	case 1:
+		return found[0], nil
+	}
+	sort.Slice(found, func(i, j int) bool { return found[i].Code < found[j].Code })
+	var b strings.Builder
+	for i, u := range found {
+		if i == 10 {
+			fmt.Fprintf(&b, "… và %d đơn vị khác\n", len(found)-10)
+			break
+		}
+		fmt.Fprintf(&b, "• %s — %s\n", u.Code, unitPath(u))
+	}
+	return nil, chihuy.Errorf(chihuy.EINVALID, msgUnitAmbiguous, name, strings.TrimSpace(b.String()))
+}
+
+// unitPath is "xã Bản Giang › huyện Tân Uyên › tỉnh Lai Châu" (the root
+// left out).
+func unitPath(u *units.Unit) string {
+	parts := []string{u.FullName()}
+	for p := u.Parent; p != nil && p.Parent != nil; p = p.Parent {
+		parts = append(parts, p.FullName())
+	}
+	return strings.Join(parts, " › ")
+}

@@ -1,0 +1,291 @@
+// Package handlers decides what the bot does with each update: the
+// command router, enrollment and roles, reports, summaries, directives and
+// exports. It reads and writes the store and puts every answer in the
+// outbox; it never talks to a platform directly.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/store"
+	"github.com/chihuy/chihuy/units"
+)
+
+// PlatformInfo is what the handlers need to know about a platform.
+type PlatformInfo struct {
+	Buttons bool // inline buttons exist
+	// CanReadAll is false for a Telegram bot in privacy mode: it sees
+	// only commands and replies in groups.
+	CanReadAll bool
+}
+
+// Deps are the handler's collaborators.
+type Deps struct {
+	Store     *store.Store
+	Tree      *units.Tree
+	Clock     chihuy.Clock
+	Loc       *time.Location
+	Log       zerolog.Logger
+	Admins    []chihuy.UserRef
+	Platforms map[string]PlatformInfo
+	InviteTTL time.Duration
+	// Demo enables commands that only make sense in `chihuy demo`.
+	Demo bool
+}
+
+// Handler handles updates. It is safe for concurrent use.
+type Handler struct {
+	Deps
+	commands map[string]command
+	admins   map[chihuy.UserRef]bool
+	mu       sync.Mutex
+	// textHandler handles free text in bound chats (reports).
+	textHandler func(context.Context, *request) error
+	// callbackHandler handles button presses (directive acknowledgements).
+	callbackHandler func(context.Context, *request) error
+}
+
+type command struct {
+	fn func(context.Context, *request) error
+	// open commands work in chats that are not bound to a unit.
+	open bool
+}
+
+// New returns a handler with every command registered.
+func New(d Deps) *Handler {
+	if d.Clock == nil {
+		d.Clock = chihuy.SystemClock{}
+	}
+	if d.Loc == nil {
+		d.Loc = time.UTC
+	}
+	if d.InviteTTL == 0 {
+		d.InviteTTL = 7 * 24 * time.Hour
+	}
+	h := &Handler{Deps: d, commands: map[string]command{}, admins: map[chihuy.UserRef]bool{}}
+	for _, a := range d.Admins {
+		h.admins[a] = true
+	}
+	h.register("start", h.cmdHelp, true)
+	h.register("help", h.cmdHelp, true)
+	h.register("trogiup", h.cmdHelp, true)
+	h.register("toi", h.cmdToi, true)
+	h.register("dangky", h.cmdDangky, true)
+	h.register("huydangky", h.cmdHuydangky, false)
+	h.register("mamoi", h.cmdMamoi, true)
+	h.register("capquyen", h.cmdCapquyen, true)
+	for _, f := range extensions {
+		f(h)
+	}
+	return h
+}
+
+// extensions register the commands of other files of this package.
+var extensions []func(*Handler)
+
+func (h *Handler) register(name string, fn func(context.Context, *request) error, open bool) {
+	h.commands[name] = command{fn: fn, open: open}
+}
+
+// now is the handler's clock in the configured zone.
+func (h *Handler) now() time.Time { return h.Clock.Now().In(h.Loc) }
+
+// today is the current civil day in the configured zone.
+func (h *Handler) today() chihuy.Day { return chihuy.DayOf(h.now()) }
+
+// request is one update being handled.
+type request struct {
+	u       chihuy.Update
+	binding *store.Binding // nil when the chat is not bound
+	unit    *units.Unit    // the bound unit, nil when unbound
+	cmd     string         // command name without slash, "" for free text
+	args    string         // text after the command
+	n       int            // replies sent so far
+}
+
+// Handle handles one update. It returns an error only for internal
+// failures (the update is then handled again later); user mistakes are
+// answered, not returned.
+func (h *Handler) Handle(ctx context.Context, u chihuy.Update) error {
+	r := &request{u: u}
+	b, err := h.Store.Binding(ctx, u.Chat)
+	switch {
+	case err == nil:
+		r.binding = &b
+		r.unit, _ = h.Tree.Get(b.Unit)
+	case chihuy.ErrorCode(err) != chihuy.ENOTFOUND:
+		return err
+	}
+	if u.Callback != nil {
+		return h.handleCallback(ctx, r)
+	}
+	r.cmd, r.args = splitCommand(u.Text)
+	if r.cmd == "" {
+		return h.handleText(ctx, r)
+	}
+	c, ok := h.commands[r.cmd]
+	if !ok {
+		if r.unit == nil && u.ChatKind == chihuy.Group {
+			return h.tellUnbound(ctx, r)
+		}
+		return h.reply(ctx, r, fmt.Sprintf(msgUnknownCommand, r.cmd))
+	}
+	if !c.open && r.unit == nil {
+		return h.tellUnbound(ctx, r)
+	}
+	err = c.fn(ctx, r)
+	if code := chihuy.ErrorCode(err); code != "" && code != chihuy.EINTERNAL {
+		return h.reply(ctx, r, chihuy.ErrorMessage(err))
+	}
+	return err
+}
+
+// splitCommand splits "/cmd@bot args" into ("cmd", "args"); free text
+// gives ("", text).
+func splitCommand(text string) (cmd, args string) {
+	text = strings.TrimSpace(text)
+	if !strings.HasPrefix(text, "/") {
+		return "", text
+	}
+	head, rest, _ := strings.Cut(text[1:], " ")
+	if i := strings.IndexAny(head, "\n\t"); i >= 0 {
+		rest = head[i:] + " " + rest
+		head = head[:i]
+	}
+	head, _, _ = strings.Cut(head, "@")
+	return strings.ToLower(head), strings.TrimSpace(rest)
+}
+
+// handleCallback handles a button press; without a handler for it, the
+// press is answered so the client stops waiting.
+func (h *Handler) handleCallback(ctx context.Context, r *request) error {
+	if h.callbackHandler != nil {
+		return h.callbackHandler(ctx, r)
+	}
+	return h.answerCallback(ctx, r, "")
+}
+
+// answerCallback answers a button press with a short toast.
+func (h *Handler) answerCallback(ctx context.Context, r *request, text string) error {
+	_, err := h.Store.Enqueue(ctx, chihuy.Message{
+		Key: "cb:" + r.u.ID, Chat: r.u.Chat, Priority: chihuy.PriorityReply,
+		CallbackID: r.u.Callback.ID, Text: text,
+	})
+	return err
+}
+
+// handleText handles free text: reports (see report.go) in bound chats.
+func (h *Handler) handleText(ctx context.Context, r *request) error {
+	if r.unit == nil {
+		if r.u.ChatKind == chihuy.Private || r.u.ToBot {
+			return h.tellUnbound(ctx, r)
+		}
+		return nil
+	}
+	if h.textHandler != nil {
+		return h.textHandler(ctx, r)
+	}
+	return nil
+}
+
+// tellUnbound explains enrollment once per chat, then stays silent.
+func (h *Handler) tellUnbound(ctx context.Context, r *request) error {
+	first, err := h.Store.TellOnce(ctx, r.u.Chat, "unbound")
+	if err != nil || !first {
+		return err
+	}
+	return h.reply(ctx, r, msgUnbound)
+}
+
+// reply answers the update in its chat. Keys derive from the update, so
+// handling the same update twice never sends an answer twice.
+func (h *Handler) reply(ctx context.Context, r *request, text string) error {
+	return h.replyWith(ctx, r, chihuy.Message{Text: text})
+}
+
+func (h *Handler) replyWith(ctx context.Context, r *request, m chihuy.Message) error {
+	r.n++
+	m.Key = "re:" + r.u.ID + ":" + strconv.Itoa(r.n)
+	m.Chat = r.u.Chat
+	m.Group = r.u.ChatKind == chihuy.Group
+	m.Priority = chihuy.PriorityReply
+	if m.ReplyTo == "" {
+		m.ReplyTo = r.u.MessageID
+	}
+	_, err := h.Store.Enqueue(ctx, m)
+	return err
+}
+
+// sendUnit sends text to every healthy chat of unit, with keys derived
+// from key so a repeat of the same event sends nothing new.
+func (h *Handler) sendUnit(ctx context.Context, unit, key string, prio chihuy.Priority, text string) (int, error) {
+	targets, err := h.Store.Targets(ctx, unit)
+	if err != nil {
+		return 0, err
+	}
+	msgs := make([]chihuy.Message, 0, len(targets))
+	for _, t := range targets {
+		msgs = append(msgs, chihuy.Message{
+			Key: key + ":" + t.Chat.String(), Chat: t.Chat, Group: t.Kind == chihuy.Group,
+			Priority: prio, Text: text,
+		})
+	}
+	if len(msgs) == 0 {
+		return 0, nil
+	}
+	_, err = h.Store.Enqueue(ctx, msgs...)
+	return len(msgs), err
+}
+
+// ChatGone is the outbox's hook for a chat the platform refused: the
+// binding is marked broken and the parent unit is told.
+func (h *Handler) ChatGone(ctx context.Context, chat chihuy.ChatRef, cause error) {
+	b, err := h.Store.MarkBroken(ctx, chat, reasonOf(cause))
+	if err != nil {
+		if chihuy.ErrorCode(err) != chihuy.ENOTFOUND {
+			h.Log.Error().Err(err).Str("chat", chat.String()).Msg("mark chat broken")
+		}
+		return
+	}
+	u, ok := h.Tree.Get(b.Unit)
+	if !ok || u.Parent == nil {
+		return
+	}
+	what := "nhóm"
+	if b.Kind == chihuy.Private {
+		what = "thành viên"
+	}
+	text := fmt.Sprintf(msgChatGoneParent, what, u.FullName(), u.Code, b.Broken)
+	if _, err := h.sendUnit(ctx, u.Parent.Code, "gone:"+chat.String()+":"+strconv.FormatInt(h.now().Unix()/3600, 10), chihuy.PriorityReply, text); err != nil {
+		h.Log.Error().Err(err).Msg("tell parent of broken chat")
+	}
+}
+
+func reasonOf(err error) string {
+	if err == nil {
+		return "không gửi được"
+	}
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 && i+2 < len(s) {
+		s = s[i+2:]
+	}
+	if len(s) > 120 {
+		s = s[:120]
+	}
+	return s
+}
+
+// isInternal reports whether err is not an application error.
+func isInternal(err error) bool {
+	var e *chihuy.Error
+	return err != nil && !errors.As(err, &e)
+}

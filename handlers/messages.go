@@ -1,0 +1,53 @@
+package handlers
+
+// Every text the handlers send, in Vietnamese, in one place.
+
+const (
+	msgUnbound = "Nhóm/cuộc trò chuyện này chưa được đăng ký với đơn vị nào.\n" +
+		"Để đăng ký, lãnh đạo đơn vị cấp trên gõ /mamoi để lấy mã mời, rồi gõ tại đây:\n" +
+		"/dangky <mã mời>\n" +
+		"Gõ /help để xem hướng dẫn."
+	msgDangkyUsage   = "Cách dùng: /dangky <mã mời>. Mã mời do lãnh đạo cấp trên tạo bằng lệnh /mamoi."
+	msgInviteBad     = "Mã mời %q không đúng, đã dùng hoặc đã hết hạn. Xin mã mới từ lãnh đạo cấp trên (/mamoi)."
+	msgBoundGroup    = "✅ Nhóm này đã được đăng ký cho %s (%s).\nMọi thành viên trong nhóm có thể báo cáo số liệu và xác nhận chỉ đạo."
+	msgBoundPrivate  = "✅ Bạn đã đăng ký nhận tin và báo cáo cho %s (%s) qua cuộc trò chuyện riêng này."
+	msgRebound       = "\n(Trước đây cuộc trò chuyện này gắn với %s.)"
+	msgUnboundDone   = "Đã hủy đăng ký: cuộc trò chuyện này không còn gắn với %s (%s)."
+	msgNotBound      = "Cuộc trò chuyện này chưa gắn với đơn vị nào."
+	msgNeedLead      = "Lệnh này chỉ dành cho lãnh đạo (chỉ huy) của đơn vị."
+	msgOutOfScope    = "Bạn không có quyền với %s: đơn vị này nằm ngoài phạm vi của bạn."
+	msgUnitUnknown   = "Không tìm thấy đơn vị %q. Hãy ghi mã đơn vị (ví dụ 03418) hoặc tên đầy đủ."
+	msgUnitAmbiguous = "Tên %q trùng với nhiều đơn vị, hãy ghi mã:\n%s"
+	msgNoChildren    = "%s không có đơn vị cấp dưới. Ghi mã đơn vị cần mời, ví dụ: /mamoi 03418"
+	msgInvitesHead   = "🔑 Mã mời (dùng một lần, hết hạn %s). Gửi mỗi mã cho đơn vị tương ứng; tại nhóm của đơn vị gõ /dangky <mã>:"
+	msgInviteLine    = "• %s (%s): %s"
+	msgTooManyInvite = "Tối đa %d mã mỗi lần. Hãy ghi cụ thể các đơn vị, hoặc dùng lệnh `chihuy invite` trên máy chủ."
+
+	msgCapquyenUsage = "Cách dùng: trả lời (reply) tin nhắn của người cần cấp quyền và gõ /capquyen <vai trò> [đơn vị],\n" +
+		"hoặc /capquyen <nền tảng:mã người dùng> <vai trò> [đơn vị].\n" +
+		"Vai trò: thanhvien (thành viên), chihuy (lãnh đạo), quantri (quản trị). Ví dụ: /capquyen telegram:2002 chihuy 106"
+	msgCapquyenDone = "✅ Đã cấp quyền %s tại %s (%s) cho %s."
+	msgCapquyenNone = "✅ Đã thu hồi quyền của %s tại %s (%s)."
+	msgGrantTooHigh = "Bạn chỉ có thể cấp quyền lãnh đạo cho đơn vị cấp dưới, và không thể cấp quyền quản trị."
+	msgRoleBad      = "Vai trò %q không rõ. Dùng: thanhvien, chihuy hoặc quantri (hoặc 'thuhoi' để thu hồi)."
+
+	msgToiHead    = "👤 %s (%s)"
+	msgToiChat    = "Cuộc trò chuyện này: %s — %s"
+	msgToiNoChat  = "Cuộc trò chuyện này chưa đăng ký đơn vị nào."
+	msgToiRoles   = "Vai trò của bạn:"
+	msgToiRole    = "• %s tại %s (%s)"
+	msgToiNoRoles = "Bạn chưa có vai trò nào được cấp riêng."
+	msgToiBroken  = "⚠️ Cuộc trò chuyện này đang bị lỗi gửi tin (%s): hãy thêm lại bot hoặc đăng ký lại."
+
+	msgUnknownCommand = "Lệnh /%s không có. Gõ /help để xem các lệnh."
+	msgInternal       = "Lỗi hệ thống khi xử lý tin nhắn, xin thử lại sau ít phút."
+
+	msgChatGoneParent = "⚠️ Không gửi được tin đến %s của %s (%s): %s. Đơn vị cần thêm lại bot vào nhóm hoặc đăng ký lại (/dangky)."
+	msgPrivacyNote    = "\n\nLưu ý: bot đang ở chế độ riêng tư trong nhóm Telegram nên chỉ đọc được lệnh. Hãy báo cáo bằng /baocao …, hoặc nhờ quản trị tắt chế độ riêng tư (BotFather /setprivacy) hoặc đặt bot làm quản trị viên nhóm."
+)
+
+var roleLabels = map[string]string{
+	"member": "thành viên",
+	"lead":   "lãnh đạo",
+	"admin":  "quản trị",
+}
