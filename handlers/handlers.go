@@ -16,6 +16,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 )
@@ -26,18 +27,37 @@ type PlatformInfo struct {
 	// CanReadAll is false for a Telegram bot in privacy mode: it sees
 	// only commands and replies in groups.
 	CanReadAll bool
+	// TextLimit is the longest message in runes (4096 Telegram, 2000 Zalo).
+	TextLimit int
+}
+
+// textLimit is the text limit of chat's platform.
+func (h *Handler) textLimit(chat chihuy.ChatRef) int {
+	if p, ok := h.Platforms[chat.Platform]; ok && p.TextLimit > 0 {
+		return p.TextLimit
+	}
+	if chat.Platform == chihuy.Zalo {
+		return 2000
+	}
+	return 4096
 }
 
 // Deps are the handler's collaborators.
 type Deps struct {
 	Store     *store.Store
 	Tree      *units.Tree
+	DataSet   *dataset.DataSet
 	Clock     chihuy.Clock
 	Loc       *time.Location
 	Log       zerolog.Logger
 	Admins    []chihuy.UserRef
 	Platforms map[string]PlatformInfo
 	InviteTTL time.Duration
+	// ReportWindow is how many days back a report may be dated.
+	ReportWindow int
+	// DailyDeadline is the time of day reports are due ("17:00" → 17h),
+	// as an offset from midnight; a report after it is late.
+	DailyDeadline time.Duration
 	// Demo enables commands that only make sense in `chihuy demo`.
 	Demo bool
 }
@@ -52,6 +72,8 @@ type Handler struct {
 	textHandler func(context.Context, *request) error
 	// callbackHandler handles button presses (directive acknowledgements).
 	callbackHandler func(context.Context, *request) error
+	// sentHook learns of confirmed sends (directive delivery progress).
+	sentHook func(context.Context, chihuy.Message, []string)
 }
 
 type command struct {
@@ -67,6 +89,15 @@ func New(d Deps) *Handler {
 	}
 	if d.Loc == nil {
 		d.Loc = time.UTC
+	}
+	if d.DataSet == nil {
+		d.DataSet = dataset.Builtin()
+	}
+	if d.ReportWindow == 0 {
+		d.ReportWindow = 7
+	}
+	if d.DailyDeadline == 0 {
+		d.DailyDeadline = 17 * time.Hour
 	}
 	if d.InviteTTL == 0 {
 		d.InviteTTL = 7 * 24 * time.Hour
@@ -288,4 +319,12 @@ func reasonOf(err error) string {
 func isInternal(err error) bool {
 	var e *chihuy.Error
 	return err != nil && !errors.As(err, &e)
+}
+
+// Sent is the outbox's hook for a confirmed send (directive delivery
+// counts).
+func (h *Handler) Sent(ctx context.Context, m chihuy.Message, messageIDs []string) {
+	if h.sentHook != nil {
+		h.sentHook(ctx, m, messageIDs)
+	}
 }

@@ -51,3 +51,32 @@ var roleLabels = map[string]string{
 	"lead":   "lãnh đạo",
 	"admin":  "quản trị",
 }
+
+const (
+	msgBadDate    = "Ngày %02d/%02d/%d không hợp lệ."
+	msgFutureDate = "Ngày %s chưa tới."
+)
+
+const (
+	msgNotAReport     = "Tôi chưa hiểu tin nhắn này. Để báo cáo, gõ ví dụ: F0 3, F1 25, cách ly tại nhà 30 — hoặc /baocao f0=3 f1=25. Gõ /help để xem hướng dẫn."
+	msgBaocaoUsage    = "Cách báo cáo: /baocao f0=3 f1=25 hoặc gõ tự nhiên: F0: 3 (cộng đồng 1), F1 25, cách ly tập trung 15, tại nhà 30. Có thể ghi ngày: bc ngày 8/11: f0 3."
+	msgProblemsHead   = "⚠️ Chưa ghi nhận báo cáo — có phần chưa rõ:"
+	msgProblemsTail   = "Xin gửi lại cả báo cáo sau khi sửa (chưa có số liệu nào được ghi)."
+	msgEchoHead       = "✅ Đã ghi nhận báo cáo của %s, ngày %s:"
+	msgEchoLine       = "• %s: %s"
+	msgEchoReplaced   = " (thay cho %s)"
+	msgEchoSame       = " (không đổi)"
+	msgEchoTotal      = "Báo cáo trong ngày hiện có %d chỉ tiêu. Gõ /sua để xem đầy đủ."
+	msgAlert          = "🚨 CẢNH BÁO — %s\n(%s)\n%s\nNgày %s."
+	msgOverPopulation = "%s = %s lớn hơn dân số của %s (%s người): xin kiểm tra lại."
+	msgSuaNone        = "%s chưa có báo cáo ngày %s."
+	msgSuaHead        = "📝 Báo cáo hôm nay của %s (%s), %d lần gửi:"
+	msgSuaLine        = "• %s: %s  [%s]"
+	msgSuaHow         = "Để sửa, gõ /sua mã=số mới, ví dụ: /sua f1=30 (số mới thay số cũ)."
+)
+
+const (
+	msgExportRange   = "Khoảng ngày không hợp lệ: %s sau %s."
+	msgExportTooLong = "Khoảng %d ngày quá dài (tối đa %d ngày)."
+	msgXuatCaption   = "📎 Số liệu %s từ %s đến %s (%d dòng)."
+)

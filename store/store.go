@@ -18,7 +18,8 @@
 //	{prefix}:{in}:…            intake journal (updates, dedupe marks)
 //	{prefix}:{ob}:…            outbox (queues, payloads, sent marks)
 //	{prefix}:{cfg}:…           chats, members, roles, invites, leases
-//	{prefix}:{s:SHARD}:…       reports and aggregates of one shard
+//	{prefix}:{s:SHARD}:…       reports, aggregates and alerts of one shard
+//	{prefix}:{rep}:shards      the shards holding reports (retention)
 //
 // A shard is a child of the tree's root (a province in the national tree):
 // a report and all the aggregates it updates, up to the shard's top, live

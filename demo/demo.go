@@ -1,0 +1,283 @@
+package demo
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/rs/zerolog"
+
+	"github.com/chihuy/chihuy/units"
+)
+
+// RunOptions configure the terminal demo.
+type RunOptions struct {
+	In     io.Reader
+	Out    io.Writer
+	Log    zerolog.Logger
+	Getenv func(string) string
+	// NoIntro skips the scripted opening scene.
+	NoIntro bool
+}
+
+// intro is the opening scene: a commune reports, the district and the
+// province see it, an alert goes up, a lead asks for the summary.
+var intro = []struct {
+	unit, text, note string
+}{
+	{"03418", "/toi", "Một cán bộ xã Bản Giang hỏi bot mình là ai:"},
+	{"03418", "Báo cáo ngày hôm nay: F0: 3 (cộng đồng 1), F1 25, F2 40; cách ly tập trung 15, tại nhà 30", "Xã Bản Giang báo cáo như vẫn gõ trong nhóm Zalo — có ca cộng đồng nên cảnh báo đi lên huyện và tỉnh:"},
+	{"03601", "f0 2 f1 12 xn 150", "Xã Mường Khoa (huyện Tân Uyên) báo cáo qua Zalo, không dấu:"},
+	{"03394", "F3 2", "Một báo cáo gõ nhầm: bot không ghi gì và hỏi lại:"},
+	{"106", "/tonghop", "Huyện Tam Đường xem tổng hợp — số của xã đã cộng lên:"},
+	{"12", "/tonghop", "Tỉnh Lai Châu xem tổng hợp toàn tỉnh:"},
+}
+
+const replHelp = `Lệnh của bản demo (mọi dòng khác được gửi vào nhóm của đơn vị đang chọn):
+  :dv <mã hoặc tên>   chọn đơn vị để gõ thay (ví dụ :dv 106, :dv Bản Giang)
+  :ds [mã]            liệt kê đơn vị (cấp dưới của mã)
+  :tua <giờ>          tua đồng hồ tới giờ đó hôm nay hoặc mai (ví dụ :tua 18:00)
+  :help               hướng dẫn này
+  :q                  thoát
+Thử: /help · F0 2 F1 10 · /tonghop · /mamoi · /chidao Tăng cường truy vết hạn 17h hôm nay`
+
+// Run runs the demo in a terminal: the opening scene, then an input loop
+// in which each line is sent as an official of the chosen unit and every
+// message of the bot is printed with the chat it went to. With input that
+// is not a terminal it runs the lines given and stops.
+func Run(ctx context.Context, o RunOptions) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	out := &syncWriter{w: o.Out}
+	w, err := Start(ctx, Options{Log: o.Log})
+	if err != nil {
+		return err
+	}
+	defer w.Stop()
+	fmt.Fprintf(out, "\n=== chihuy demo — %s: %d đơn vị; các xã của huyện Tân Uyên dùng Zalo, còn lại dùng Telegram ===\n",
+		w.Tree.Root().Title(), w.Tree.Len())
+	fmt.Fprintf(out, "(kho dữ liệu tạm trong bộ nhớ; HTTP %s: /healthz /metrics)\n\n", w.App.Cfg.HTTPAddr)
+	printed := 0
+	flush := func() {
+		said := w.Said()
+		for _, s := range said[printed:] {
+			printSaid(out, s)
+		}
+		printed = len(said)
+	}
+	if !o.NoIntro {
+		for _, step := range intro {
+			u, _ := w.Tree.Get(step.unit)
+			fmt.Fprintf(out, "\n— %s\n[%s] > %s\n", step.note, label(u, w), step.text)
+			if err := w.Say(step.unit, step.text); err != nil {
+				return err
+			}
+			w.Quiet(ctx, 1200*time.Millisecond)
+			flush()
+		}
+	}
+	interactive := false
+	if f, ok := o.In.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
+		interactive = true
+	}
+	cur, _ := w.Tree.Get("03418")
+	if interactive {
+		fmt.Fprintf(out, "\n%s\n", replHelp)
+	}
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(o.In)
+		sc.Buffer(make([]byte, 64*1024), 1<<20)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	tick := time.NewTicker(300 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if interactive {
+			fmt.Fprintf(out, "[%s] > ", label(cur, w))
+		}
+		var line string
+		var ok bool
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				fmt.Fprintln(out)
+				return nil
+			case <-tick.C:
+				if n := len(w.Said()); n > printed {
+					fmt.Fprint(out, "\r")
+					flush()
+					if interactive {
+						fmt.Fprintf(out, "[%s] > ", label(cur, w))
+					}
+				}
+			case line, ok = <-lines:
+				break wait
+			}
+		}
+		if !ok {
+			w.Quiet(ctx, 1500*time.Millisecond)
+			flush()
+			return nil
+		}
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		if !interactive {
+			fmt.Fprintf(out, "[%s] > %s\n", label(cur, w), line)
+		}
+		if strings.HasPrefix(line, ":") {
+			next, quit := command(out, w, cur, line)
+			if quit {
+				return nil
+			}
+			cur = next
+			continue
+		}
+		if err := w.Say(cur.Code, line); err != nil {
+			fmt.Fprintln(out, err)
+			continue
+		}
+		w.Quiet(ctx, 800*time.Millisecond)
+		flush()
+	}
+}
+
+// command runs a ":" line of the demo.
+func command(out io.Writer, w *World, cur *units.Unit, line string) (*units.Unit, bool) {
+	name, arg, _ := strings.Cut(strings.TrimPrefix(line, ":"), " ")
+	arg = strings.TrimSpace(arg)
+	switch name {
+	case "q", "quit", "thoat":
+		return cur, true
+	case "help", "h", "?":
+		fmt.Fprintln(out, replHelp)
+	case "dv":
+		if u, ok := w.Tree.Get(arg); ok {
+			return u, false
+		}
+		found := w.Tree.Lookup(arg)
+		switch len(found) {
+		case 0:
+			fmt.Fprintf(out, "Không có đơn vị %q.\n", arg)
+		case 1:
+			return found[0], false
+		default:
+			for _, u := range found {
+				fmt.Fprintf(out, "  %s\n", u)
+			}
+		}
+	case "ds":
+		u := w.Tree.Root()
+		if arg != "" {
+			if x, ok := w.Tree.Get(arg); ok {
+				u = x
+			}
+		}
+		fmt.Fprintf(out, "%s:\n", u)
+		for _, c := range u.Children {
+			fmt.Fprintf(out, "  %-6s %s%s\n", c.Code, c.Title(), platformNote(w, c.Code))
+		}
+	case "tua":
+		if err := fastForward(w, arg); err != nil {
+			fmt.Fprintln(out, err)
+		} else {
+			fmt.Fprintf(out, "Đồng hồ: %s\n", w.Clock.Now().In(w.App.Cfg.Location).Format("15:04 02/01/2006"))
+		}
+	default:
+		fmt.Fprintf(out, "Lệnh demo :%s không có. Gõ :help.\n", name)
+	}
+	return cur, false
+}
+
+// fastForward moves the clock to the next hh:mm.
+func fastForward(w *World, hhmm string) error {
+	var h, m int
+	if _, err := fmt.Sscanf(strings.ReplaceAll(hhmm, "h", ":"), "%d:%d", &h, &m); err != nil {
+		if _, err := fmt.Sscanf(hhmm, "%d", &h); err != nil {
+			return fmt.Errorf("Cần giờ dạng 18:00")
+		}
+	}
+	now := w.Clock.Now().In(w.App.Cfg.Location)
+	target := time.Date(now.Year(), now.Month(), now.Day(), h, m, 0, 0, now.Location())
+	if !target.After(now) {
+		target = target.AddDate(0, 0, 1)
+	}
+	w.Clock.Advance(target.Sub(now))
+	w.App.Kick()
+	return nil
+}
+
+func platformNote(w *World, code string) string {
+	if w.OnZalo(code) {
+		return " (Zalo)"
+	}
+	return ""
+}
+
+func label(u *units.Unit, w *World) string {
+	if u == nil {
+		return "?"
+	}
+	s := u.FullName()
+	if w.OnZalo(u.Code) {
+		s += " · Zalo"
+	}
+	return s
+}
+
+// printSaid prints one message of the bot.
+func printSaid(out io.Writer, s Said) {
+	where := s.Chat
+	if s.Unit != nil {
+		where = s.Unit.Title()
+	}
+	platform := "Telegram"
+	if s.Platform == "zalo" {
+		platform = "Zalo"
+	}
+	verb := "→"
+	if s.Edited {
+		verb = "✎"
+	}
+	fmt.Fprintf(out, "  %s [%s · %s]\n", verb, platform, where)
+	for _, line := range strings.Split(s.Text, "\n") {
+		fmt.Fprintf(out, "    │ %s\n", line)
+	}
+	for _, row := range s.Buttons {
+		var bs []string
+		for _, b := range row {
+			bs = append(bs, "["+b.Text+"]")
+		}
+		fmt.Fprintf(out, "    │ %s\n", strings.Join(bs, " "))
+	}
+	if s.File != "" {
+		fmt.Fprintf(out, "    │ 📎 %s\n", s.File)
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}

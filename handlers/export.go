@@ -1,0 +1,181 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/export"
+	"github.com/chihuy/chihuy/store"
+	"github.com/chihuy/chihuy/units"
+)
+
+// Export (§9): the per-unit per-day values of a subtree, or each unit's
+// aggregate over a period, as a table the export package writes to CSV or
+// XLSX. /xuat sends it; `chihuy export` writes it.
+
+// maxExportDays bounds one export's period.
+const maxExportDays = 400
+
+// Columns are the data set's elements as export columns.
+func Columns(ds *dataset.DataSet) []export.Column {
+	cols := make([]export.Column, len(ds.Elements))
+	for i, e := range ds.Elements {
+		cols[i] = export.Column{Code: e.Code, Label: e.Label, Stock: e.Aggregation == dataset.Latest}
+	}
+	return cols
+}
+
+// shardOf addresses unit u in the store within tree.
+func shardOf(tree *units.Tree, u *units.Unit) store.UnitShard {
+	if u.Parent == nil {
+		codes := make([]string, len(u.Children))
+		for i, c := range u.Children {
+			codes[i] = c.Code
+		}
+		return store.RootUnit(u.Code, codes)
+	}
+	return store.UnitShard{Unit: u.Code, Shard: tree.Shard(u.Code)}
+}
+
+// ExportTable reads the subtree of unit from the store: with aggregate
+// false, one row per unit and day that has a stored report of the unit's
+// own; with aggregate true, one row per unit of the subtree with its
+// aggregate over from..to (flows added, stocks the last value, maxima the
+// largest). Callers check scope.
+func ExportTable(ctx context.Context, st *store.Store, tree *units.Tree, ds *dataset.DataSet, unit string, from, to chihuy.Day, aggregate bool) (export.Table, error) {
+	t := export.Table{Columns: Columns(ds)}
+	root, ok := tree.Get(unit)
+	if !ok {
+		return t, chihuy.Errorf(chihuy.ENOTFOUND, msgUnitUnknown, unit)
+	}
+	if to.Before(from) {
+		return t, chihuy.Errorf(chihuy.EINVALID, msgExportRange, from.Short(), to.Short())
+	}
+	if n := to.Sub(from) + 1; n > maxExportDays {
+		return t, chihuy.Errorf(chihuy.EINVALID, msgExportTooLong, n, maxExportDays)
+	}
+	var subtree []*units.Unit
+	tree.Walk(root.Code, func(u *units.Unit) bool { subtree = append(subtree, u); return true })
+	addr := make([]store.UnitShard, len(subtree))
+	byCode := make(map[string]*units.Unit, len(subtree))
+	for i, u := range subtree {
+		addr[i] = shardOf(tree, u)
+		byCode[u.Code] = u
+	}
+	if !aggregate {
+		reps, err := st.ReportRange(ctx, addr, from, to)
+		if err != nil {
+			return t, err
+		}
+		for _, r := range reps {
+			u := byCode[r.Unit]
+			t.Rows = append(t.Rows, export.Row{Day: r.Day, Unit: r.Unit, Name: u.Title(), Level: u.Level, Values: r.Values})
+		}
+		return t, nil
+	}
+	var days []chihuy.Day
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		days = append(days, d)
+	}
+	aggs := aggregations(ds)
+	vals, err := st.Aggregates(ctx, addr, days, aggs)
+	if err != nil {
+		return t, err
+	}
+	for _, u := range subtree {
+		total := map[string]int64{}
+		for _, d := range days { // in order: the last day wins for stocks
+			for code, v := range vals[u.Code][d] {
+				old, seen := total[code]
+				switch aggs.Of(code) {
+				case store.Latest:
+					total[code] = v
+				case store.Max:
+					if !seen || v > old {
+						total[code] = v
+					}
+				default:
+					total[code] = old + v
+				}
+			}
+		}
+		t.Rows = append(t.Rows, export.Row{Day: from, To: to, Unit: u.Code, Name: u.Title(), Level: u.Level, Values: total})
+	}
+	return t, nil
+}
+
+// Levels lists the level names of tree from the top, for the totals
+// sheet.
+func Levels(tree *units.Tree) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, u := range tree.Units() {
+		if !seen[u.Level] {
+			seen[u.Level] = true
+			out = append(out, u.Level)
+		}
+	}
+	return out
+}
+
+func init() {
+	extensions = append(extensions, func(h *Handler) {
+		h.register("xuat", h.cmdXuat, true)
+	})
+}
+
+// cmdXuat sends the export of a subtree: "/xuat [đơn vị] [từ ngày] [đến
+// ngày] [csv]". The default period is the last 7 days.
+func (h *Handler) cmdXuat(ctx context.Context, r *request) error {
+	home, err := h.homeUnit(ctx, r)
+	if err != nil {
+		return err
+	}
+	args := strings.TrimSpace(r.args)
+	asCSV := false
+	if f := strings.Fields(args); len(f) > 0 && strings.EqualFold(f[len(f)-1], "csv") {
+		asCSV = true
+		args = strings.TrimSpace(args[:strings.LastIndex(strings.ToLower(args), "csv")])
+	}
+	rest, to, err := h.splitDay(args)
+	if err != nil {
+		return err
+	}
+	from := to.AddDays(-6)
+	if rest2, d, err := h.splitDay(rest); err != nil {
+		return err
+	} else if rest2 != rest {
+		rest, from = rest2, d
+	}
+	u := home
+	if rest != "" {
+		if u, err = h.findUnit(home, rest); err != nil {
+			return err
+		}
+	}
+	if err := h.require(ctx, r, u, chihuy.RoleMember); err != nil {
+		return err
+	}
+	t, err := ExportTable(ctx, h.Store, h.Tree, h.DataSet, u.Code, from, to, false)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	name := fmt.Sprintf("chihuy-%s-%s-%s", u.Code, from, to)
+	if asCSV {
+		err = export.WriteCSV(&buf, t)
+		name += ".csv"
+	} else {
+		err = export.WriteXLSX(&buf, export.Book{Table: t, Levels: Levels(h.Tree)})
+		name += ".xlsx"
+	}
+	if err != nil {
+		return err
+	}
+	caption := fmt.Sprintf(msgXuatCaption, u.Title(), from.Short(), to.Short(), len(t.Rows))
+	return h.replyWith(ctx, r, chihuy.Message{Text: caption, File: &chihuy.File{Name: name, Data: buf.Bytes()}})
+}

@@ -1,0 +1,220 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/report"
+	"github.com/chihuy/chihuy/store"
+	"github.com/chihuy/chihuy/units"
+)
+
+// Reports (§4, §5): free text in a bound chat, /baocao and /sua.
+
+func init() {
+	extensions = append(extensions, func(h *Handler) {
+		h.register("baocao", h.cmdBaocao, false)
+		h.register("bc", h.cmdBaocao, false)
+		h.register("sua", h.cmdSua, false)
+		h.textHandler = h.textReport
+	})
+}
+
+// unitNames adapts the unit tree to the parser: a unit named at the start
+// of a line, looked up within scope first.
+type unitNames struct {
+	tree  *units.Tree
+	scope string
+}
+
+func (n unitNames) FindPrefix(text string) (code, name string, size int, ok bool) {
+	found, size := n.tree.FindPrefixWithin(n.scope, text)
+	if len(found) != 1 {
+		found, size = n.tree.FindPrefix(text)
+	}
+	if len(found) != 1 {
+		return "", "", 0, false
+	}
+	return found[0].Code, found[0].FullName(), size, true
+}
+
+func (h *Handler) parseOptions(scope *units.Unit) report.Options {
+	return report.Options{
+		Now:    h.now(),
+		Window: time.Duration(h.ReportWindow) * 24 * time.Hour,
+		Units:  unitNames{tree: h.Tree, scope: scope.Code},
+	}
+}
+
+// textReport handles free text: a report is recorded and echoed; chatter
+// in a group gets no answer.
+func (h *Handler) textReport(ctx context.Context, r *request) error {
+	res := report.Parse(r.u.Text, h.DataSet, h.parseOptions(r.unit))
+	if !res.IsReport {
+		if r.u.ChatKind == chihuy.Private || r.u.ToBot {
+			return h.reply(ctx, r, msgNotAReport)
+		}
+		return nil
+	}
+	return h.record(ctx, r, res)
+}
+
+func (h *Handler) cmdBaocao(ctx context.Context, r *request) error {
+	if strings.TrimSpace(r.args) == "" {
+		return h.reply(ctx, r, msgBaocaoUsage)
+	}
+	res := report.ParseStructured(r.args, h.DataSet, h.parseOptions(r.unit))
+	return h.record(ctx, r, res)
+}
+
+// cmdSua shows today's report of the chat's unit; with values, it corrects
+// them (the latest report of an element wins).
+func (h *Handler) cmdSua(ctx context.Context, r *request) error {
+	if strings.TrimSpace(r.args) != "" {
+		return h.cmdBaocao(ctx, r)
+	}
+	day := h.today()
+	rep, ok, err := h.Store.Report(ctx, h.unitShard(r.unit), day)
+	if err != nil {
+		return err
+	}
+	if !ok || len(rep.Values) == 0 {
+		return h.reply(ctx, r, fmt.Sprintf(msgSuaNone, r.unit.FullName(), day.Short()))
+	}
+	hist, err := h.Store.ReportHistory(ctx, h.unitShard(r.unit), day)
+	if err != nil {
+		return err
+	}
+	lines := []string{fmt.Sprintf(msgSuaHead, r.unit.Title(), day.Short(), len(hist))}
+	for _, e := range h.DataSet.Entries(rep.Values) {
+		lines = append(lines, fmt.Sprintf(msgSuaLine, e.Label, dataset.FormatNumber(e.Value), e.Code))
+	}
+	lines = append(lines, msgSuaHow)
+	return h.reply(ctx, r, strings.Join(lines, "\n"))
+}
+
+// record checks a parsed report, stores it, echoes it and raises alerts.
+// Nothing is stored when any part was not understood.
+func (h *Handler) record(ctx context.Context, r *request, res report.Result) error {
+	if len(res.Problems) > 0 {
+		lines := []string{msgProblemsHead}
+		for _, p := range res.Problems {
+			lines = append(lines, "• "+p.Message)
+		}
+		lines = append(lines, msgProblemsTail)
+		return h.reply(ctx, r, strings.Join(lines, "\n"))
+	}
+	if len(res.Values) == 0 {
+		return h.reply(ctx, r, msgBaocaoUsage)
+	}
+	target := r.unit
+	if res.Unit != "" {
+		u, ok := h.Tree.Get(res.Unit)
+		if !ok {
+			return h.reply(ctx, r, fmt.Sprintf(msgUnitUnknown, res.UnitName))
+		}
+		target = u
+	}
+	if err := h.require(ctx, r, target, chihuy.RoleMember); err != nil {
+		return err
+	}
+	if err := h.checkRange(target, res.Values); err != nil {
+		return err
+	}
+	day := res.Day
+	if day.IsZero() {
+		day = h.today()
+	}
+	var ancestors []string
+	for _, a := range h.Tree.Ancestors(target.Code) {
+		if a.Parent != nil {
+			ancestors = append(ancestors, a.Code)
+		}
+	}
+	rec, err := h.Store.RecordReport(ctx, store.ReportInput{
+		Unit: target.Code, Shard: h.Tree.Shard(target.Code), Ancestors: ancestors, Day: day,
+		Values: res.Values, Agg: aggregations(h.DataSet), By: r.u.From, Chat: r.u.Chat,
+		Raw: r.u.Text, At: h.Clock.Now(),
+	})
+	if err != nil {
+		return err
+	}
+	h.Log.Debug().Str("unit", target.Code).Str("day", day.String()).Str("text", r.u.Text).Msg("report recorded")
+	if err := h.reply(ctx, r, h.echo(target, day, res.Values, rec)); err != nil {
+		return err
+	}
+	return h.raiseAlerts(ctx, target, day, rec.Report)
+}
+
+// checkRange refuses values that cannot be true: a flow larger than the
+// unit's population, where the population is known.
+func (h *Handler) checkRange(u *units.Unit, values map[string]int64) error {
+	pop := u.EffectivePopulation().Total
+	if pop <= 0 {
+		return nil
+	}
+	for _, e := range h.DataSet.Entries(values) {
+		el, _ := h.DataSet.Element(e.Code)
+		if el.Denominator == "" && e.Value > pop {
+			return chihuy.Errorf(chihuy.EINVALID, msgOverPopulation, e.Label, dataset.FormatNumber(e.Value),
+				u.FullName(), dataset.FormatNumber(pop))
+		}
+	}
+	return nil
+}
+
+// echo states exactly what was recorded, and what it replaced.
+func (h *Handler) echo(u *units.Unit, day chihuy.Day, values map[string]int64, rec store.Recorded) string {
+	lines := []string{fmt.Sprintf(msgEchoHead, u.Title(), day.Short())}
+	for _, e := range h.DataSet.Entries(values) {
+		line := fmt.Sprintf(msgEchoLine, e.Label, dataset.FormatNumber(e.Value))
+		if old, ok := rec.Previous[e.Code]; ok {
+			if old == e.Value {
+				line += msgEchoSame
+			} else {
+				line += fmt.Sprintf(msgEchoReplaced, dataset.FormatNumber(old))
+			}
+		}
+		lines = append(lines, line)
+	}
+	if len(rec.Report) > len(values) {
+		lines = append(lines, fmt.Sprintf(msgEchoTotal, len(rec.Report)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// raiseAlerts evaluates the data set's rules on the unit's report of the
+// day and alerts the tiers above, at most once per unit, rule and day
+// unless the value grows.
+func (h *Handler) raiseAlerts(ctx context.Context, u *units.Unit, day chihuy.Day, report map[string]int64) error {
+	for _, f := range h.DataSet.Alerts(report) {
+		severity := f.Value
+		if f.Rule.Op == dataset.OpLT || f.Rule.Op == dataset.OpLE {
+			severity = f.Rule.Threshold - f.Value
+		}
+		name := ruleName(f.Rule)
+		fire, err := h.Store.AlertOnce(ctx, h.Tree.Shard(u.Code), store.Alert{
+			Unit: u.Code, Rule: name, Day: day, Value: severity, At: h.Clock.Now(),
+		})
+		if err != nil {
+			return err
+		}
+		if !fire {
+			continue
+		}
+		text := fmt.Sprintf(msgAlert, u.Title(), unitPath(u), f.Message, day.Short())
+		key := "al:" + u.Code + ":" + name + ":" + day.String() + ":" + strconv.FormatInt(severity, 10)
+		level := max(f.Rule.Level, 1)
+		for i, a := 0, u.Parent; a != nil && i < level; i, a = i+1, a.Parent {
+			if _, err := h.sendUnit(ctx, a.Code, key, chihuy.PriorityReply, text); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,226 @@
+package handlers
+
+import (
+	"context"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/digest"
+	"github.com/chihuy/chihuy/store"
+	"github.com/chihuy/chihuy/units"
+)
+
+// Summaries: the figures of a unit for a day, computed from the stored
+// aggregates, as /tonghop answers them and digests send them.
+
+// maxTop is how many children the "most new F0" list names.
+const maxTop = 5
+
+// unitShard addresses u's data in the store.
+func (h *Handler) unitShard(u *units.Unit) store.UnitShard {
+	if u.Parent == nil {
+		codes := make([]string, len(u.Children))
+		for i, c := range u.Children {
+			codes[i] = c.Code
+		}
+		return store.RootUnit(u.Code, codes)
+	}
+	return store.UnitShard{Unit: u.Code, Shard: h.Tree.Shard(u.Code)}
+}
+
+// aggregations maps the data set's elements to the store's aggregations.
+func aggregations(ds *dataset.DataSet) store.Aggregations {
+	out := make(store.Aggregations, len(ds.Elements))
+	for _, e := range ds.Elements {
+		a, err := store.ParseAggregation(string(e.Aggregation))
+		if err == nil {
+			out[e.Code] = a
+		}
+	}
+	return out
+}
+
+// headline is the element the "most new cases" list ranks by: the data
+// set's first element (f0 in the COVID-19 set).
+func (h *Handler) headline() string {
+	if len(h.DataSet.Elements) == 0 {
+		return ""
+	}
+	return h.DataSet.Elements[0].Code
+}
+
+// Summarize computes the digest data of unit u for day: figures with the
+// change against the day before and 7-day totals, the children with the
+// most new cases, completeness of the children's reports, and the day's
+// alerts in the subtree. Callers check scope.
+func (h *Handler) Summarize(ctx context.Context, u *units.Unit, day chihuy.Day) (digest.Digest, error) {
+	d := digest.Digest{Unit: u.Name, Level: u.Level, Day: day}
+	if u.Parent == nil && u.Level == "" {
+		d.Unit = u.Title()
+	}
+	days := make([]chihuy.Day, 7)
+	for i := range days {
+		days[i] = day.AddDays(-i) // days[0] is day
+	}
+	prev := day.AddDays(-1)
+	days = append(days, day.AddDays(-7))
+	addr := []store.UnitShard{h.unitShard(u)}
+	for _, c := range u.Children {
+		addr = append(addr, h.unitShard(c))
+	}
+	aggs := aggregations(h.DataSet)
+	vals, err := h.Store.Aggregates(ctx, addr, days, aggs)
+	if err != nil {
+		return d, err
+	}
+	mine := vals[u.Code]
+	for _, e := range h.DataSet.Elements {
+		f := digest.Figure{Label: e.Label, Stock: e.Aggregation == dataset.Latest}
+		today, hasToday := mine[day][e.Code]
+		yesterday, hasPrev := mine[prev][e.Code]
+		var week int64
+		hasWeek := false
+		for _, dd := range days[:7] {
+			if v, ok := mine[dd][e.Code]; ok {
+				week, hasWeek = week+v, true
+			}
+		}
+		if !hasToday && !hasPrev && !hasWeek {
+			continue
+		}
+		f.Value, f.Change = today, today-yesterday
+		if !f.Stock {
+			f.Week, f.Total = week, week
+		}
+		d.Figures = append(d.Figures, f)
+	}
+	if hl := h.headline(); hl != "" {
+		for _, c := range u.Children {
+			if v := vals[c.Code][day][hl]; v > 0 {
+				d.Top = append(d.Top, digest.Count{Name: c.FullName(), Value: v})
+			}
+		}
+		sort.SliceStable(d.Top, func(i, j int) bool { return d.Top[i].Value > d.Top[j].Value })
+		if len(d.Top) > maxTop {
+			d.Top = d.Top[:maxTop]
+		}
+	}
+	if d.Progress, err = h.progress(ctx, u, day); err != nil {
+		return d, err
+	}
+	if d.Alerts, err = h.alertsOfDay(ctx, u, day); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// shardsOf returns the shards holding u's subtree.
+func (h *Handler) shardsOf(u *units.Unit) []string {
+	if u.Parent == nil {
+		out := make([]string, len(u.Children))
+		for i, c := range u.Children {
+			out[i] = c.Code
+		}
+		return append(out, u.Code)
+	}
+	return []string{h.Tree.Shard(u.Code)}
+}
+
+// reportedIn returns, for day, every unit of u's subtree that reported,
+// with the time of its first report.
+func (h *Handler) reportedIn(ctx context.Context, u *units.Unit, day chihuy.Day) (map[string]int64, error) {
+	out := map[string]int64{}
+	for _, shard := range h.shardsOf(u) {
+		m, err := h.Store.ReportedUnits(ctx, shard, day)
+		if err != nil {
+			return nil, err
+		}
+		for code, at := range m {
+			if h.Tree.Within(code, u.Code) {
+				out[code] = at.UnixMilli()
+			}
+		}
+	}
+	return out, nil
+}
+
+// progress is the completeness of u's children for day: a child has
+// reported when it or a unit below it did; on time when that happened
+// before the daily deadline.
+func (h *Handler) progress(ctx context.Context, u *units.Unit, day chihuy.Day) (digest.Progress, error) {
+	var p digest.Progress
+	if len(u.Children) == 0 {
+		return p, nil
+	}
+	reported, err := h.reportedIn(ctx, u, day)
+	if err != nil {
+		return p, err
+	}
+	deadline := day.Time(h.Loc).Add(h.DailyDeadline).UnixMilli()
+	first := map[string]int64{} // child → earliest report in its subtree
+	for code, at := range reported {
+		for _, c := range u.Children {
+			if h.Tree.Within(code, c.Code) {
+				if f, ok := first[c.Code]; !ok || at < f {
+					first[c.Code] = at
+				}
+				break
+			}
+		}
+	}
+	p.Expected = len(u.Children)
+	for _, c := range u.Children {
+		at, ok := first[c.Code]
+		if !ok {
+			p.Missing = append(p.Missing, c.FullName())
+			continue
+		}
+		p.Reported++
+		if at <= deadline {
+			p.OnTime++
+		}
+	}
+	return p, nil
+}
+
+// alertsOfDay lists the alerts fired in u's subtree on day.
+func (h *Handler) alertsOfDay(ctx context.Context, u *units.Unit, day chihuy.Day) ([]digest.Alert, error) {
+	var out []digest.Alert
+	for _, shard := range h.shardsOf(u) {
+		as, err := h.Store.AlertsOfDay(ctx, shard, day)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range as {
+			if !h.Tree.Within(a.Unit, u.Code) {
+				continue
+			}
+			au, ok := h.Tree.Get(a.Unit)
+			name := a.Unit
+			if ok {
+				name = au.Title()
+			}
+			out = append(out, digest.Alert{Unit: name, Text: h.ruleText(a.Rule, a.Value)})
+		}
+	}
+	return out, nil
+}
+
+// ruleText describes a fired rule from its stored name and value.
+func (h *Handler) ruleText(rule string, value int64) string {
+	for _, r := range h.DataSet.Rules {
+		if ruleName(r) == rule {
+			return strings.TrimSpace(h.DataSet.Label(r.Element) + ": " + dataset.FormatNumber(value))
+		}
+	}
+	return rule + ": " + dataset.FormatNumber(value)
+}
+
+// ruleName is the stable name of an alert rule in the store.
+func ruleName(r dataset.Rule) string {
+	op := map[dataset.Operator]string{dataset.OpGT: "gt", dataset.OpGE: "ge", dataset.OpLT: "lt", dataset.OpLE: "le"}[r.Op]
+	return r.Element + "_" + op + "_" + strconv.FormatInt(r.Threshold, 10)
+}
