@@ -78,8 +78,10 @@ type Handler struct {
 
 type command struct {
 	fn func(context.Context, *request) error
-	// open commands work in chats that are not bound to a unit.
-	open bool
+	// open commands work in chats that are not bound to a unit: in
+	// private chats always (admins and people with roles act from there);
+	// in unbound groups only when anywhere is set too.
+	open, anywhere bool
 }
 
 // New returns a handler with every command registered.
@@ -106,11 +108,11 @@ func New(d Deps) *Handler {
 	for _, a := range d.Admins {
 		h.admins[a] = true
 	}
-	h.register("start", h.cmdHelp, true)
-	h.register("help", h.cmdHelp, true)
-	h.register("trogiup", h.cmdHelp, true)
-	h.register("toi", h.cmdToi, true)
-	h.register("dangky", h.cmdDangky, true)
+	for _, name := range []string{"start", "help", "trogiup"} {
+		h.commands[name] = command{fn: h.cmdHelp, open: true, anywhere: true}
+	}
+	h.commands["toi"] = command{fn: h.cmdToi, open: true, anywhere: true}
+	h.commands["dangky"] = command{fn: h.cmdDangky, open: true, anywhere: true}
 	h.register("huydangky", h.cmdHuydangky, false)
 	h.register("mamoi", h.cmdMamoi, true)
 	h.register("capquyen", h.cmdCapquyen, true)
@@ -156,28 +158,37 @@ func (h *Handler) Handle(ctx context.Context, u chihuy.Update) error {
 	case chihuy.ErrorCode(err) != chihuy.ENOTFOUND:
 		return err
 	}
-	if u.Callback != nil {
+	err = h.dispatch(ctx, r)
+	if code := chihuy.ErrorCode(err); code != "" && code != chihuy.EINTERNAL {
+		// A user mistake: answered, never retried.
+		if r.u.Callback != nil {
+			return h.answerCallback(ctx, r, chihuy.ErrorMessage(err))
+		}
+		return h.reply(ctx, r, chihuy.ErrorMessage(err))
+	}
+	return err
+}
+
+// dispatch routes an update to its handler.
+func (h *Handler) dispatch(ctx context.Context, r *request) error {
+	if r.u.Callback != nil {
 		return h.handleCallback(ctx, r)
 	}
-	r.cmd, r.args = splitCommand(u.Text)
+	r.cmd, r.args = splitCommand(r.u.Text)
 	if r.cmd == "" {
 		return h.handleText(ctx, r)
 	}
 	c, ok := h.commands[r.cmd]
 	if !ok {
-		if r.unit == nil && u.ChatKind == chihuy.Group {
+		if r.unit == nil && r.u.ChatKind == chihuy.Group {
 			return h.tellUnbound(ctx, r)
 		}
 		return h.reply(ctx, r, fmt.Sprintf(msgUnknownCommand, r.cmd))
 	}
-	if !c.open && r.unit == nil {
+	if r.unit == nil && (!c.open || (r.u.ChatKind == chihuy.Group && !c.anywhere)) {
 		return h.tellUnbound(ctx, r)
 	}
-	err = c.fn(ctx, r)
-	if code := chihuy.ErrorCode(err); code != "" && code != chihuy.EINTERNAL {
-		return h.reply(ctx, r, chihuy.ErrorMessage(err))
-	}
-	return err
+	return c.fn(ctx, r)
 }
 
 // splitCommand splits "/cmd@bot args" into ("cmd", "args"); free text

@@ -1,0 +1,135 @@
+package telegram
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/chihuy/chihuy/bot"
+)
+
+// pollLimit is the most updates one getUpdates returns.
+const pollLimit = 100
+
+// Poll long-polls getUpdates until ctx ends, and then returns ctx's error.
+// Each update is converted and handed to record in order; the offset moves
+// past an update only once record returned nil for it, so an update whose
+// record failed (or was cut short by ctx) comes again, on the next round
+// or the next Poll; record must drop duplicates. Failed polls and records
+// are retried with backoff (a 429 waits its retry_after) and passed to the
+// error handler (WithErrorHandler). Only one Poll may run per bot: Telegram
+// refuses concurrent getUpdates, and while a webhook is set.
+func (c *Client) Poll(ctx context.Context, record bot.RecordFunc) error {
+	offset, failures := 0, 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		raws, err := c.getUpdates(ctx, offset)
+		if err == nil {
+			offset, err = c.recordAll(ctx, raws, offset, record)
+		}
+		if err == nil {
+			failures = 0
+			continue
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		c.report(err)
+		wait := c.backoff(failures)
+		failures++
+		var se *bot.SendError
+		if errors.As(err, &se) && se.Failure == bot.RateLimited {
+			wait = se.RetryAfter
+		}
+		if !c.sleep(ctx, wait) {
+			return ctx.Err()
+		}
+	}
+}
+
+// getUpdates asks for the updates from offset on, each left undecoded so
+// that one update the library cannot read does not block the others.
+func (c *Client) getUpdates(ctx context.Context, offset int) ([]json.RawMessage, error) {
+	// getUpdates' timeout is whole seconds, and never 0: an empty short
+	// poll would be asked again at once, without end.
+	secs := max(1, int((c.pollTimeout+time.Second-1)/time.Second))
+	cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: pollLimit, Timeout: secs, AllowedUpdates: allowedUpdates}
+	var raws []json.RawMessage
+	err := c.call(ctx, time.Duration(secs)*time.Second+c.reqTimeout, func(api *tgbotapi.BotAPI) error {
+		resp, err := api.Request(cfg)
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(resp.Result, &raws)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("telegram getUpdates offset %d: %w", offset, err)
+	}
+	return raws, nil
+}
+
+// recordAll records the updates in order and returns the offset past the
+// last one recorded. It stops at the first failure.
+func (c *Client) recordAll(ctx context.Context, raws []json.RawMessage, offset int, record bot.RecordFunc) (int, error) {
+	for _, raw := range raws {
+		var tu tgbotapi.Update
+		if err := json.Unmarshal(raw, &tu); err != nil {
+			// Unreadable even field by field: it can never be recorded.
+			// Skip it past its id, if it has one, so it does not block
+			// the updates behind it; the error handler hears of it.
+			var id struct {
+				UpdateID int `json:"update_id"`
+			}
+			if json.Unmarshal(raw, &id) == nil && id.UpdateID >= offset {
+				offset = id.UpdateID + 1
+			}
+			c.report(fmt.Errorf("telegram update %d skipped: undecodable %.200s: %w", id.UpdateID, raw, err))
+			continue
+		}
+		if tu.UpdateID < offset {
+			continue // confirmed already
+		}
+		u := c.convert(&tu, c.clock.Now())
+		if err := record(ctx, u); err != nil {
+			return offset, fmt.Errorf("telegram record update %s: %w", u.ID, err)
+		}
+		offset = tu.UpdateID + 1
+	}
+	return offset, nil
+}
+
+func (c *Client) report(err error) {
+	if c.onError != nil {
+		c.onError(err)
+	}
+}
+
+// backoff is the wait after n failures in a row: doubling from the
+// minimum, capped, with ±20 % jitter so that restarted bots spread out.
+func (c *Client) backoff(n int) time.Duration {
+	d := c.backoffMin
+	for i := 0; i < n && d < c.backoffMax; i++ {
+		d *= 2
+	}
+	d = min(d, c.backoffMax)
+	return d + time.Duration((rand.Float64()*0.4-0.2)*float64(d))
+}
+
+// sleep waits d or until ctx ends; it reports whether d passed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,175 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/bot"
+	"github.com/chihuy/chihuy/bot/telegram/telegramtest"
+)
+
+// fake starts a fake Bot API for one test.
+func fake(t testing.TB, opts ...telegramtest.Option) *telegramtest.Server {
+	t.Helper()
+	srv := telegramtest.Start(opts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// connect makes a client of srv with short timeouts.
+func connect(t testing.TB, srv *telegramtest.Server, opts ...Option) *Client {
+	t.Helper()
+	opts = append([]Option{WithPollTimeout(time.Second), WithRequestTimeout(5 * time.Second),
+		WithBackoff(time.Millisecond, 10*time.Millisecond)}, opts...)
+	c, err := New(context.Background(), srv.Token(), srv.URL(), opts...)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return c
+}
+
+func TestNew(t *testing.T) {
+	srv := fake(t, telegramtest.WithUsername("lai_chau_bot"), telegramtest.WithReadAllGroupMessages(true))
+	ctx := context.Background()
+
+	c, err := New(ctx, srv.Token(), srv.URL()+"/")
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	want := bot.Info{ID: "1000", Username: "lai_chau_bot", CanReadAllGroupMessages: true, CanJoinGroups: true}
+	if got := c.Info(); got != want {
+		t.Errorf("Info after New = %+v, want %+v", got, want)
+	}
+	if c.Name() != "telegram" || c.TextLimit() != 4096 || !c.HasButtons() {
+		t.Errorf("Name/TextLimit/HasButtons = %q/%d/%v", c.Name(), c.TextLimit(), c.HasButtons())
+	}
+
+	bad := []struct {
+		name, token, url string
+		failure          bot.Failure
+	}{
+		{"wrong token", "1000:wrong", srv.URL(), bot.Retry},
+		{"empty token", "", srv.URL(), -1},
+		{"token with a slash", "1000/x", srv.URL(), -1},
+		{"not a url", srv.Token(), "api.telegram.org", -1},
+		{"nothing listens", srv.Token(), "http://127.0.0.1:1", bot.Retry},
+	}
+	for _, tc := range bad {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := New(ctx, tc.token, tc.url, WithRequestTimeout(2*time.Second))
+			if err == nil {
+				t.Fatal("New succeeded")
+			}
+			var se *bot.SendError
+			if tc.failure >= 0 && (!errors.As(err, &se) || se.Failure != tc.failure) {
+				t.Errorf("err = %v, want a %s SendError", err, tc.failure)
+			}
+		})
+	}
+}
+
+func TestMe(t *testing.T) {
+	srv := fake(t)
+	c := connect(t, srv)
+	ctx := context.Background()
+	for _, readAll := range []bool{false, true} {
+		srv.SetReadAllGroupMessages(readAll)
+		info, err := c.Me(ctx)
+		if err != nil {
+			t.Fatalf("Me: %v", err)
+		}
+		want := bot.Info{ID: "1000", Username: telegramtest.DefaultUsername,
+			CanReadAllGroupMessages: readAll, CanJoinGroups: true}
+		if info != want || c.Info() != want {
+			t.Errorf("Me = %+v, Info = %+v, want %+v", info, c.Info(), want)
+		}
+	}
+	srv.FailNext("getMe", 1, telegramtest.ServerError)
+	if _, err := c.Me(ctx); bot.FailureOf(err) != bot.Retry {
+		t.Errorf("Me on a 500 = %v, want a Retry error", err)
+	}
+}
+
+func TestSetCommands(t *testing.T) {
+	srv := fake(t)
+	c := connect(t, srv)
+	ctx := context.Background()
+	cmds := []bot.Command{
+		{Name: "baocao", Description: "Báo cáo số liệu trong ngày"},
+		{Name: "/tonghop", Description: "Tổng hợp số liệu cấp dưới"},
+	}
+	if err := c.SetCommands(ctx, cmds); err != nil {
+		t.Fatalf("SetCommands: %v", err)
+	}
+	want := []telegramtest.Command{
+		{Command: "baocao", Description: "Báo cáo số liệu trong ngày"},
+		{Command: "tonghop", Description: "Tổng hợp số liệu cấp dưới"},
+	}
+	got := srv.Commands()
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("commands = %+v, want %+v", got, want)
+	}
+	err := c.SetCommands(ctx, []bot.Command{{Name: "Báo-cáo", Description: "x"}})
+	if bot.FailureOf(err) != bot.Permanent {
+		t.Errorf("SetCommands with an invalid name = %v, want a Permanent error", err)
+	}
+}
+
+func TestWebhookRegistration(t *testing.T) {
+	srv := fake(t)
+	c := connect(t, srv)
+	ctx := context.Background()
+
+	if err := c.SetWebhook(ctx, "https://bot.example.vn/webhook/telegram", "s3cret_-X"); err != nil {
+		t.Fatalf("SetWebhook: %v", err)
+	}
+	if url, secret := srv.Webhook(); url != "https://bot.example.vn/webhook/telegram" || secret != "s3cret_-X" {
+		t.Errorf("webhook = %q, %q", url, secret)
+	}
+	// While the webhook is set, polling is refused (409): Poll keeps
+	// trying and reports it.
+	pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	var reported error
+	c.onError = func(err error) { reported = err }
+	if err := c.Poll(pctx, func(context.Context, chihuy.Update) error { return nil }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Poll = %v, want the context's error", err)
+	}
+	if reported == nil || !strings.Contains(reported.Error(), "webhook is active") {
+		t.Errorf("reported = %v, want the 409 conflict", reported)
+	}
+	c.onError = nil
+
+	if err := c.DeleteWebhook(ctx); err != nil {
+		t.Fatalf("DeleteWebhook: %v", err)
+	}
+	if url, _ := srv.Webhook(); url != "" {
+		t.Errorf("webhook after delete = %q", url)
+	}
+	for _, secret := range []string{"", "has space", strings.Repeat("a", 257), "dấu"} {
+		if err := c.SetWebhook(ctx, "https://bot.example.vn/w", secret); err == nil {
+			t.Errorf("SetWebhook accepted secret %q", secret)
+		}
+	}
+}
+
+// oddServer answers getMe properly and every other method with body and
+// status.
+func oddServer(t *testing.T, status int, body string) *httptest.Server {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/getMe") {
+			w.Write([]byte(`{"ok":true,"result":{"id":7,"is_bot":true,"first_name":"b","username":"b_bot"}}`))
+			return
+		}
+		w.WriteHeader(status)
+		w.Write([]byte(body))
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}

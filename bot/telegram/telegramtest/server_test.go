@@ -1,0 +1,559 @@
+package telegramtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chihuy/chihuy"
+)
+
+// answer is the API's envelope as a client reads it.
+type answer struct {
+	Status      int             `json:"-"`
+	OK          bool            `json:"ok"`
+	Result      json.RawMessage `json:"result"`
+	ErrorCode   int             `json:"error_code"`
+	Description string          `json:"description"`
+	Parameters  struct {
+		RetryAfter int `json:"retry_after"`
+	} `json:"parameters"`
+}
+
+func start(t *testing.T, opts ...Option) *Server {
+	t.Helper()
+	s := Start(opts...)
+	t.Cleanup(s.Close)
+	return s
+}
+
+func do(t *testing.T, req *http.Request) answer {
+	t.Helper()
+	a, err := doErr(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// doErr is do for other goroutines than the test's.
+func doErr(req *http.Request) (answer, error) {
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return answer{}, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var a answer
+	if err := json.Unmarshal(body, &a); err != nil {
+		return answer{}, fmt.Errorf("answer %q: %w", body, err)
+	}
+	a.Status = resp.StatusCode
+	return a, nil
+}
+
+// form calls method with a form body.
+func form(t *testing.T, s *Server, method string, kv ...string) answer {
+	t.Helper()
+	return do(t, formRequest(s, method, kv...))
+}
+
+// poller long-polls getUpdates in its own goroutine; the answer (or a
+// failed answer with the error as description) comes on the channel.
+func poller(s *Server, kv ...string) <-chan answer {
+	done := make(chan answer, 1)
+	go func() {
+		a, err := doErr(formRequest(s, "getUpdates", kv...))
+		if err != nil {
+			a.Description = err.Error()
+		}
+		done <- a
+	}()
+	return done
+}
+
+func formRequest(s *Server, method string, kv ...string) *http.Request {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	req, _ := http.NewRequest("POST", s.URL()+"/bot"+s.Token()+"/"+method, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return req
+}
+
+// jsonCall calls method with a JSON body.
+func jsonCall(t *testing.T, s *Server, method string, body any) answer {
+	t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest("POST", s.URL()+"/bot"+s.Token()+"/"+method, bytes.NewReader(b))
+	req.Header.Set("Content-Type", "application/json")
+	return do(t, req)
+}
+
+// uploadCall calls method with a multipart body holding one file.
+func uploadCall(t *testing.T, s *Server, method, field, name string, data []byte, kv ...string) answer {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for i := 0; i+1 < len(kv); i += 2 {
+		mw.WriteField(kv[i], kv[i+1])
+	}
+	fw, _ := mw.CreateFormFile(field, name)
+	fw.Write(data)
+	mw.Close()
+	req, _ := http.NewRequest("POST", s.URL()+"/bot"+s.Token()+"/"+method, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	return do(t, req)
+}
+
+func messageID(t *testing.T, a answer) int {
+	t.Helper()
+	if !a.OK {
+		t.Fatalf("call failed: %d %s", a.ErrorCode, a.Description)
+	}
+	var m struct {
+		MessageID int `json:"message_id"`
+	}
+	json.Unmarshal(a.Result, &m)
+	return m.MessageID
+}
+
+func TestRouting(t *testing.T) {
+	s := start(t, WithToken("42:abc"), WithUsername("bcd_bot"), WithReadAllGroupMessages(true))
+	get := func(path string) answer {
+		req, _ := http.NewRequest("GET", s.URL()+path, nil)
+		return do(t, req)
+	}
+	tests := []struct {
+		path   string
+		status int
+	}{
+		{"/bot42:abc/getMe", 200},
+		{"/bot42:abc/GETME", 200},
+		{"/bot42:wrong/getMe", 401},
+		{"/bot42:abc/noSuchMethod", 404},
+		{"/bot42:abc/", 404},
+		{"/getMe", 404},
+	}
+	for _, tc := range tests {
+		if a := get(tc.path); a.Status != tc.status || a.OK != (tc.status == 200) || !a.OK && a.ErrorCode != tc.status {
+			t.Errorf("%s: %+v, want status %d", tc.path, a, tc.status)
+		}
+	}
+	var me wireMe
+	json.Unmarshal(get("/bot42:abc/getMe").Result, &me)
+	if me != (wireMe{ID: 42, IsBot: true, FirstName: "Chỉ huy", Username: "bcd_bot", CanJoinGroups: true, CanReadAllGroupMessages: true}) {
+		t.Errorf("getMe = %+v", me)
+	}
+	if s.Calls("getMe") != 3 || s.Calls("GETME") != 3 { // two in the table, one decoded; a wrong token is not counted
+		t.Errorf("getMe calls = %d", s.Calls("getMe"))
+	}
+}
+
+func TestBodies(t *testing.T) {
+	s := start(t)
+	kb := `{"inline_keyboard":[[{"text":"Đã nhận","callback_data":"ack:1"}]]}`
+	buttons := [][]chihuy.Button{{{Text: "Đã nhận", Data: "ack:1"}}}
+
+	id1 := messageID(t, form(t, s, "sendMessage", "chat_id", "-100", "text", "qua form", "reply_markup", kb))
+	id2 := messageID(t, jsonCall(t, s, "sendMessage", map[string]any{"chat_id": -100, "text": "qua JSON",
+		"reply_markup": json.RawMessage(kb)}))
+	id3 := messageID(t, uploadCall(t, s, "sendDocument", "document", "baocao.csv", []byte("a,b\n1,2\n"),
+		"chat_id", "-100", "caption", "tệp", "reply_markup", kb))
+	id4 := messageID(t, uploadCall(t, s, "sendPhoto", "photo", "f0.png", []byte("png"), "chat_id", "-100"))
+	q, _ := http.NewRequest("GET", s.URL()+"/bot"+s.Token()+"/sendMessage?chat_id=-100&text=qua+query", nil)
+	id5 := messageID(t, do(t, q))
+	if want := []int{1, 2, 3, 4, 5}; !reflect.DeepEqual([]int{id1, id2, id3, id4, id5}, want) {
+		t.Errorf("ids %v, want %v", []int{id1, id2, id3, id4, id5}, want)
+	}
+
+	got := s.MessagesTo(-100)
+	for i := range got {
+		got[i].Time = time.Time{}
+	}
+	want := []Sent{
+		{Chat: -100, MessageID: 1, Method: "sendMessage", Text: "qua form", Buttons: buttons},
+		{Chat: -100, MessageID: 2, Method: "sendMessage", Text: "qua JSON", Buttons: buttons},
+		{Chat: -100, MessageID: 3, Method: "sendDocument", Text: "tệp", Buttons: buttons, FileName: "baocao.csv", FileSize: 8},
+		{Chat: -100, MessageID: 4, Method: "sendPhoto", FileName: "f0.png", FileSize: 3, Photo: true},
+		{Chat: -100, MessageID: 5, Method: "sendMessage", Text: "qua query"},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sent\n%+v\nwant\n%+v", got, want)
+	}
+}
+
+func TestMessageIDsPerChat(t *testing.T) {
+	s := start(t)
+	_, u1 := s.PushMessage(-100, "supergroup", "A", 1, "x", "một")
+	b1 := messageID(t, form(t, s, "sendMessage", "chat_id", "-100", "text", "đáp"))
+	b2 := messageID(t, form(t, s, "sendMessage", "chat_id", "-200", "text", "khác"))
+	_, u2 := s.PushMessage(-200, "supergroup", "B", 1, "x", "hai")
+	if got := []int{u1, b1, b2, u2}; !reflect.DeepEqual(got, []int{1, 2, 1, 2}) {
+		t.Errorf("ids %v, want 1 2 in each chat", got)
+	}
+}
+
+func TestGetUpdatesOffset(t *testing.T) {
+	s := start(t)
+	var ids []int
+	for i := range 4 {
+		id, _ := s.PushMessage(7, "private", "", 7, "Lan", "tin "+strconv.Itoa(i))
+		ids = append(ids, id)
+	}
+	updateIDs := func(a answer) []int {
+		var us []struct {
+			UpdateID int `json:"update_id"`
+		}
+		if err := json.Unmarshal(a.Result, &us); err != nil {
+			t.Fatalf("result %s: %v", a.Result, err)
+		}
+		out := []int{}
+		for _, u := range us {
+			out = append(out, u.UpdateID)
+		}
+		return out
+	}
+	steps := []struct {
+		kv          []string
+		want        []int
+		wantPending int
+	}{
+		{nil, ids, 4},
+		{[]string{"offset", strconv.Itoa(ids[1])}, ids[1:], 3},
+		{[]string{"limit", "1"}, ids[1:2], 3},
+		{[]string{"offset", "-1"}, ids[3:], 1},
+		{[]string{"offset", strconv.Itoa(ids[3] + 1)}, []int{}, 0},
+	}
+	for i, st := range steps {
+		got := updateIDs(form(t, s, "getUpdates", st.kv...))
+		if !reflect.DeepEqual(got, st.want) || s.Pending() != st.wantPending {
+			t.Errorf("step %d %v: got %v pending %d, want %v pending %d", i, st.kv, got, s.Pending(), st.want, st.wantPending)
+		}
+	}
+}
+
+func TestGetUpdatesLongPoll(t *testing.T) {
+	s := start(t)
+	t.Run("wakes on a new update", func(t *testing.T) {
+		done := poller(s, "timeout", "10")
+		for s.Polling() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		id, _ := s.PushMessage(7, "private", "", 7, "Lan", "F0 1")
+		select {
+		case a := <-done:
+			if !strings.Contains(string(a.Result), `"update_id":`+strconv.Itoa(id)) {
+				t.Errorf("result %s", a.Result)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the long poll did not wake")
+		}
+		form(t, s, "getUpdates", "offset", strconv.Itoa(id+1))
+	})
+	t.Run("ends empty at the timeout", func(t *testing.T) {
+		a := form(t, s, "getUpdates", "timeout", "1")
+		if !a.OK || string(a.Result) != "[]" {
+			t.Errorf("answer %+v", a)
+		}
+	})
+	t.Run("a second poller ends the first", func(t *testing.T) {
+		done := poller(s, "timeout", "30")
+		for s.Polling() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		if a := form(t, s, "getUpdates"); !a.OK {
+			t.Errorf("second poller: %+v", a)
+		}
+		select {
+		case a := <-done:
+			if a.Status != 409 || !strings.Contains(a.Description, "terminated by other getUpdates request") {
+				t.Errorf("first poller: %+v", a)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the first poller was not ended")
+		}
+	})
+	t.Run("ends empty when the server closes", func(t *testing.T) {
+		s2 := Start()
+		done := poller(s2, "timeout", "30")
+		for s2.Polling() == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		s2.Close()
+		select {
+		case a := <-done:
+			if !a.OK || string(a.Result) != "[]" {
+				t.Errorf("answer %+v", a)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("Close did not end the long poll")
+		}
+	})
+}
+
+func TestAllowedUpdates(t *testing.T) {
+	s := start(t)
+	_, mid := s.PushMessage(-100, "supergroup", "A", 1, "x", "một")
+	s.PushCallback(-100, mid, 1, "x", "ack")
+	want, _ := s.PushMessage(-100, "supergroup", "A", 1, "x", "hai")
+	a := form(t, s, "getUpdates", "allowed_updates", `["edited_message"]`, "offset", strconv.Itoa(want))
+	if string(a.Result) != "[]" {
+		t.Fatalf("result %s, want none", a.Result)
+	}
+	s.PushEdit(-100, mid, "một (sửa)")
+	a = form(t, s, "getUpdates")
+	if !strings.Contains(string(a.Result), `"edited_message"`) || strings.Contains(string(a.Result), `"callback_query"`) {
+		t.Errorf("result %s, want only the edit", a.Result)
+	}
+}
+
+func TestWebhookEndpoints(t *testing.T) {
+	s := start(t)
+	s.PushMessage(7, "private", "", 7, "Lan", "F0 1")
+	if a := form(t, s, "setWebhook", "url", "https://bot.example.vn/webhook/telegram", "secret_token", "k3y",
+		"allowed_updates", `["message","callback_query"]`); !a.OK {
+		t.Fatalf("setWebhook: %+v", a)
+	}
+	if u, k := s.Webhook(); u != "https://bot.example.vn/webhook/telegram" || k != "k3y" {
+		t.Errorf("webhook %q %q", u, k)
+	}
+	if a := form(t, s, "getUpdates"); a.Status != 409 || !strings.Contains(a.Description, "webhook is active") {
+		t.Errorf("getUpdates with a webhook: %+v", a)
+	}
+	var info wireWebhookInfo
+	json.Unmarshal(form(t, s, "getWebhookInfo").Result, &info)
+	if info.URL != "https://bot.example.vn/webhook/telegram" || info.PendingUpdateCount != 1 ||
+		!reflect.DeepEqual(info.AllowedUpdates, []string{"message", "callback_query"}) {
+		t.Errorf("getWebhookInfo = %+v", info)
+	}
+	if a := form(t, s, "deleteWebhook", "drop_pending_updates", "true"); !a.OK {
+		t.Fatalf("deleteWebhook: %+v", a)
+	}
+	if u, _ := s.Webhook(); u != "" || s.Pending() != 0 {
+		t.Errorf("after deleteWebhook: url %q, pending %d", u, s.Pending())
+	}
+}
+
+// stepClock is a clock tests move by hand.
+type stepClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *stepClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *stepClock) add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+func TestRateLimits(t *testing.T) {
+	clock := &stepClock{now: time.Date(2021, 8, 12, 9, 0, 0, 0, time.UTC)}
+	s := start(t, WithClock(clock), WithLimits(Limits{PerSecond: 3, PerChatPerSecond: 1, PerGroupPerMinute: 2}))
+	send := func(chat string) answer { return form(t, s, "sendMessage", "chat_id", chat, "text", "x") }
+	steps := []struct {
+		advance    time.Duration
+		chat       string
+		retryAfter int // 0: sent
+	}{
+		{0, "1", 0},
+		{0, "1", 1}, // per chat
+		{0, "2", 0},
+		{0, "3", 0},
+		{0, "4", 1}, // global
+		{time.Second, "4", 0},
+		{0, "-100", 0},
+		{time.Second, "-100", 0},
+		{time.Second, "-100", 58}, // per group: 2 a minute, the first at +1 s
+		{58 * time.Second, "-100", 0},
+	}
+	for i, st := range steps {
+		clock.add(st.advance)
+		a := send(st.chat)
+		if st.retryAfter == 0 && !a.OK {
+			t.Errorf("step %d: %+v, want sent", i, a)
+		}
+		if st.retryAfter > 0 && (a.Status != 429 || a.ErrorCode != 429 || a.Parameters.RetryAfter != st.retryAfter ||
+			a.Description != "Too Many Requests: retry after "+strconv.Itoa(st.retryAfter)) {
+			t.Errorf("step %d: %+v, want 429 retry after %d", i, a, st.retryAfter)
+		}
+	}
+	if s.TooManyRequests() != 3 {
+		t.Errorf("TooManyRequests = %d, want 3", s.TooManyRequests())
+	}
+	s.SetLimits(Limits{})
+	if a := send("1"); !a.OK {
+		t.Errorf("without limits: %+v", a)
+	}
+}
+
+func TestFaults(t *testing.T) {
+	s := start(t)
+	send := func(chat string) answer { return form(t, s, "sendMessage", "chat_id", chat, "text", "x") }
+
+	s.SetChatFault(-100, Kicked)
+	if a := send("-100"); a.Status != 403 || a.ErrorCode != 403 || a.Description != "Forbidden: bot was kicked from the group chat" {
+		t.Errorf("kicked: %+v", a)
+	}
+	if a := send("-200"); !a.OK {
+		t.Errorf("another chat: %+v", a)
+	}
+	s.SetChatFault(-100, ChatNotFound)
+	if a := send("-100"); a.Status != 400 || a.Description != "Bad Request: chat not found" {
+		t.Errorf("chat not found: %+v", a)
+	}
+	s.ClearChatFault(-100)
+	if a := send("-100"); !a.OK {
+		t.Errorf("after clearing: %+v", a)
+	}
+
+	s.FailNext("sendMessage", 2, ServerError)
+	s.FailNext("", 1, TooManyRequests(9))
+	for i, want := range []int{500, 500, 429, 200} {
+		if a := send("-100"); a.Status != want {
+			t.Errorf("call %d: status %d, want %d", i, a.Status, want)
+		}
+	}
+
+	s.FailNext("getMe", 1, BadGateway)
+	resp, err := http.Get(s.URL() + "/bot" + s.Token() + "/getMe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 502 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") || !bytes.Contains(body, []byte("<html>")) {
+		t.Errorf("bad gateway: %d %s %q", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+
+	s.SetLatency(50 * time.Millisecond)
+	began := time.Now()
+	send("-100")
+	if d := time.Since(began); d < 50*time.Millisecond {
+		t.Errorf("answer came after %s, want at least the 50ms latency", d)
+	}
+}
+
+func TestValidation(t *testing.T) {
+	s := start(t)
+	_, userMsg := s.PushMessage(-100, "supergroup", "A", 1, "x", "một")
+	tests := []struct {
+		name   string
+		method string
+		kv     []string
+		want   string // description, "" for success
+	}{
+		{"empty text", "sendMessage", []string{"chat_id", "-100", "text", ""}, "Bad Request: message text is empty"},
+		{"text too long", "sendMessage", []string{"chat_id", "-100", "text", strings.Repeat("ư", 4097)}, "Bad Request: message is too long"},
+		{"text at the limit", "sendMessage", []string{"chat_id", "-100", "text", strings.Repeat("ư", 4096)}, ""},
+		{"no chat", "sendMessage", []string{"text", "x"}, "Bad Request: chat_id is empty"},
+		{"button data too long", "sendMessage", []string{"chat_id", "-100", "text", "x",
+			"reply_markup", `{"inline_keyboard":[[{"text":"a","callback_data":"` + strings.Repeat("d", 65) + `"}]]}`}, "Bad Request: BUTTON_DATA_INVALID"},
+		{"keyboard not JSON", "sendMessage", []string{"chat_id", "-100", "text", "x", "reply_markup", "{"}, "Bad Request: can't parse reply keyboard markup JSON object"},
+		{"reply to a missing message", "sendMessage", []string{"chat_id", "-100", "text", "x", "reply_to_message_id", "99"}, "Bad Request: message to be replied not found"},
+		{"reply to a missing message, allowed", "sendMessage", []string{"chat_id", "-100", "text", "x", "reply_to_message_id", "99", "allow_sending_without_reply", "true"}, ""},
+		{"caption too long", "sendPhoto", []string{"chat_id", "-100", "photo", "file-id", "caption", strings.Repeat("a", 1025)}, "Bad Request: message caption is too long"},
+		{"no file", "sendDocument", []string{"chat_id", "-100"}, "Bad Request: there is no document in the request"},
+		{"edit a user's message", "editMessageText", []string{"chat_id", "-100", "message_id", strconv.Itoa(userMsg), "text", "y"}, "Bad Request: message can't be edited"},
+		{"edit a missing message", "editMessageText", []string{"chat_id", "-100", "message_id", "999", "text", "y"}, "Bad Request: message to edit not found"},
+		{"unknown callback", "answerCallbackQuery", []string{"callback_query_id", "nope"}, "Bad Request: query is too old and response timeout expired or query ID is invalid"},
+		{"bad command", "setMyCommands", []string{"commands", `[{"command":"Bao-Cao","description":"x"}]`}, "Bad Request: BOT_COMMAND_INVALID"},
+		{"chat action", "sendChatAction", []string{"chat_id", "-100", "action", "typing"}, ""},
+		{"webhook without https", "setWebhook", []string{"url", "ftp://x"}, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			a := form(t, s, tc.method, tc.kv...)
+			if tc.want == "" && !a.OK || tc.want != "" && (a.Status != 400 || a.Description != tc.want) {
+				t.Errorf("%+v, want %q", a, tc.want)
+			}
+		})
+	}
+
+	t.Run("edit that changes nothing", func(t *testing.T) {
+		id := messageID(t, form(t, s, "sendMessage", "chat_id", "-100", "text", "a"))
+		if a := form(t, s, "editMessageText", "chat_id", "-100", "message_id", strconv.Itoa(id), "text", "a"); !strings.Contains(a.Description, "message is not modified") {
+			t.Errorf("%+v", a)
+		}
+		if a := form(t, s, "editMessageText", "chat_id", "-100", "message_id", strconv.Itoa(id), "text", "b"); !a.OK {
+			t.Errorf("%+v", a)
+		}
+	})
+}
+
+func TestWaitForAndOnSend(t *testing.T) {
+	s := start(t)
+	var mu sync.Mutex
+	var seen []string
+	s.OnSend(func(m Sent) {
+		mu.Lock()
+		seen = append(seen, m.Text)
+		mu.Unlock()
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	got := make(chan Sent, 1)
+	go func() {
+		m, err := s.WaitFor(ctx, func(m Sent) bool { return m.Chat == -100 && m.Edits == 1 })
+		if err != nil {
+			t.Error(err)
+		}
+		got <- m
+	}()
+	id := messageID(t, form(t, s, "sendMessage", "chat_id", "-100", "text", "Chỉ thị 12"))
+	form(t, s, "editMessageText", "chat_id", "-100", "message_id", strconv.Itoa(id), "text", "Chỉ thị 12 — đã nhận")
+	if m := <-got; m.MessageID != id || m.Text != "Chỉ thị 12 — đã nhận" {
+		t.Errorf("WaitFor = %+v", m)
+	}
+	mu.Lock()
+	if !reflect.DeepEqual(seen, []string{"Chỉ thị 12", "Chỉ thị 12 — đã nhận"}) {
+		t.Errorf("OnSend saw %q", seen)
+	}
+	mu.Unlock()
+
+	short, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel2()
+	if _, err := s.WaitFor(short, func(m Sent) bool { return m.Chat == -999 }); err == nil {
+		t.Error("WaitFor for a message never sent returned no error")
+	}
+}
+
+func TestEntities(t *testing.T) {
+	tests := []struct {
+		text string
+		want []wireEntity
+	}{
+		{"/baocao@chihuy_test_bot F0 3", []wireEntity{{"bot_command", 0, 23}}},
+		{"/baocao F0 3", []wireEntity{{"bot_command", 0, 7}}},
+		{"Gửi @chihuy_test_bot: số liệu", []wireEntity{{"mention", 4, 16}}},
+		{"📊 @abcde", []wireEntity{{"mention", 3, 6}}},
+		{"/tonghop @chihuy_test_bot", []wireEntity{{"bot_command", 0, 8}, {"mention", 9, 16}}},
+		{"thư a@bcdefg.vn", nil},
+		{"@abc quá ngắn", nil},
+		{"/", nil},
+		{"báo cáo F0 3", nil},
+	}
+	for _, tc := range tests {
+		if got := entities(tc.text); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("entities(%q) = %v, want %v", tc.text, got, tc.want)
+		}
+	}
+}

@@ -1,0 +1,46 @@
+package dataset
+
+// Vietnamese texts of the package: validation errors for operators who
+// write data-set files, and the rendering of values for echoes.
+const (
+	msgYAML             = "Tệp bộ chỉ tiêu không đọc được: %v"
+	msgEmpty            = "Tệp bộ chỉ tiêu trống."
+	msgNoName           = "Thiếu tên bộ chỉ tiêu (name)."
+	msgBadPeriod        = "Chu kỳ %q không hợp lệ (cần daily hoặc weekly)."
+	msgNoElements       = "Bộ chỉ tiêu không có chỉ tiêu nào (elements)."
+	msgAt               = "dòng %d: %s"
+	msgElement          = "chỉ tiêu %q: %s"
+	msgElementN         = "chỉ tiêu thứ %d: %s"
+	msgBadCode          = "mã không hợp lệ (cần chữ thường không dấu, số hoặc '_', bắt đầu bằng chữ, tối đa 32 ký tự)"
+	msgDupCode          = "mã trùng với chỉ tiêu ở dòng %d"
+	msgNoLabel          = "thiếu nhãn tiếng Việt (label)"
+	msgNoAggregation    = "thiếu cách cộng dồn (aggregation: sum, latest hoặc max)"
+	msgBadAggregation   = "cách cộng dồn %q không hợp lệ (cần sum, latest hoặc max)"
+	msgBadUnit          = "đơn vị tính %q phải là một từ"
+	msgBadMin           = "min không được âm"
+	msgBadMax           = "max (%d) phải lớn hơn 0 và không nhỏ hơn min (%d)"
+	msgBadDenominator   = "mẫu số %q không hợp lệ (cần total, adults, age12to17 hoặc age5to11)"
+	msgUnknownParent    = "chỉ tiêu cha %q không có trong bộ chỉ tiêu"
+	msgSelfParent       = "không thể là chỉ tiêu con của chính nó"
+	msgParentCycle      = "chỉ tiêu cha tạo thành vòng lặp (%s)"
+	msgEmptyAlias       = "tên gọi %q không có chữ nào"
+	msgDigitAlias       = "tên gọi %q chỉ gồm số, sẽ lẫn với số liệu"
+	msgAliasClash       = "tên gọi %q trùng với %s"
+	msgOwnerElement     = "chỉ tiêu %q"
+	msgOwnerHead        = "đầu mục của nhóm %q"
+	msgGroup            = "nhóm %q: %s"
+	msgGroupN           = "nhóm thứ %d: %s"
+	msgNoGroupName      = "thiếu tên nhóm (name)"
+	msgDupGroup         = "tên nhóm trùng"
+	msgNoHeads          = "thiếu đầu mục (heads)"
+	msgUnknownMember    = "chỉ tiêu %q không có trong bộ chỉ tiêu"
+	msgMemberTwice      = "chỉ tiêu %q đã thuộc nhóm %q"
+	msgAlert            = "cảnh báo thứ %d (%s): %s"
+	msgUnknownAlertElem = "chỉ tiêu %q không có trong bộ chỉ tiêu"
+	msgBadOperator      = "phép so sánh %q không hợp lệ (cần >, >=, < hoặc <=)"
+	msgBadLevel         = "cấp báo lên (level) phải từ 1 trở lên"
+	msgNoMessage        = "thiếu nội dung cảnh báo (message)"
+)
+
+// entrySep separates values in a rendered report.
+const entrySep = "; "

@@ -1,0 +1,25 @@
+package report
+
+// Vietnamese texts of the problems a message can have. Each names the part
+// of the message it is about between quotes.
+const (
+	msgUnknownSuggest = "'%s' không rõ — có phải %s?"
+	msgUnknown        = "'%s' không rõ."
+	msgNoValue        = "'%s' thiếu số liệu."
+	msgOrphan         = "Số '%s' không rõ là của mục nào."
+	msgNegative       = "'%s': số liệu không được âm."
+	msgNotInteger     = "'%s' không phải số nguyên."
+	msgBadNumber      = "'%s' không phải số hợp lệ."
+	msgPercent        = "'%s' là tỷ lệ — cần báo số lượng."
+	msgTooBig         = "'%s': %s vượt quá mức tối đa %s."
+	msgTooBigNoMax    = "'%s': số quá lớn."
+	msgTooSmall       = "'%s': %s dưới mức tối thiểu %s."
+	msgDuplicate      = "'%s': %s đã báo %s ở trên, nay lại là %s."
+	msgSubOverParent  = "'%s': %s (%s) lớn hơn %s (%s)."
+	msgBadDate        = "'%s' không phải ngày hợp lệ."
+	msgFutureDate     = "'%s': ngày %s chưa tới, không nhận báo cáo trước."
+	msgOldDate        = "'%s': ngày %s đã quá %d ngày, không nhận báo cáo."
+	msgTwoDates       = "'%s': tin có hai ngày khác nhau (%s và %s)."
+	msgTwoUnits       = "'%s': tin nêu hai đơn vị khác nhau (%s và %s), mỗi tin chỉ báo cáo cho một đơn vị."
+	msgNothing        = "Không thấy số liệu nào để ghi nhận (ví dụ: %s=3)."
+)

@@ -1,0 +1,344 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
+)
+
+// parser holds the state of one Parse; parsers are pooled so that their
+// buffers are reused.
+type parser struct {
+	text   string
+	ds     *dataset.DataSet
+	opt    Options
+	today  chihuy.Day
+	toks   []token
+	buf    []byte
+	folded string
+	items  []item
+	dates  []dateRef
+	units  []unitRef
+	ranges []int // positions of "đến" between dates
+
+	group string // the context group in force
+	paren int    // index of the open parenthesis item on this line, or -1
+	// fillerStart and fillerEnd are the tokens of the last filler phrase.
+	fillerStart, fillerEnd int
+	lead                   bool // "báo cáo" was written
+	line                   int
+	lineStart              bool // nothing but bullets and dates so far on this line
+	unitOK                 bool // a unit name may start here
+
+	recorded []recorded
+	problems []Problem
+}
+
+// recorded is a value accepted so far, for duplicate and sub-count checks.
+type recorded struct {
+	code     string
+	val      int64
+	pos, end int
+}
+
+// maxPooledBytes keeps a parser that read a huge message out of the pool.
+const maxPooledBytes = 64 << 10
+
+func (p *parser) reset() {
+	if cap(p.buf) > maxPooledBytes {
+		*p = parser{}
+		return
+	}
+	*p = parser{
+		toks:     p.toks[:0],
+		buf:      p.buf[:0],
+		items:    p.items[:0],
+		dates:    p.dates[:0],
+		units:    p.units[:0],
+		ranges:   p.ranges[:0],
+		recorded: p.recorded[:0],
+	}
+}
+
+func (p *parser) parse(text string, ds *dataset.DataSet, opt Options) Result {
+	p.text, p.ds, p.opt = text, ds, opt
+	p.paren, p.fillerStart, p.fillerEnd = -1, -1, -1
+	p.today = chihuy.DayOf(opt.Now)
+	p.lex(text)
+	p.scan()
+	p.pair()
+	return p.result()
+}
+
+func (p *parser) problem(pos, end int, suggest, format string, args ...any) {
+	p.problems = append(p.problems, Problem{
+		Pos: pos, End: end, Text: p.text[pos:end],
+		Message: fmt.Sprintf(format, args...), Suggest: suggest,
+	})
+}
+
+func (p *parser) result() Result {
+	res := Result{Day: p.today}
+	lastPair := -1
+	for k := range p.items {
+		if it := &p.items[k]; it.kind == iLabel && it.partner >= 0 {
+			lastPair = max(lastPair, it.end, p.items[it.partner].end)
+		}
+	}
+	pairs, numbers, nearMiss := 0, 0, false
+	for k := range p.items {
+		it := &p.items[k]
+		switch it.kind {
+		case iLabel:
+			switch {
+			case it.partner >= 0:
+				pairs++
+				p.value(it, &p.items[it.partner])
+			case !it.consumed && !p.heading(k, lastPair) && !(it.aside && p.has(it.code)):
+				p.problem(it.pos, it.end, it.code, msgNoValue, p.text[it.pos:it.end])
+			}
+		case iUnknown, iHead:
+			if it.partner >= 0 && len(p.problems) < maxProblems && p.unknownProblem(it) {
+				nearMiss = true
+			}
+		case iNum:
+			if it.percent {
+				continue
+			}
+			numbers++
+			if it.partner < 0 && !it.consumed {
+				p.problem(it.pos, it.end, "", msgOrphan, p.text[it.pos:it.end])
+			}
+		}
+	}
+	p.subCounts()
+	res.Day, res.DaySet = p.day()
+	res.Unit, res.UnitName = p.unit()
+	res.IsReport = p.opt.Explicit || pairs > 0 || nearMiss || p.lead && numbers > 0
+	if len(p.recorded) > 0 {
+		res.Values = make(map[string]int64, len(p.recorded))
+		for _, r := range p.recorded {
+			res.Values[r.code] = r.val
+		}
+	}
+	if p.opt.Explicit && len(res.Values) == 0 && len(p.problems) == 0 {
+		example := "f0"
+		if len(p.ds.Elements) > 0 {
+			example = p.ds.Elements[0].Code
+		}
+		p.problem(0, len(p.text), "", msgNothing, example)
+	}
+	if len(p.problems) > 0 {
+		sort.SliceStable(p.problems, func(i, j int) bool { return p.problems[i].Pos < p.problems[j].Pos })
+		if len(p.problems) > maxProblems {
+			p.problems = p.problems[:maxProblems]
+		}
+		res.Problems = p.problems
+	}
+	return res
+}
+
+// has reports whether a value of the element has been read.
+func (p *parser) has(code string) bool {
+	for k := range p.items {
+		if it := &p.items[k]; it.kind == iLabel && it.code == code && it.partner >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// heading reports whether the unpaired label k is a heading: the last
+// thing on its line ("Xét nghiệm:"), with values on the lines after it.
+func (p *parser) heading(k, lastPair int) bool {
+	m := k + 1
+	for m < len(p.items) && p.items[m].kind == iSep {
+		m++
+	}
+	if m < len(p.items) && (p.items[m].kind != iBreak || p.toks[p.items[m].t0].kind != tNewline) {
+		return false
+	}
+	return lastPair > p.items[k].end
+}
+
+// value checks the value v given for label l and records it.
+func (p *parser) value(l, v *item) {
+	e, _ := p.ds.Element(l.code)
+	pos, end := min(l.pos, v.pos), max(l.end, v.end)
+	part := p.text[pos:end]
+	num := p.text[v.pos:v.end]
+	var val int64
+	switch {
+	case v.kind == iZero:
+	case v.neg:
+		p.problem(pos, end, "", msgNegative, part)
+		return
+	case v.badNum:
+		p.problem(v.pos, v.end, "", msgBadNumber, num)
+		return
+	case v.notInt:
+		p.problem(v.pos, v.end, "", msgNotInteger, num)
+		return
+	case v.percent:
+		p.problem(pos, end, "", msgPercent, part)
+		return
+	case v.tooBig:
+		if e.Max > 0 {
+			p.problem(pos, end, "", msgTooBig, part, num, dataset.FormatNumber(e.Max))
+		} else {
+			p.problem(pos, end, "", msgTooBigNoMax, part)
+		}
+		return
+	default:
+		val = v.val
+	}
+	if e.Max > 0 && val > e.Max {
+		p.problem(pos, end, "", msgTooBig, part, dataset.FormatNumber(val), dataset.FormatNumber(e.Max))
+		return
+	}
+	if val < e.Min {
+		p.problem(pos, end, "", msgTooSmall, part, dataset.FormatNumber(val), dataset.FormatNumber(e.Min))
+		return
+	}
+	for _, r := range p.recorded {
+		if r.code != l.code {
+			continue
+		}
+		if r.val != val {
+			p.problem(pos, end, "", msgDuplicate, part, e.Label, dataset.FormatNumber(r.val), dataset.FormatNumber(val))
+		}
+		return
+	}
+	p.recorded = append(p.recorded, recorded{code: l.code, val: val, pos: pos, end: end})
+}
+
+// subCounts checks that no sub-count exceeds its parent.
+func (p *parser) subCounts() {
+	for _, sub := range p.recorded {
+		e, _ := p.ds.Element(sub.code)
+		if e.Parent == "" {
+			continue
+		}
+		for _, parent := range p.recorded {
+			if parent.code == e.Parent && sub.val > parent.val {
+				p.problem(sub.pos, sub.end, "", msgSubOverParent, p.text[sub.pos:sub.end],
+					e.Label, dataset.FormatNumber(sub.val), p.ds.Label(parent.code), dataset.FormatNumber(parent.val))
+			}
+		}
+	}
+}
+
+// unknownProblem names unknown words (or a bare group head) that were
+// given a value, with the closest element. It reports whether the words
+// are a near miss of an element name ("F3", "cach li tap chung"), which
+// makes the message a report.
+func (p *parser) unknownProblem(it *item) bool {
+	part := p.text[it.pos:it.end]
+	if it.kind == iHead {
+		for _, g := range p.ds.Groups {
+			if g.Name == it.group && len(g.Members) > 0 {
+				code := g.Members[0].Element
+				p.problem(it.pos, it.end, code, msgUnknownSuggest, part, p.ds.Label(code))
+				return true
+			}
+		}
+		p.problem(it.pos, it.end, "", msgUnknown, part)
+		return true
+	}
+	words := p.wordsOf(it.t0, it.t1)
+	code, dist := p.closest(words)
+	if it.pre < it.t0 {
+		// filler words glued before may be part of the typo: "tu vog"
+		longer := p.wordsOf(it.pre, it.t1)
+		if c, d := p.closest(longer); c != "" && d < dist && suggestible(longer, d) {
+			code, dist, words = c, d, longer
+			it.pos = p.toks[it.pre].pos
+			part = p.text[it.pos:it.end]
+		}
+	}
+	if code == "" || !suggestible(words, dist) {
+		p.problem(it.pos, it.end, "", msgUnknown, part)
+		return false
+	}
+	p.problem(it.pos, it.end, code, msgUnknownSuggest, part, p.ds.Label(code))
+	return nearMiss(words, dist)
+}
+
+// wordsOf returns the folded words of tokens t0 to t1 joined by single
+// spaces.
+func (p *parser) wordsOf(t0, t1 int) string {
+	var b strings.Builder
+	for k := t0; k <= t1; k++ {
+		if p.toks[k].kind != tWord {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(p.toks[k].fold)
+	}
+	return b.String()
+}
+
+// day returns the report day: the date written, or today.
+func (p *parser) day() (chihuy.Day, bool) {
+	var chosen *dateRef
+	for k := range p.dates {
+		d := &p.dates[k]
+		if d.bad {
+			p.problem(d.pos, d.end, "", msgBadDate, p.text[d.pos:d.end])
+			continue
+		}
+		switch {
+		case chosen == nil:
+			chosen = d
+		case d.day == chosen.day:
+		case p.rangeBetween(chosen.end, d.pos):
+			chosen = d // "từ 16h ngày 7/11 đến 16h ngày 8/11": the day it ends
+		default:
+			p.problem(d.pos, d.end, "", msgTwoDates, p.text[d.pos:d.end], chosen.day.Short(), d.day.Short())
+		}
+	}
+	if chosen == nil {
+		return p.today, false
+	}
+	window := p.opt.Window
+	if window <= 0 {
+		window = DefaultWindow
+	}
+	days := int(window / (24 * time.Hour))
+	switch {
+	case chosen.day.After(p.today):
+		p.problem(chosen.pos, chosen.end, "", msgFutureDate, p.text[chosen.pos:chosen.end], chosen.day.Short())
+	case p.today.Sub(chosen.day) > days:
+		p.problem(chosen.pos, chosen.end, "", msgOldDate, p.text[chosen.pos:chosen.end], chosen.day.Short(), days)
+	}
+	return chosen.day, true
+}
+
+func (p *parser) rangeBetween(from, to int) bool {
+	for _, r := range p.ranges {
+		if r >= from && r < to {
+			return true
+		}
+	}
+	return false
+}
+
+// unit returns the unit named, refusing a message that names two.
+func (p *parser) unit() (code, name string) {
+	for k, u := range p.units {
+		if k == 0 {
+			code, name = u.code, u.name
+			continue
+		}
+		if u.code != code {
+			p.problem(u.pos, u.end, "", msgTwoUnits, p.text[u.pos:u.end], name, u.name)
+		}
+	}
+	return code, name
+}

@@ -1,0 +1,100 @@
+package report
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/vntext"
+)
+
+// fakeUnits recognises a handful of unit names the way the units package
+// does: by code, or by name without diacritics, case or type word.
+type fakeUnits struct {
+	codes map[string]string // code → name
+	names map[string]string // folded name without type word → code
+}
+
+func newFakeUnits() *fakeUnits {
+	u := &fakeUnits{codes: map[string]string{}, names: map[string]string{}}
+	for _, e := range []struct{ code, name string }{
+		{"12", "tỉnh Lai Châu"},
+		{"106", "huyện Tân Uyên"},
+		{"03418", "xã Bản Giang"},
+		{"03421", "xã Bản Hon"},
+		{"03598", "thị trấn Tân Uyên"},
+		{"03604", "xã Phúc Khoa"},
+		{"03616", "xã Trung Đồng"},
+		{"03619", "xã Mường Khoa"},
+		{"03625", "xã Hố Mít"},
+	} {
+		u.codes[e.code] = e.name
+		u.names[strings.Join(dataset.Words(e.name), " ")] = e.code
+		bare := strings.Join(dataset.Words(stripType(e.name)), " ")
+		if _, taken := u.names[bare]; !taken {
+			u.names[bare] = e.code
+		}
+	}
+	return u
+}
+
+var typeWords = []string{"thị trấn", "tỉnh", "huyện", "xã", "phường"}
+
+func stripType(name string) string {
+	for _, t := range typeWords {
+		if rest, ok := strings.CutPrefix(name, t+" "); ok {
+			return rest
+		}
+	}
+	return name
+}
+
+// FindPrefix matches the longest known name (with or without its type
+// word), or a code, at the start of text, ending at a word boundary.
+func (u *fakeUnits) FindPrefix(text string) (code, name string, n int, ok bool) {
+	// folded words of text with the byte offset where each ends
+	type word struct {
+		fold string
+		end  int
+	}
+	var words []word
+	var b strings.Builder
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !dataset.IsWordRune(r) {
+			if b.Len() > 0 {
+				words = append(words, word{b.String(), i})
+				b.Reset()
+			}
+			if r == ':' || r == ',' || len(words) >= 6 {
+				break
+			}
+			i += size
+			continue
+		}
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(vntext.FoldRune(r))
+		}
+		i += size
+		if i == len(text) {
+			words = append(words, word{b.String(), i})
+		}
+	}
+	if len(words) == 0 {
+		return "", "", 0, false
+	}
+	if nm, ok := u.codes[words[0].fold]; ok {
+		return words[0].fold, nm, words[0].end, true
+	}
+	for end := len(words); end > 0; end-- {
+		var parts []string
+		for _, w := range words[:end] {
+			parts = append(parts, w.fold)
+		}
+		if c, ok := u.names[strings.Join(parts, " ")]; ok {
+			return c, u.codes[c], words[end-1].end, true
+		}
+	}
+	return "", "", 0, false
+}

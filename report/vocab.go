@@ -1,0 +1,84 @@
+package report
+
+import (
+	"sort"
+
+	"github.com/chihuy/chihuy/dataset"
+)
+
+// vocabKind is what a fixed Vietnamese phrase does in a report.
+type vocabKind uint8
+
+const (
+	vFiller   vocabKind = iota + 1 // carries no meaning for the numbers: skipped
+	vUnit                          // a unit word after a number: skipped
+	vLead                          // "báo cáo", "bc": marks a report, a unit may follow
+	vDateKw                        // "ngày": a date may follow
+	vRelDay                        // "hôm nay", "hôm qua": sets the day
+	vZero                          // "không", "ko": zero, when in a value's place
+	vRangeTo                       // "đến": between two dates, the report covers up to the second
+	vCounter                       // "tuần", "lần", "tháng", "năm", "thứ": the number after it is not a value
+	vMonthKw                       // "tháng" inside a date: ngày 8 tháng 11
+	vYearKw                        // "năm" inside a date: ngày 8 tháng 11 năm 2021
+	vTimeUnit                      // "giờ", "h", "phút": the number before it is a time of day
+)
+
+// phrase is one entry of the fixed vocabulary.
+type phrase struct {
+	words []string
+	kind  vocabKind
+	val   int // day offset for vRelDay
+}
+
+// vocabulary lists the fixed phrases, as written (folded at start).
+var vocabulary = []struct {
+	kind  vocabKind
+	val   int
+	texts []string
+}{
+	{vFiller, 0, []string{
+		"là", "có", "được", "đã", "mới", "số", "số lượng", "sl", "tổng", "tổng số", "tổng cộng",
+		"trong ngày", "trong đó", "gồm", "bao gồm", "thêm", "ghi nhận", "phát hiện", "hiện",
+		"hiện có", "hiện tại", "hiện đang", "đang", "còn", "đạt", "khoảng", "tất cả", "tính đến",
+		"tính từ", "từ", "lúc", "vào", "của", "tại", "và", "với", "cụ thể", "như sau", "ạ", "nhé",
+		"covid 19", "covid", "sars cov 2", "ncov", "dịch", "tình hình", "kết quả", "chủ nhật",
+	}},
+	{vUnit, 0, []string{
+		"ca", "người", "mũi", "mẫu", "bình", "giường", "liều", "lượt", "trường hợp", "th",
+		"cái", "chiếc", "hộ", "ổ",
+	}},
+	{vLead, 0, []string{
+		"báo cáo", "bc", "bcao", "b c", "báo cáo nhanh", "bc nhanh", "báo cáo số liệu",
+		"số liệu", "đơn vị", "đơn vị báo cáo", "đv", "gửi số liệu",
+	}},
+	{vDateKw, 0, []string{"ngày", "ng"}},
+	{vRelDay, 0, []string{"hôm nay", "hnay", "ngày hôm nay", "trong ngày hôm nay", "hôm ni"}},
+	{vRelDay, -1, []string{"hôm qua", "hqua", "ngày hôm qua", "trong ngày hôm qua", "hum qua"}},
+	{vRelDay, -2, []string{"hôm kia", "ngày hôm kia"}},
+	{vZero, 0, []string{"không", "ko", "k", "kh", "không có", "ko có", "k có", "chưa có", "chưa phát sinh", "không phát sinh"}},
+	{vRangeTo, 0, []string{"đến", "tới", "đến hết"}},
+	{vCounter, 0, []string{"tuần", "tuần thứ", "lần", "lần thứ", "thứ", "quý", "đợt", "đợt thứ"}},
+	{vMonthKw, 0, []string{"tháng"}},
+	{vYearKw, 0, []string{"năm"}},
+	{vTimeUnit, 0, []string{"giờ", "h", "g", "phút", "p", "tiếng"}},
+}
+
+// vocab indexes the fixed phrases by first folded word, longest first.
+var vocab = buildVocab()
+
+func buildVocab() map[string][]phrase {
+	m := make(map[string][]phrase)
+	for _, group := range vocabulary {
+		for _, t := range group.texts {
+			w := dataset.Words(t)
+			m[w[0]] = append(m[w[0]], phrase{words: w, kind: group.kind, val: group.val})
+		}
+	}
+	for _, list := range m {
+		sort.SliceStable(list, func(i, j int) bool { return len(list[i].words) > len(list[j].words) })
+	}
+	return m
+}
+
+// weekdayWords follow "thứ" in a weekday name ("thứ hai", "thứ 2").
+var weekdayWords = map[string]bool{"hai": true, "ba": true, "tu": true, "nam": true, "sau": true, "bay": true}

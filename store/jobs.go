@@ -1,0 +1,159 @@
+package store
+
+// Scheduled jobs (SPEC §7). One key per occurrence of a job, under the
+// {cfg} tag:
+//
+//	{cfg}:job:NAME:UNIX   hash: owner, claimed (unix ms), tries, and once
+//	                      a try ended: finished (unix ms), err (empty on
+//	                      success); TTL JobTTL
+//
+// UNIX is the occurrence's scheduled time in unix seconds. The key is
+// created once, atomically (the equivalent of SET NX), by the process that
+// claims the occurrence; every other process sharing the store then sees it
+// claimed and does not run it. A hash rather than a string, so that the
+// outcome is written into the claim without touching its TTL. Each
+// occurrence costs one small hash for JobTTL: a few kilobytes for a
+// handful of daily jobs.
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// JobTTL is how long the record of an occurrence is kept. It is longer
+// than a week so that the last occurrence of a weekly job is still known
+// when a process starts.
+const JobTTL = 8 * 24 * time.Hour
+
+// JobRun is the record of one occurrence of a scheduled job.
+type JobRun struct {
+	Name string
+	At   time.Time // the scheduled time
+	// Owner is the process that claimed the occurrence and ran it.
+	Owner   string
+	Claimed time.Time
+	// Tries counts the runs that ended (successfully or not).
+	Tries int
+	// Finished is when the last try ended; zero while the first try runs,
+	// or when the owner stopped before it ended.
+	Finished time.Time
+	// Err is the error of the last try, empty when it succeeded.
+	Err string
+}
+
+// Done reports whether the occurrence ran to success.
+func (r JobRun) Done() bool { return !r.Finished.IsZero() && r.Err == "" }
+
+// claimJobScript creates the occurrence's hash unless it exists.
+// KEYS: job. ARGV: owner, claimed ms, ttl ms.
+var claimJobScript = redis.NewScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'claimed', ARGV[2], 'tries', 0)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`)
+
+// finishJobScript records the end of a try if owner holds the claim.
+// KEYS: job. ARGV: owner, finished ms, err.
+var finishJobScript = redis.NewScript(`
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'finished', ARGV[2], 'err', ARGV[3])
+redis.call('HINCRBY', KEYS[1], 'tries', 1)
+return 1`)
+
+func (s *Store) jobKey(name string, at time.Time) string {
+	return s.Key("cfg", "job", name, strconv.FormatInt(at.Unix(), 10))
+}
+
+// ClaimJob claims the occurrence of job name scheduled at at for owner. It
+// returns true when owner claimed it now, and false when any process (owner
+// included) had claimed it before: the occurrence then must not run again.
+func (s *Store) ClaimJob(ctx context.Context, name string, at time.Time, owner string) (bool, error) {
+	if err := CheckJobName(name); err != nil {
+		return false, err
+	}
+	if owner == "" {
+		return false, fmt.Errorf("claim job %s at %d: empty owner", name, at.Unix())
+	}
+	n, err := claimJobScript.Run(ctx, s.rdb, []string{s.jobKey(name, at)},
+		owner, s.Now().UnixMilli(), JobTTL.Milliseconds()).Int()
+	if err != nil {
+		return false, fmt.Errorf("claim job %s at %d: %w", name, at.Unix(), err)
+	}
+	return n == 1, nil
+}
+
+// FinishJob records the end of one try of an occurrence owner claimed:
+// runErr nil for success. It returns false, and records nothing, when
+// owner does not hold the claim (it expired, or another process holds it).
+func (s *Store) FinishJob(ctx context.Context, name string, at time.Time, owner string, runErr error) (bool, error) {
+	if err := CheckJobName(name); err != nil {
+		return false, err
+	}
+	msg := ""
+	if runErr != nil {
+		msg = runErr.Error()
+		if msg == "" {
+			msg = "error"
+		}
+	}
+	n, err := finishJobScript.Run(ctx, s.rdb, []string{s.jobKey(name, at)},
+		owner, s.Now().UnixMilli(), msg).Int()
+	if err != nil {
+		return false, fmt.Errorf("finish job %s at %d: %w", name, at.Unix(), err)
+	}
+	return n == 1, nil
+}
+
+// JobRun reads the record of an occurrence; ok is false when it was never
+// claimed (or its record expired).
+func (s *Store) JobRun(ctx context.Context, name string, at time.Time) (run JobRun, ok bool, err error) {
+	if err := CheckJobName(name); err != nil {
+		return JobRun{}, false, err
+	}
+	h, err := s.rdb.HGetAll(ctx, s.jobKey(name, at)).Result()
+	if err != nil {
+		return JobRun{}, false, fmt.Errorf("read job %s at %d: %w", name, at.Unix(), err)
+	}
+	if len(h) == 0 {
+		return JobRun{}, false, nil
+	}
+	run = JobRun{Name: name, At: at, Owner: h["owner"], Err: h["err"]}
+	run.Tries, _ = strconv.Atoi(h["tries"])
+	run.Claimed = unixMilliField(h["claimed"])
+	run.Finished = unixMilliField(h["finished"])
+	return run, true, nil
+}
+
+// unixMilliField reads a unix-ms field; zero time when absent or unreadable.
+func unixMilliField(v string) time.Time {
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || v == "" {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+// CheckJobName checks a job's name: 1–64 bytes of ASCII letters, digits
+// and "._:-". The name is part of the occurrence's key.
+func CheckJobName(name string) error {
+	if name == "" || len(name) > 64 {
+		return fmt.Errorf("job name %q: want 1–64 bytes", name)
+	}
+	for i := 0; i < len(name); i++ {
+		switch c := name[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '.', c == '_', c == ':', c == '-':
+		default:
+			return fmt.Errorf("job name %q: contains %q; want letters, digits and ._:-", name, c)
+		}
+	}
+	return nil
+}
