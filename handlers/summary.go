@@ -77,6 +77,10 @@ func (h *Handler) Summarize(ctx context.Context, u *units.Unit, day chihuy.Day) 
 		return d, err
 	}
 	mine := vals[u.Code]
+	cum, err := h.Store.Cumulative(ctx, addr[:1])
+	if err != nil {
+		return d, err
+	}
 	for _, e := range h.DataSet.Elements {
 		f := digest.Figure{Label: e.Label, Stock: e.Aggregation == dataset.Latest}
 		today, hasToday := mine[day][e.Code]
@@ -93,7 +97,7 @@ func (h *Handler) Summarize(ctx context.Context, u *units.Unit, day chihuy.Day) 
 		}
 		f.Value, f.Change = today, today-yesterday
 		if !f.Stock {
-			f.Week, f.Total = week, week
+			f.Week, f.Total = week, cum[u.Code][e.Code]
 		}
 		d.Figures = append(d.Figures, f)
 	}

@@ -32,6 +32,9 @@ package store
 //	                                   ("a:UNIT", "m:UNIT:ELEM"), for retention
 //	{s:SHARD}:al:DAY            hash   alerts fired (see alerts.go)
 //	{s:SHARD}:days              zset   days holding data (score YYYYMMDD)
+//	{s:SHARD}:c:UNIT            hash   cumulative totals of the Sum elements
+//	                                   of the unit and its subtree, all days
+//	                                   (kept past retention: "cộng dồn")
 //	{rep}:shards                set    shards holding data (retention)
 //
 // The unit's full aggregate is its own report combined with the a: hash of
@@ -245,8 +248,9 @@ type HistoryEntry struct {
 // unit, u, h, k, days; then a, r of each ancestor; then, for each Max
 // element in argument order, the m key of each ancestor. ARGV: at, day,
 // day score, by, chat, history entry, unit, n, n ancestor codes, count of
-// elements, then (element, kind, value) triples, kind "x" for Max and "s"
-// otherwise. It returns {first (0/1), previous (flat pairs), report
+// elements, then (element, kind, value) triples, kind "x" for Max, "c" for
+// Sum (which also keeps the cumulative totals: after the m keys come the c
+// key of the unit, then of each ancestor) and "s" for Latest. It returns {first (0/1), previous (flat pairs), report
 // (HGETALL)}.
 var reportScript = redis.NewScript(`
 local rU, aU, uK, hK, kK, dK = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
@@ -260,6 +264,11 @@ for j = 1, m do
   elems[j], kinds[j], vals[j] = ARGV[p], ARGV[p+1], ARGV[p+2]
   p = p + 3
 end
+local nmax = 0
+for j = 1, m do
+  if kinds[j] == 'x' then nmax = nmax + 1 end
+end
+local cBase = 7 + 2*n + nmax*n
 local old = redis.call('HMGET', rU, unpack(elems))
 local hs = {'_b', by, '_c', chat, '_t', at}
 for j = 1, m do
@@ -311,6 +320,11 @@ for j = 1, m do
       for i = 1, n do
         redis.call('HINCRBY', KEYS[5 + 2*i], e, ds)
       end
+      if kinds[j] == 'c' then
+        for i = 0, n do
+          redis.call('HINCRBY', KEYS[cBase + i], e, ds)
+        end
+      end
     end
   end
 end
@@ -359,6 +373,10 @@ func (s *Store) RecordReport(ctx context.Context, in ReportInput) (Recorded, err
 			keys = append(keys, s.reportKey(in.Shard, "m", day, a, e))
 		}
 	}
+	keys = append(keys, s.reportKey(in.Shard, "c", in.Unit))
+	for _, a := range in.Ancestors {
+		keys = append(keys, s.reportKey(in.Shard, "c", a))
+	}
 	ms := at.UnixMilli()
 	entry := HistoryEntry{Unit: in.Unit, At: at, By: in.By, Chat: in.Chat, Values: in.Values, Raw: in.Raw}
 	args := make([]any, 0, 9+n+3*len(elems))
@@ -370,8 +388,11 @@ func (s *Store) RecordReport(ctx context.Context, in ReportInput) (Recorded, err
 	args = append(args, len(elems))
 	for _, e := range elems {
 		kind := "s"
-		if in.Agg[e] == Max {
+		switch in.Agg[e] {
+		case Max:
 			kind = "x"
+		case Sum:
+			kind = "c"
 		}
 		args = append(args, e, kind, in.Values[e])
 	}
@@ -1023,4 +1044,44 @@ func sortedElements(v Values) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// Cumulative returns the running totals of the Sum elements over every
+// day ever reported, of each unit's subtree (its own reports included),
+// in one round trip. The root's totals are its own plus its children's.
+func (s *Store) Cumulative(ctx context.Context, units []UnitShard) (map[string]Values, error) {
+	type read struct {
+		unit string
+		cmd  *redis.MapStringStringCmd
+	}
+	var reads []read
+	pipe := s.rdb.Pipeline()
+	for _, u := range units {
+		reads = append(reads, read{u.Unit, pipe.HGetAll(ctx, s.reportKey(u.Shard, "c", u.Unit))})
+		for _, c := range u.Shards {
+			reads = append(reads, read{u.Unit, pipe.HGetAll(ctx, s.reportKey(c, "c", c))})
+		}
+	}
+	if len(reads) == 0 {
+		return map[string]Values{}, nil
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("cumulative totals: %w", err)
+	}
+	out := make(map[string]Values, len(units))
+	for _, r := range reads {
+		v, err := valuesOfHash(r.cmd.Val())
+		if err != nil {
+			return nil, fmt.Errorf("cumulative totals of %s: %w", r.unit, err)
+		}
+		t := out[r.unit]
+		if t == nil {
+			t = Values{}
+			out[r.unit] = t
+		}
+		for e, x := range v {
+			t[e] += x
+		}
+	}
+	return out, nil
 }
