@@ -29,6 +29,7 @@ import (
 	"github.com/chihuy/chihuy/config"
 	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/handlers"
+	"github.com/chihuy/chihuy/schedule"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 )
@@ -73,6 +74,9 @@ type App struct {
 	pics      *pictures
 	latency   *prometheus.HistogramVec
 	ownStore  bool
+
+	mu    sync.Mutex
+	sched *schedule.Scheduler
 }
 
 // platform is one enabled chat platform.
@@ -148,8 +152,14 @@ func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Optio
 		Log: log.With().Str("component", "handlers").Logger(), Admins: cfg.Admins, Platforms: infos,
 		InviteTTL: cfg.InviteTTL, ReportWindow: cfg.ReportWindowDays,
 		DailyDeadline: time.Duration(cfg.Schedule.DailyDeadline.Hour)*time.Hour + time.Duration(cfg.Schedule.DailyDeadline.Minute)*time.Minute,
-		Demo: opts.Demo,
+		Demo: opts.Demo, Coverage: cfg.Coverage, ConfirmAbove: cfg.Directives.ConfirmAbove,
 	})
+	sched, err := a.newScheduler()
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.sched = sched
 	return a, nil
 }
 
@@ -283,7 +293,7 @@ func (a *App) Run(ctx context.Context) error {
 		ob := bot.NewOutbox(a.Store, p.client, bot.Limits{
 			PerSecond: lim.PerSecond, PerChatPerSecond: lim.PerChatPerSecond, PerGroupPerMinute: int(lim.PerGroupPerMinute),
 		}, bot.WithOwner(a.owner), bot.WithMetrics(a.Metrics), bot.WithLogger(a.Log.With().Str("component", "outbox").Str("platform", p.name).Logger()),
-			bot.OnChatGone(a.Handler.ChatGone), bot.OnSent(a.Handler.Sent))
+			bot.OnChatGone(a.Handler.ChatGone), bot.OnSent(a.Handler.Sent), bot.OnDead(a.Handler.Dead))
 		goRun(p.name+" outbox", ob.Run)
 	}
 	workers := a.opts.Workers

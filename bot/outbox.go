@@ -192,7 +192,7 @@ type Outbox struct {
 	onDead      func(context.Context, chihuy.Message, string)
 	onChatGone  func(context.Context, chihuy.ChatRef, error)
 
-	pause pauseClock
+	pause platformPause
 }
 
 // OutboxOption configures an Outbox.
@@ -324,8 +324,8 @@ func (o *Outbox) serve(ctx context.Context) error {
 	return nil
 }
 
-// pauseClock is the time before which the platform must not be called.
-type pauseClock struct {
+// platformPause is the time before which the platform must not be called.
+type platformPause struct {
 	mu    sync.Mutex
 	until time.Time
 }

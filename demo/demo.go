@@ -37,6 +37,10 @@ var intro = []struct {
 	{"03394", "F3 2", "Một báo cáo gõ nhầm: bot không ghi gì và hỏi lại:"},
 	{"106", "/tonghop", "Huyện Tam Đường xem tổng hợp — số của xã đã cộng lên:"},
 	{"12", "/tonghop", "Tỉnh Lai Châu xem tổng hợp toàn tỉnh:"},
+	{"111", "/chidao Khẩn trương truy vết toàn bộ F1 liên quan ca bệnh tại xã Mường Khoa, lấy mẫu xét nghiệm trong ngày. Số 125/BCĐ, hạn 17h hôm nay, yêu cầu báo cáo kết quả", "Huyện Tân Uyên ra chỉ đạo xuống các xã (trên Zalo) — tin của lãnh đạo tự cập nhật tiến độ:"},
+	{"03601", "/danhan CD-111-0001", "Xã Mường Khoa xác nhận đã nhận qua Zalo (Zalo không có nút bấm):"},
+	{"03601", "/ketqua CD-111-0001 Đã truy vết 12 F1, lấy 150 mẫu", "…và báo cáo kết quả:"},
+	{"111", "/trangthai CD-111-0001", "Huyện xem đơn vị nào chưa nhận, chưa báo cáo:"},
 }
 
 const replHelp = `Lệnh của bản demo (mọi dòng khác được gửi vào nhóm của đơn vị đang chọn):
@@ -66,8 +70,18 @@ func Run(ctx context.Context, o RunOptions) error {
 	printed := 0
 	flush := func() {
 		said := w.Said()
-		for _, s := range said[printed:] {
-			printSaid(out, s)
+		fresh := said[printed:]
+		for i := 0; i < len(fresh); i++ {
+			printSaid(out, fresh[i])
+			// A broadcast: the same text to many chats is shown once.
+			same := 0
+			for i+1 < len(fresh) && fresh[i+1].Text == fresh[i].Text && !fresh[i+1].Edited {
+				i++
+				same++
+			}
+			if same > 0 {
+				fmt.Fprintf(out, "    (… và %d nhóm khác nhận cùng nội dung)\n", same)
+			}
 		}
 		printed = len(said)
 	}
@@ -218,8 +232,7 @@ func fastForward(w *World, hhmm string) error {
 	if !target.After(now) {
 		target = target.AddDate(0, 0, 1)
 	}
-	w.Clock.Advance(target.Sub(now))
-	w.App.Kick()
+	w.Advance(target.Sub(now))
 	return nil
 }
 

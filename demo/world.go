@@ -71,6 +71,8 @@ type Options struct {
 	Tweak func(*config.Config)
 	// TelegramLimits are enforced by the fake Telegram server.
 	TelegramLimits telegramtest.Limits
+	// Tree replaces the built-in tree's Root subtree.
+	Tree *units.Tree
 }
 
 // Said is one message the bot sent, as the demo shows it.
@@ -96,18 +98,23 @@ type World struct {
 
 	cancel context.CancelFunc
 	done   chan error
+	cfg    *config.Config
+	opts   Options
 
 	mu      sync.Mutex
 	said    []Said
 	changed chan struct{}
 	zaloOf  map[string]bool // unit codes on Zalo
+	index   map[string]int  // unit code → position in the tree
+	order   []*units.Unit   // units by position
 }
 
-// Telegram ids of the simulated people and groups: each unit has a group
-// and a lead; Zalo units have a member reached in a private chat.
-func groupID(code string) int64 { n, _ := strconv.ParseInt(code, 10, 64); return -(1_000_000_000 + n) }
-func leadID(code string) int64  { n, _ := strconv.ParseInt(code, 10, 64); return 700_000_000 + n }
-func zaloUser(code string) string { return "zl" + code }
+// Ids of the simulated people and groups: each unit (the i-th in the
+// tree's order) has a Telegram group and a lead; Zalo units have a member
+// reached in a private chat.
+func (w *World) groupID(code string) int64 { return -(1_000_000_000 + int64(w.index[code])) }
+func (w *World) leadID(code string) int64  { return 700_000_000 + int64(w.index[code]) }
+func zaloUser(code string) string          { return "zl" + code }
 
 // Admin is the Telegram user id of the demo's administrator.
 const Admin = 1
@@ -123,21 +130,27 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	if o.Clock == nil {
 		o.Clock = &Clock{}
 	}
-	vn, err := units.Builtin()
-	if err != nil {
-		return nil, err
+	tree := o.Tree
+	if tree == nil {
+		vn, err := units.Builtin()
+		if err != nil {
+			return nil, err
+		}
+		if tree, err = vn.Subtree(o.Root); err != nil {
+			return nil, err
+		}
 	}
-	tree, err := vn.Subtree(o.Root)
-	if err != nil {
-		return nil, err
+	w := &World{Clock: o.Clock, Tree: tree, changed: make(chan struct{}), zaloOf: map[string]bool{}, index: map[string]int{}, done: make(chan error, 1)}
+	w.order = tree.Units()
+	for i, u := range w.order {
+		w.index[u.Code] = i
 	}
-	w := &World{Clock: o.Clock, Tree: tree, changed: make(chan struct{}), zaloOf: map[string]bool{}, done: make(chan error, 1)}
 	w.Telegram = telegramtest.Start(telegramtest.WithUsername("chihuy_demo_bot"), telegramtest.WithReadAllGroupMessages(true),
 		telegramtest.WithLimits(o.TelegramLimits))
 	w.Zalo = zalotest.Start("demo-zalo-token", zalotest.WithPollCap(500*time.Millisecond))
 
 	cfg := config.Default()
-	cfg.Root = o.Root
+	cfg.Root = tree.Root().Code
 	cfg.Telegram = config.Platform{Name: chihuy.Telegram, Token: w.Telegram.Token(), APIURL: w.Telegram.URL(), Mode: config.Poll}
 	cfg.Zalo = config.Platform{Name: chihuy.Zalo, Token: w.Zalo.Token(), APIURL: w.Zalo.URL(), Mode: config.Poll}
 	cfg.Admins = []chihuy.UserRef{{Platform: chihuy.Telegram, ID: strconv.Itoa(Admin)}}
@@ -149,8 +162,8 @@ func Start(ctx context.Context, o Options) (*World, error) {
 			cfg.Roles = append(cfg.Roles, config.RoleGrant{User: chihuy.UserRef{Platform: chihuy.Zalo, ID: zaloUser(u.Code)}, Unit: u.Code, Role: chihuy.RoleLead})
 			continue
 		}
-		cfg.Chats = append(cfg.Chats, config.ChatBinding{Chat: chihuy.ChatRef{Platform: chihuy.Telegram, ID: strconv.FormatInt(groupID(u.Code), 10)}, Unit: u.Code})
-		cfg.Roles = append(cfg.Roles, config.RoleGrant{User: chihuy.UserRef{Platform: chihuy.Telegram, ID: strconv.FormatInt(leadID(u.Code), 10)}, Unit: u.Code, Role: chihuy.RoleLead})
+		cfg.Chats = append(cfg.Chats, config.ChatBinding{Chat: chihuy.ChatRef{Platform: chihuy.Telegram, ID: strconv.FormatInt(w.groupID(u.Code), 10)}, Unit: u.Code})
+		cfg.Roles = append(cfg.Roles, config.RoleGrant{User: chihuy.UserRef{Platform: chihuy.Telegram, ID: strconv.FormatInt(w.leadID(u.Code), 10)}, Unit: u.Code, Role: chihuy.RoleLead})
 	}
 	// The simulated groups are read by one person: no need to hold the
 	// demo to Telegram's 20 messages a minute per group.
@@ -162,21 +175,11 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	if o.Tweak != nil {
 		o.Tweak(cfg)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	w.cfg, w.opts = cfg, o
+	if err := w.startApp(ctx); err != nil {
 		w.closeServers()
 		return nil, err
 	}
-	cfg.HTTPAddr = ln.Addr().String()
-	cfg.PublicURL = "http://" + ln.Addr().String()
-	a, err := app.New(ctx, cfg, o.Log, app.Options{Clock: o.Clock, Store: o.Store, Tree: tree, Listener: ln,
-		PollTimeout: time.Second, Demo: true})
-	if err != nil {
-		ln.Close()
-		w.closeServers()
-		return nil, err
-	}
-	w.App = a
 	w.Telegram.OnSend(func(s telegramtest.Sent) {
 		ref := strconv.FormatInt(s.Chat, 10)
 		w.add(Said{Platform: chihuy.Telegram, Chat: ref, Unit: w.unitOfChat(chihuy.Telegram, ref), Text: s.Text,
@@ -193,10 +196,55 @@ func Start(ctx context.Context, o Options) (*World, error) {
 		w.add(Said{Platform: chihuy.Zalo, Chat: s.ChatID, Unit: w.unitOfChat(chihuy.Zalo, s.ChatID), Text: text,
 			File: s.Photo, Time: o.Clock.Now()})
 	})
+	w.run(ctx)
+	return w, nil
+}
+
+// startApp wires a new bot on the world's configuration and store.
+func (w *World) startApp(ctx context.Context) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	w.cfg.HTTPAddr = ln.Addr().String()
+	w.cfg.PublicURL = "http://" + ln.Addr().String()
+	a, err := app.New(ctx, w.cfg, w.opts.Log, app.Options{Clock: w.opts.Clock, Store: w.opts.Store, Tree: w.Tree, Listener: ln,
+		PollTimeout: time.Second, Demo: true})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	w.App = a
+	return nil
+}
+
+func (w *World) run(ctx context.Context) {
 	rctx, cancel := context.WithCancel(ctx)
 	w.cancel = cancel
-	go func() { w.done <- a.Run(rctx) }()
-	return w, nil
+	done := make(chan error, 1)
+	w.done = done
+	go func() { done <- w.App.Run(rctx) }()
+}
+
+// Restart stops the bot as a kill would (its context ends; what was in
+// flight is left to the journal and the outbox leases) and starts a new
+// one on the same store and simulated platforms. Tests only: the embedded
+// store of the demo does not survive its process.
+func (w *World) Restart(ctx context.Context) error {
+	w.cancel()
+	select {
+	case <-w.done:
+	case <-time.After(15 * time.Second):
+		return errors.New("the bot did not stop within 15 s")
+	}
+	if w.opts.Store == nil {
+		w.App.Close()
+	}
+	if err := w.startApp(ctx); err != nil {
+		return err
+	}
+	w.run(ctx)
+	return nil
 }
 
 func (w *World) unitOfChat(platform, id string) *units.Unit {
@@ -208,16 +256,11 @@ func (w *World) unitOfChat(platform, id string) *units.Unit {
 	if err != nil || n > -1_000_000_000 {
 		return nil
 	}
-	u, _ := w.Tree.Get(fmt.Sprintf("%d", -n-1_000_000_000))
-	if u == nil { // codes with a leading zero (communes)
-		u, _ = w.Tree.Get(fmt.Sprintf("%05d", -n-1_000_000_000))
+	i := int(-n - 1_000_000_000)
+	if i < 0 || i >= w.Tree.Len() {
+		return nil
 	}
-	if u == nil {
-		u, _ = w.Tree.Get(fmt.Sprintf("%03d", -n-1_000_000_000))
-	}
-	if u == nil {
-		u, _ = w.Tree.Get(fmt.Sprintf("%02d", -n-1_000_000_000))
-	}
+	u := w.order[i]
 	return u
 }
 
@@ -227,6 +270,19 @@ func (w *World) add(s Said) {
 	close(w.changed)
 	w.changed = make(chan struct{})
 	w.mu.Unlock()
+}
+
+// Advance moves the clock forward by d in steps of 20 minutes, letting
+// the scheduler run what falls due at each step, as if the time passed.
+func (w *World) Advance(d time.Duration) {
+	const step = 20 * time.Minute
+	for d > 0 {
+		s := min(d, step)
+		w.Clock.Advance(s)
+		w.App.Kick()
+		d -= s
+		time.Sleep(60 * time.Millisecond)
+	}
 }
 
 // OnZalo reports whether unit code is reached on Zalo.
@@ -243,8 +299,14 @@ func (w *World) Say(code, text string) error {
 		w.Zalo.PushText(zaloUser(code), "PRIVATE", zaloUser(code), "Cán bộ "+u.Name, text)
 		return nil
 	}
-	w.Telegram.PushMessage(groupID(code), "supergroup", "BCĐ "+u.Title(), leadID(code), "Chỉ huy "+u.Name, text)
+	w.Telegram.PushMessage(w.groupID(code), "supergroup", "BCĐ "+u.Title(), w.leadID(code), "Chỉ huy "+u.Name, text)
 	return nil
+}
+
+// SayMember sends text as an ordinary member (not a lead) in unit code's
+// Telegram group.
+func (w *World) SayMember(code, text string) {
+	w.Telegram.PushMessage(w.groupID(code), "supergroup", "BCĐ "+code, w.leadID(code)+100_000_000, "Thành viên "+code, text)
 }
 
 // SayAs sends text as a Telegram user (e.g. the admin) in a private chat.
@@ -254,7 +316,7 @@ func (w *World) SayAs(userID int64, name, text string) {
 
 // Press presses a button of a Telegram message, as the lead of unit code.
 func (w *World) Press(code string, s Said, data string) {
-	w.Telegram.PushCallback(groupID(code), s.TgID, leadID(code), "Chỉ huy "+code, data)
+	w.Telegram.PushCallback(w.groupID(code), s.TgID, w.leadID(code), "Chỉ huy "+code, data)
 }
 
 // Said returns everything the bot sent so far.

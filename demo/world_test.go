@@ -79,6 +79,7 @@ func TestReportFlowsUp(t *testing.T) {
 	w.Say("12", "/tonghop 8/11")
 	waitText(t, w, ctx, "12", "F0 (ca mắc mới): 5")
 	// Chatter in a group gets no answer.
+	w.Quiet(ctx, 500*time.Millisecond)
 	before := len(w.SaidTo("03418"))
 	w.Say("03418", "ok anh, em nhận rồi ạ")
 	w.Quiet(ctx, 700*time.Millisecond)

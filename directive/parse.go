@@ -214,21 +214,14 @@ func (p *parser) matchUnits(s string, pos int) (option, bool) {
 		codesOnly = true
 	}
 	names, end := p.unitList(pos + m[1])
-	if codesOnly {
-		for _, n := range names {
-			if strings.TrimFunc(n, unicode.IsDigit) != "" {
-				return option{}, false
-			}
-		}
+	if codesOnly && !allCodes(names) {
+		return option{}, false
 	}
 	o := option{kind: OptionTarget, start: pos, end: end, target: Target{Kind: TargetUnits, Names: names}}
 	if len(names) == 0 {
 		o.end = pos + m[1]
 		for o.end > pos && (p.f.s[o.end-1] == ' ' || p.f.s[o.end-1] == ':') {
 			o.end--
-		}
-		if codesOnly {
-			return option{}, false
 		}
 		o.problem = fmt.Sprintf(msgTargetEmptyUnits, strings.TrimSpace(p.f.original(o.start, o.end)))
 	}
@@ -243,7 +236,9 @@ func (p *parser) unitList(pos int) ([]string, int) {
 	itemStart, end := pos, pos
 	flush := func(to int) {
 		if n := strings.TrimSpace(p.f.original(itemStart, to)); n != "" {
-			names = appendNewFold(names, n)
+			for _, name := range splitCodes(n) {
+				names = appendNewFold(names, name)
+			}
 			end = to
 			for end > itemStart && s[end-1] == ' ' {
 				end--
@@ -286,6 +281,26 @@ loop:
 	}
 	flush(i)
 	return names, end
+}
+
+// splitCodes splits an item made only of codes and spaces ("03418 03421")
+// into the codes; any other item comes back whole.
+func splitCodes(item string) []string {
+	codes := strings.Fields(item)
+	if len(codes) > 1 && allCodes(codes) {
+		return codes
+	}
+	return []string{item}
+}
+
+// allCodes reports whether every name is a code (digits only).
+func allCodes(names []string) bool {
+	for _, n := range names {
+		if n == "" || strings.TrimFunc(n, unicode.IsDigit) != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // apply folds one option into the draft.

@@ -58,6 +58,12 @@ type Deps struct {
 	// DailyDeadline is the time of day reports are due ("17:00" → 17h),
 	// as an offset from midnight; a report after it is late.
 	DailyDeadline time.Duration
+	// Coverage are the vaccination coverage thresholds (fraction) by
+	// element code, for digests.
+	Coverage map[string]float64
+	// ConfirmAbove is how many target units make a directive wait for
+	// the lead's confirmation.
+	ConfirmAbove int
 	// Demo enables commands that only make sense in `chihuy demo`.
 	Demo bool
 }
@@ -68,12 +74,17 @@ type Handler struct {
 	commands map[string]command
 	admins   map[chihuy.UserRef]bool
 	mu       sync.Mutex
+	// shownProgress is the last progress text queued per directive, so
+	// an unchanged progress is not edited again.
+	shownProgress map[string]string
 	// textHandler handles free text in bound chats (reports).
 	textHandler func(context.Context, *request) error
 	// callbackHandler handles button presses (directive acknowledgements).
 	callbackHandler func(context.Context, *request) error
 	// sentHook learns of confirmed sends (directive delivery progress).
 	sentHook func(context.Context, chihuy.Message, []string)
+	// deadHook learns of messages given up (directive failures).
+	deadHook func(context.Context, chihuy.Message, string)
 }
 
 type command struct {
@@ -101,10 +112,13 @@ func New(d Deps) *Handler {
 	if d.DailyDeadline == 0 {
 		d.DailyDeadline = 17 * time.Hour
 	}
+	if d.ConfirmAbove == 0 {
+		d.ConfirmAbove = 50
+	}
 	if d.InviteTTL == 0 {
 		d.InviteTTL = 7 * 24 * time.Hour
 	}
-	h := &Handler{Deps: d, commands: map[string]command{}, admins: map[chihuy.UserRef]bool{}}
+	h := &Handler{Deps: d, commands: map[string]command{}, admins: map[chihuy.UserRef]bool{}, shownProgress: map[string]string{}}
 	for _, a := range d.Admins {
 		h.admins[a] = true
 	}
@@ -337,5 +351,12 @@ func isInternal(err error) bool {
 func (h *Handler) Sent(ctx context.Context, m chihuy.Message, messageIDs []string) {
 	if h.sentHook != nil {
 		h.sentHook(ctx, m, messageIDs)
+	}
+}
+
+// Dead is the outbox's hook for a message given up.
+func (h *Handler) Dead(ctx context.Context, m chihuy.Message, reason string) {
+	if h.deadHook != nil {
+		h.deadHook(ctx, m, reason)
 	}
 }

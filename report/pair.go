@@ -51,12 +51,10 @@ func (p *parser) pairClause(a, b int) int {
 				p.valueFirst(a, b, known)
 			}
 		}
-		k := p.joinable(a, b)
-		if k < 0 {
+		var joined bool
+		if b, joined = p.joinLeftovers(a, b); !joined {
 			return b
 		}
-		p.join(k)
-		b--
 	}
 }
 
@@ -115,11 +113,12 @@ func (p *parser) valueFollows(q, b int) bool {
 	return m < b && (p.items[m].kind == iNum || p.items[m].kind == iZero) && free(&p.items[m])
 }
 
-// valueFirst pairs "value label" ("3 F0", "120 mẫu", "5 mẫu PCR").
+// valueFirst pairs "value label" ("3 F0", "120 mẫu", "5 mẫu PCR",
+// "không có ca mắc mới").
 func (p *parser) valueFirst(a, b int, known bool) {
 	for k := a; k < b; k++ {
 		v := &p.items[k]
-		if v.kind != iNum || !free(v) {
+		if !(v.kind == iNum || v.kind == iZero && v.zeroFirst && known) || !free(v) {
 			continue
 		}
 		if k > a+1 && p.items[k-1].kind == iSep && p.items[k-2].kind != iNum && p.items[k-2].kind != iSep {
@@ -141,38 +140,50 @@ func (p *parser) valueFirst(a, b int, known bool) {
 	}
 }
 
-// joinable returns the first number of a clause that is left over and
-// joins its neighbour as space-separated thousands, or -1.
-func (p *parser) joinable(a, b int) int {
-	for k := a; k+1 < b; k++ {
-		l, r := &p.items[k], &p.items[k+1]
-		if l.kind != iNum || r.kind != iNum || (!free(l) && !free(r)) {
+// joinLeftovers joins, in one sweep, every pair of neighbouring numbers
+// of the clause items[a:b] that reads as space-separated thousands and of
+// which one was left over. It returns the clause's new end and whether
+// anything was joined.
+func (p *parser) joinLeftovers(a, b int) (int, bool) {
+	w := a
+	joined := false
+	for k := a; k < b; k++ {
+		if w > a && p.joinable(&p.items[w-1], &p.items[k]) {
+			l, r := &p.items[w-1], &p.items[k]
+			l.val = l.val*1000 + r.val
+			l.end, l.t1 = r.end, r.t1
+			l.grouped, l.spaced = true, true
+			l.percent = r.percent
+			l.tooBig = l.val > 1e15
+			if free(r) {
+				l.partner = -1 // the joined number is left over too
+			}
+			joined = true
 			continue
 		}
-		if l.neg || r.neg || l.percent || l.notInt || l.badNum || l.tooBig || r.notInt || r.badNum || r.tooBig {
-			continue
-		}
-		if r.grouped || r.ndigits != 3 {
-			continue // the right part is exactly three digits
-		}
-		if l.grouped && !l.spaced || !l.grouped && (l.ndigits == 0 || l.ndigits > 3) {
-			continue // "1.200 500": dots and spaces do not mix
-		}
-		if r.t0 != l.t1+1 || p.toks[r.t0].space != spOne {
-			continue // one space between the groups, nothing else
-		}
-		return k
+		p.items[w] = p.items[k]
+		w++
 	}
-	return -1
+	if !joined {
+		return b, false
+	}
+	p.items = append(p.items[:w], p.items[b:]...)
+	return w, true
 }
 
-// join merges number k+1 into number k.
-func (p *parser) join(k int) {
-	l, r := &p.items[k], &p.items[k+1]
-	l.val = l.val*1000 + r.val
-	l.end, l.t1 = r.end, r.t1
-	l.grouped, l.spaced = true, true
-	l.percent = r.percent
-	l.tooBig = l.val > 1e15
-	p.items = append(p.items[:k+1], p.items[k+2:]...)
+// joinable reports whether numbers l and r, neighbours, read as one number
+// written with a space between thousands ("12 500"), and one of them was
+// left over by the pairing.
+func (p *parser) joinable(l, r *item) bool {
+	switch {
+	case l.kind != iNum || r.kind != iNum || (!free(l) && !free(r)):
+		return false
+	case l.neg || r.neg || l.percent || l.notInt || l.badNum || l.tooBig || r.notInt || r.badNum || r.tooBig:
+		return false
+	case r.grouped || r.ndigits != 3:
+		return false // the right part is exactly three digits
+	case l.grouped && !l.spaced || !l.grouped && (l.ndigits == 0 || l.ndigits > 3):
+		return false // "1.200 500": dots and spaces do not mix
+	}
+	return r.t0 == l.t1+1 && p.toks[r.t0].space == spOne // one space, nothing else
 }

@@ -6,9 +6,13 @@
 // element values of a data set, the day they are for and the unit named,
 // and names every part it did not understand, with the closest element.
 //
+// Chatter ("ok anh", "họp lúc 8h nhé") is told apart from reports, so that
+// the bot stays silent in groups. When any part of a report is not
+// understood, the result names it and nothing may be recorded. The echo of
+// a recorded report is rendered by dataset.DataSet.Format.
+//
 // The package is pure: no store, no network, no clock (the caller passes
-// the current time). Parse never panics and runs in time linear in the
-// length of the message.
+// the current time). Parse never panics, whatever the text.
 package report
 
 import (
@@ -88,8 +92,9 @@ type Problem struct {
 	Text string
 	// Message says what is wrong, in Vietnamese, ready for the reply.
 	Message string
-	// Suggest is the code of the closest element, when the part looks like
-	// a mistyped label; empty otherwise.
+	// Suggest is the code of the element the part is about or most likely
+	// meant: the closest element of an unknown label ("F3" → f2), the
+	// element of a label missing its value; empty otherwise.
 	Suggest string
 }
 

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -9,70 +10,6 @@ import (
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/dataset"
 )
-
-// parser holds the state of one Parse; parsers are pooled so that their
-// buffers are reused.
-type parser struct {
-	text   string
-	ds     *dataset.DataSet
-	opt    Options
-	today  chihuy.Day
-	toks   []token
-	buf    []byte
-	folded string
-	items  []item
-	dates  []dateRef
-	units  []unitRef
-	ranges []int // positions of "đến" between dates
-
-	group string // the context group in force
-	paren int    // index of the open parenthesis item on this line, or -1
-	// fillerStart and fillerEnd are the tokens of the last filler phrase.
-	fillerStart, fillerEnd int
-	lead                   bool // "báo cáo" was written
-	line                   int
-	lineStart              bool // nothing but bullets and dates so far on this line
-	unitOK                 bool // a unit name may start here
-
-	recorded []recorded
-	problems []Problem
-}
-
-// recorded is a value accepted so far, for duplicate and sub-count checks.
-type recorded struct {
-	code     string
-	val      int64
-	pos, end int
-}
-
-// maxPooledBytes keeps a parser that read a huge message out of the pool.
-const maxPooledBytes = 64 << 10
-
-func (p *parser) reset() {
-	if cap(p.buf) > maxPooledBytes {
-		*p = parser{}
-		return
-	}
-	*p = parser{
-		toks:     p.toks[:0],
-		buf:      p.buf[:0],
-		items:    p.items[:0],
-		dates:    p.dates[:0],
-		units:    p.units[:0],
-		ranges:   p.ranges[:0],
-		recorded: p.recorded[:0],
-	}
-}
-
-func (p *parser) parse(text string, ds *dataset.DataSet, opt Options) Result {
-	p.text, p.ds, p.opt = text, ds, opt
-	p.paren, p.fillerStart, p.fillerEnd = -1, -1, -1
-	p.today = chihuy.DayOf(opt.Now)
-	p.lex(text)
-	p.scan()
-	p.pair()
-	return p.result()
-}
 
 func (p *parser) problem(pos, end int, suggest, format string, args ...any) {
 	p.problems = append(p.problems, Problem{
@@ -84,26 +21,37 @@ func (p *parser) problem(pos, end int, suggest, format string, args ...any) {
 func (p *parser) result() Result {
 	res := Result{Day: p.today}
 	lastPair := -1
+	var valued []string // codes given a value
 	for k := range p.items {
 		if it := &p.items[k]; it.kind == iLabel && it.partner >= 0 {
 			lastPair = max(lastPair, it.end, p.items[it.partner].end)
+			if !slices.Contains(valued, it.code) {
+				valued = append(valued, it.code)
+			}
 		}
 	}
-	pairs, numbers, nearMiss := 0, 0, false
+	pairs, numbers, nearMiss, named, labels := 0, 0, false, false, false
 	for k := range p.items {
 		it := &p.items[k]
 		switch it.kind {
 		case iLabel:
+			labels = true
 			switch {
 			case it.partner >= 0:
 				pairs++
 				p.value(it, &p.items[it.partner])
-			case !it.consumed && !p.heading(k, lastPair) && !(it.aside && p.has(it.code)):
+			case !it.consumed && !it.contextual && !p.heading(k, lastPair) && !(it.aside && slices.Contains(valued, it.code)):
 				p.problem(it.pos, it.end, it.code, msgNoValue, p.text[it.pos:it.end])
 			}
 		case iUnknown, iHead:
-			if it.partner >= 0 && len(p.problems) < maxProblems && p.unknownProblem(it) {
+			if it.partner < 0 {
+				continue
+			}
+			if len(p.problems) < maxProblems && p.unknownProblem(it) {
 				nearMiss = true
+			}
+			if it.partner > k+1 && p.items[k+1].kind == iSep {
+				named = true // "lũy kế: 300"
 			}
 		case iNum:
 			if it.percent {
@@ -118,7 +66,10 @@ func (p *parser) result() Result {
 	p.subCounts()
 	res.Day, res.DaySet = p.day()
 	res.Unit, res.UnitName = p.unit()
-	res.IsReport = p.opt.Explicit || pairs > 0 || nearMiss || p.lead && numbers > 0
+	// A report: values were read, or something was meant as a label — a
+	// near miss of a name ("F3 10"), a value given with ':' or '=' next to
+	// names of elements ("F1 lũy kế: 300"), numbers after "báo cáo".
+	res.IsReport = p.opt.Explicit || pairs > 0 || nearMiss || named && labels || p.lead && numbers > 0
 	if len(p.recorded) > 0 {
 		res.Values = make(map[string]int64, len(p.recorded))
 		for _, r := range p.recorded {
@@ -140,16 +91,6 @@ func (p *parser) result() Result {
 		res.Problems = p.problems
 	}
 	return res
-}
-
-// has reports whether a value of the element has been read.
-func (p *parser) has(code string) bool {
-	for k := range p.items {
-		if it := &p.items[k]; it.kind == iLabel && it.code == code && it.partner >= 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // heading reports whether the unpaired label k is a heading: the last
@@ -254,7 +195,7 @@ func (p *parser) unknownProblem(it *item) bool {
 	if it.pre < it.t0 {
 		// filler words glued before may be part of the typo: "tu vog"
 		longer := p.wordsOf(it.pre, it.t1)
-		if c, d := p.closest(longer); c != "" && d < dist && suggestible(longer, d) {
+		if c, d := p.closest(longer); c != "" && (code == "" || d < dist) {
 			code, dist, words = c, d, longer
 			it.pos = p.toks[it.pre].pos
 			part = p.text[it.pos:it.end]

@@ -13,11 +13,12 @@ import (
 // does: by code, or by name without diacritics, case or type word.
 type fakeUnits struct {
 	codes map[string]string // code → name
-	names map[string]string // folded name without type word → code
+	names map[string]string // folded name, with or without type word → code
+	first map[string]bool   // first folded word of codes and names
 }
 
 func newFakeUnits() *fakeUnits {
-	u := &fakeUnits{codes: map[string]string{}, names: map[string]string{}}
+	u := &fakeUnits{codes: map[string]string{}, names: map[string]string{}, first: map[string]bool{}}
 	for _, e := range []struct{ code, name string }{
 		{"12", "tỉnh Lai Châu"},
 		{"106", "huyện Tân Uyên"},
@@ -35,6 +36,9 @@ func newFakeUnits() *fakeUnits {
 		if _, taken := u.names[bare]; !taken {
 			u.names[bare] = e.code
 		}
+		u.first[e.code] = true
+		u.first[dataset.Words(e.name)[0]] = true
+		u.first[dataset.Words(stripType(e.name))[0]] = true
 	}
 	return u
 }
@@ -53,6 +57,20 @@ func stripType(name string) string {
 // FindPrefix matches the longest known name (with or without its type
 // word), or a code, at the start of text, ending at a word boundary.
 func (u *fakeUnits) FindPrefix(text string) (code, name string, n int, ok bool) {
+	// most words start no name: answer those without allocating
+	var buf [32]byte
+	k := 0
+	for _, r := range text {
+		if !dataset.IsWordRune(r) || k > len(buf)-utf8.UTFMax {
+			break
+		}
+		if !unicode.Is(unicode.Mn, r) {
+			k += utf8.EncodeRune(buf[k:], vntext.FoldRune(r))
+		}
+	}
+	if !u.first[string(buf[:k])] {
+		return "", "", 0, false
+	}
 	// folded words of text with the byte offset where each ends
 	type word struct {
 		fold string

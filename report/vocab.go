@@ -42,6 +42,7 @@ var vocabulary = []struct {
 		"hiện có", "hiện tại", "hiện đang", "đang", "còn", "đạt", "khoảng", "tất cả", "tính đến",
 		"tính từ", "từ", "lúc", "vào", "của", "tại", "và", "với", "cụ thể", "như sau", "ạ", "nhé",
 		"covid 19", "covid", "sars cov 2", "ncov", "dịch", "tình hình", "kết quả", "chủ nhật",
+		"tiêm", "đã tiêm", "được tiêm", "tiêm được", "tiêm chủng", "vắc xin", "vaccine", "vacxin",
 	}},
 	{vUnit, 0, []string{
 		"ca", "người", "mũi", "mẫu", "bình", "giường", "liều", "lượt", "trường hợp", "th",
@@ -55,7 +56,8 @@ var vocabulary = []struct {
 	{vRelDay, 0, []string{"hôm nay", "hnay", "ngày hôm nay", "trong ngày hôm nay", "hôm ni"}},
 	{vRelDay, -1, []string{"hôm qua", "hqua", "ngày hôm qua", "trong ngày hôm qua", "hum qua"}},
 	{vRelDay, -2, []string{"hôm kia", "ngày hôm kia"}},
-	{vZero, 0, []string{"không", "ko", "k", "kh", "không có", "ko có", "k có", "chưa có", "chưa phát sinh", "không phát sinh"}},
+	{vZero, 0, []string{"không", "ko", "k", "kh"}},
+	{vZero, 1, []string{"không có", "ko có", "k có", "chưa có", "chưa phát sinh", "không phát sinh", "không ghi nhận", "chưa ghi nhận"}},
 	{vRangeTo, 0, []string{"đến", "tới", "đến hết"}},
 	{vCounter, 0, []string{"tuần", "tuần thứ", "lần", "lần thứ", "thứ", "quý", "đợt", "đợt thứ"}},
 	{vMonthKw, 0, []string{"tháng"}},

@@ -113,7 +113,6 @@ type Scheduler struct {
 // it have been dealt with; zero until Run first looks at the job.
 type entry struct {
 	name   string
-	spec   string
 	sched  *cron.SpecSchedule
 	run    Job
 	cursor time.Time
@@ -291,8 +290,10 @@ func (s *Scheduler) Add(name, spec string, job Job) error {
 	if slices.ContainsFunc(s.jobs, func(e *entry) bool { return e.name == name }) {
 		return chihuy.Errorf(chihuy.EINVALID, msgDupName, name)
 	}
-	s.jobs = append(s.jobs, &entry{name: name, spec: spec, sched: sched, run: job})
+	e := &entry{name: name, sched: sched, run: job}
+	s.jobs = append(s.jobs, e)
 	s.Kick()
+	s.log.Info().Str("job", name).Str("spec", spec).Time("next", e.after(s.clock.Now())).Msg("scheduler: job added")
 	return nil
 }
 
@@ -361,7 +362,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		})
 		for _, o := range due {
 			if ctx.Err() != nil {
-				return nil
+				break
 			}
 			if r, again := s.fire(ctx, o); again {
 				retries = append(retries, r)
@@ -480,6 +481,9 @@ func (s *Scheduler) missed(ctx context.Context, e *entry, at, now time.Time) {
 	switch {
 	case err != nil:
 		log.Warn().Err(err).Msg("scheduler: cannot tell whether a past occurrence ran")
+	case claimed && run.Finished.IsZero():
+		log.Warn().Str("owner", run.Owner).Time("claimed", run.Claimed).
+			Msg("scheduler: past occurrence was claimed but never finished (its process stopped?): not run again")
 	case claimed:
 		log.Debug().Str("owner", run.Owner).Bool("done", run.Done()).Msg("scheduler: past occurrence was run")
 	default:

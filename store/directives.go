@@ -1235,3 +1235,13 @@ func cdMillis(t time.Time) int64 {
 	}
 	return t.UnixMilli()
 }
+
+// OpenDirectiveIDs lists every open (pending or active) directive, oldest
+// first (the scheduler's progress sweep).
+func (s *Store) OpenDirectiveIDs(ctx context.Context) ([]string, error) {
+	ids, err := s.rdb.ZRange(ctx, s.cdxKey("open"), 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("open directives: %w", err)
+	}
+	return ids, nil
+}

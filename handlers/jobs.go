@@ -1,0 +1,336 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/chart"
+	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/digest"
+	"github.com/chihuy/chihuy/export"
+	"github.com/chihuy/chihuy/store"
+	"github.com/chihuy/chihuy/units"
+)
+
+// Scheduled work (§7, §8): reminders before the deadline, the late list
+// after it, the evening digests and the weekly compile. The scheduler runs
+// each occurrence once across processes; every message key derives from
+// the job and its day, so a job run twice sends nothing twice.
+
+// reporters are the units expected to report: the leaves of the tree
+// (communes, checkpoints).
+func (h *Handler) reporters(under *units.Unit) []*units.Unit {
+	var out []*units.Unit
+	h.Tree.Walk(under.Code, func(u *units.Unit) bool {
+		if u.IsLeaf() {
+			out = append(out, u)
+		}
+		return true
+	})
+	return out
+}
+
+// reportedOn returns the units of the tree that reported on day.
+func (h *Handler) reportedOn(ctx context.Context, day chihuy.Day) (map[string]int64, error) {
+	return h.reportedIn(ctx, h.Tree.Root(), day)
+}
+
+// RemindUnreported reminds every reporting unit that has not reported for
+// day yet (one hour before the deadline).
+func (h *Handler) RemindUnreported(ctx context.Context, day chihuy.Day, deadline time.Time) (int, error) {
+	done, err := h.reportedOn(ctx, day)
+	if err != nil {
+		return 0, err
+	}
+	text := fmt.Sprintf(msgRemindReport, day.Short(), deadline.In(h.Loc).Format("15:04"))
+	n := 0
+	for _, u := range h.reporters(h.Tree.Root()) {
+		if _, ok := done[u.Code]; ok {
+			continue
+		}
+		sent, err := h.sendUnit(ctx, u.Code, "rmd:"+day.String()+":"+u.Code, chihuy.PriorityBulk, text)
+		if err != nil {
+			return n, err
+		}
+		if sent > 0 {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// LateList tells each parent of reporting units which of them have not
+// reported for day by the deadline.
+func (h *Handler) LateList(ctx context.Context, day chihuy.Day) (int, error) {
+	done, err := h.reportedOn(ctx, day)
+	if err != nil {
+		return 0, err
+	}
+	late := map[*units.Unit][]string{}
+	var parents []*units.Unit
+	for _, u := range h.reporters(h.Tree.Root()) {
+		if _, ok := done[u.Code]; ok || u.Parent == nil {
+			continue
+		}
+		if _, seen := late[u.Parent]; !seen {
+			parents = append(parents, u.Parent)
+		}
+		late[u.Parent] = append(late[u.Parent], u.FullName())
+	}
+	for _, p := range parents {
+		names := late[p]
+		text := fmt.Sprintf(msgLateList, day.Short(), len(names), len(h.reporters(p)), listNames(names))
+		if _, err := h.sendUnit(ctx, p.Code, "late:"+day.String()+":"+p.Code, chihuy.PriorityBulk, text); err != nil {
+			return 0, err
+		}
+	}
+	return len(parents), nil
+}
+
+// SendDigests sends the day's digest to every unit with children, with the
+// 7-day chart where the platform takes pictures. It returns how many
+// units got one.
+func (h *Handler) SendDigests(ctx context.Context, day chihuy.Day) (int, error) {
+	n := 0
+	for _, u := range h.Tree.Units() {
+		if u.IsLeaf() {
+			continue
+		}
+		targets, err := h.Store.Targets(ctx, u.Code)
+		if err != nil {
+			return n, err
+		}
+		if len(targets) == 0 {
+			continue
+		}
+		d, err := h.Digest(ctx, u, day)
+		if err != nil {
+			return n, err
+		}
+		png, err := h.TrendChart(ctx, u, day)
+		if err != nil {
+			h.Log.Warn().Err(err).Str("unit", u.Code).Msg("digest chart")
+		}
+		var msgs []chihuy.Message
+		for _, b := range targets {
+			parts := digest.Render(d, h.textLimit(b.Chat))
+			key := "dg:" + day.String() + ":" + u.Code + ":" + b.Chat.String()
+			for i, part := range parts {
+				msgs = append(msgs, chihuy.Message{Key: fmt.Sprintf("%s:%d", key, i), Chat: b.Chat, Group: b.Kind == chihuy.Group,
+					Priority: chihuy.PriorityBulk, Text: part})
+			}
+			if png != nil {
+				msgs = append(msgs, chihuy.Message{Key: key + ":png", Chat: b.Chat, Group: b.Kind == chihuy.Group,
+					Priority: chihuy.PriorityBulk, Text: fmt.Sprintf(msgChartCaption, u.Title()),
+					File: &chihuy.File{Name: "xu-huong-" + u.Code + ".png", Photo: true, Data: png}})
+			}
+		}
+		if _, err := h.Store.Enqueue(ctx, msgs...); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// Digest is Summarize plus what only the evening digest shows: open
+// directives with their acknowledgement rates and the localities below
+// the vaccination coverage thresholds.
+func (h *Handler) Digest(ctx context.Context, u *units.Unit, day chihuy.Day) (digest.Digest, error) {
+	d, err := h.Summarize(ctx, u, day)
+	if err != nil {
+		return d, err
+	}
+	open, err := h.Store.OpenDirectives(ctx, u.Code)
+	if err != nil {
+		return d, err
+	}
+	for _, x := range open {
+		d.Directives = append(d.Directives, digest.Directive{ID: x.ID, Title: firstLine(x.Body, 60), Acked: x.Counts.Acked, Total: x.Counts.Total})
+	}
+	if d.Coverage, err = h.coverage(ctx, u); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// coverage lists u's children below a coverage threshold: cumulative doses
+// over the population group of the element's denominator.
+func (h *Handler) coverage(ctx context.Context, u *units.Unit) ([]digest.Coverage, error) {
+	if len(h.Coverage) == 0 || len(u.Children) == 0 {
+		return nil, nil
+	}
+	addr := make([]store.UnitShard, len(u.Children))
+	for i, c := range u.Children {
+		addr[i] = h.unitShard(c)
+	}
+	cum, err := h.Store.Cumulative(ctx, addr)
+	if err != nil {
+		return nil, err
+	}
+	var out []digest.Coverage
+	for _, e := range h.DataSet.Elements {
+		threshold, ok := h.Coverage[e.Code]
+		if !ok || e.Denominator == "" {
+			continue
+		}
+		for _, c := range u.Children {
+			pop := population(c.EffectivePopulation(), e.Denominator)
+			if pop <= 0 {
+				continue
+			}
+			rate := float64(cum[c.Code][e.Code]) / float64(pop)
+			if rate < threshold {
+				out = append(out, digest.Coverage{Name: c.FullName(), Element: e.Label, Rate: rate * 100, Threshold: threshold * 100})
+			}
+		}
+	}
+	return out, nil
+}
+
+func population(p units.Population, d dataset.Denominator) int64 {
+	switch d {
+	case dataset.DenomAdults:
+		return p.Adults
+	case dataset.DenomAge12to17:
+		return p.Age12to17
+	case dataset.DenomAge5to11:
+		return p.Age5to11
+	}
+	return p.Total
+}
+
+// TrendChart draws the 7 days to day of u: new cases (community part
+// stacked) and F1. It is nil when the data set has no headline element.
+func (h *Handler) TrendChart(ctx context.Context, u *units.Unit, day chihuy.Day) ([]byte, error) {
+	hl := h.headline()
+	if hl == "" {
+		return nil, nil
+	}
+	days := make([]chihuy.Day, 7)
+	for i := range days {
+		days[i] = day.AddDays(i - 6)
+	}
+	vals, err := h.Store.Aggregates(ctx, []store.UnitShard{h.unitShard(u)}, days, aggregations(h.DataSet))
+	if err != nil {
+		return nil, err
+	}
+	var s chart.Series
+	for _, d := range days {
+		v := vals[u.Code][d]
+		s.F0 = append(s.F0, v[hl])
+		s.F0Community = append(s.F0Community, v["f0cd"])
+		s.F1 = append(s.F1, v["f1"])
+	}
+	return chart.Trend(fmt.Sprintf(chart.TrendTitle, len(days), u.Title()), days, s)
+}
+
+// WeeklyCompile sends every unit whose children have children (a province:
+// its districts) the table of the week from..to by child, as text and
+// XLSX.
+func (h *Handler) WeeklyCompile(ctx context.Context, from, to chihuy.Day) (int, error) {
+	n := 0
+	cols := Columns(h.DataSet)
+	for _, u := range h.Tree.Units() {
+		if u.IsLeaf() || allLeaves(u.Children) {
+			continue
+		}
+		targets, err := h.Store.Targets(ctx, u.Code)
+		if err != nil || len(targets) == 0 {
+			if err != nil {
+				return n, err
+			}
+			continue
+		}
+		wk, err := h.weekly(ctx, u, from, to, cols)
+		if err != nil {
+			return n, err
+		}
+		var buf bytes.Buffer
+		if err := export.WriteWeeklyXLSX(&buf, wk); err != nil {
+			return n, err
+		}
+		text := h.weeklyText(wk, u)
+		var msgs []chihuy.Message
+		for _, b := range targets {
+			key := "wk:" + to.String() + ":" + u.Code + ":" + b.Chat.String()
+			msgs = append(msgs,
+				chihuy.Message{Key: key, Chat: b.Chat, Group: b.Kind == chihuy.Group, Priority: chihuy.PriorityBulk, Text: text},
+				chihuy.Message{Key: key + ":xlsx", Chat: b.Chat, Group: b.Kind == chihuy.Group, Priority: chihuy.PriorityBulk,
+					Text: fmt.Sprintf(msgWeeklyFile, u.Title(), from.Short(), to.Short()),
+					File: &chihuy.File{Name: fmt.Sprintf("tuan-%s-%s.xlsx", u.Code, to), Data: buf.Bytes()}})
+		}
+		if _, err := h.Store.Enqueue(ctx, msgs...); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+func allLeaves(us []*units.Unit) bool {
+	for _, u := range us {
+		if !u.IsLeaf() {
+			return false
+		}
+	}
+	return true
+}
+
+// weekly builds the week's table of u by child.
+func (h *Handler) weekly(ctx context.Context, u *units.Unit, from, to chihuy.Day, cols []export.Column) (export.Weekly, error) {
+	wk := export.Weekly{Title: u.Title() + msgWeeklyTitle, From: from, To: to, Columns: cols}
+	var days []chihuy.Day
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		days = append(days, d)
+	}
+	addr := make([]store.UnitShard, len(u.Children))
+	for i, c := range u.Children {
+		addr[i] = h.unitShard(c)
+	}
+	aggs := aggregations(h.DataSet)
+	vals, err := h.Store.Aggregates(ctx, addr, days, aggs)
+	if err != nil {
+		return wk, err
+	}
+	for _, c := range u.Children {
+		total := map[string]int64{}
+		for _, d := range days {
+			for code, v := range vals[c.Code][d] {
+				switch aggs.Of(code) {
+				case store.Latest:
+					total[code] = v
+				case store.Max:
+					total[code] = max(total[code], v)
+				default:
+					total[code] += v
+				}
+			}
+		}
+		wk.Rows = append(wk.Rows, export.WeeklyRow{Unit: c.Code, Name: c.Title(), Values: total})
+	}
+	return wk, nil
+}
+
+// weeklyText is the week's table in a chat message: one line per child
+// with the first elements.
+func (h *Handler) weeklyText(wk export.Weekly, u *units.Unit) string {
+	show := min(4, len(wk.Columns))
+	var heads []string
+	for _, c := range wk.Columns[:show] {
+		heads = append(heads, h.DataSet.Label(c.Code))
+	}
+	lines := []string{fmt.Sprintf(msgWeeklyHead, u.Title(), wk.From.Short(), wk.To.Short()), strings.Join(heads, " · ")}
+	for _, r := range wk.Rows {
+		var vs []string
+		for _, c := range wk.Columns[:show] {
+			vs = append(vs, dataset.FormatNumber(r.Values[c.Code]))
+		}
+		lines = append(lines, "• "+r.Name+": "+strings.Join(vs, " · "))
+	}
+	return strings.Join(lines, "\n")
+}

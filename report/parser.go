@@ -1,0 +1,70 @@
+package report
+
+import (
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
+)
+
+// parser holds the state of one Parse; parsers are pooled so that their
+// buffers are reused.
+type parser struct {
+	text   string
+	ds     *dataset.DataSet
+	opt    Options
+	today  chihuy.Day
+	toks   []token
+	buf    []byte
+	folded string
+	items  []item
+	dates  []dateRef
+	units  []unitRef
+	ranges []int // positions of "đến" between dates
+
+	// Scanning state.
+	group       string // the context group in force
+	paren       int    // index of the open parenthesis item on this line, or -1
+	fillerStart int    // first token of the last filler phrase, or -1
+	fillerEnd   int    // last token of the last filler phrase, or -1
+	lead        bool   // "báo cáo" was written
+	lineStart   bool   // nothing but bullets and dates so far on this line
+	unitOK      bool   // a unit name may start here
+
+	recorded []recorded
+	problems []Problem
+}
+
+// recorded is a value accepted so far, for duplicate and sub-count checks.
+type recorded struct {
+	code     string
+	val      int64
+	pos, end int
+}
+
+// maxPooledBytes keeps a parser that read a huge message out of the pool.
+const maxPooledBytes = 64 << 10
+
+func (p *parser) reset() {
+	if cap(p.buf) > maxPooledBytes {
+		*p = parser{}
+		return
+	}
+	*p = parser{
+		toks:     p.toks[:0],
+		buf:      p.buf[:0],
+		items:    p.items[:0],
+		dates:    p.dates[:0],
+		units:    p.units[:0],
+		ranges:   p.ranges[:0],
+		recorded: p.recorded[:0],
+	}
+}
+
+func (p *parser) parse(text string, ds *dataset.DataSet, opt Options) Result {
+	p.text, p.ds, p.opt = text, ds, opt
+	p.paren, p.fillerStart, p.fillerEnd = -1, -1, -1
+	p.today = chihuy.DayOf(opt.Now)
+	p.lex(text)
+	p.scan()
+	p.pair()
+	return p.result()
+}
