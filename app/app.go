@@ -152,7 +152,7 @@ func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Optio
 		Log: log.With().Str("component", "handlers").Logger(), Admins: cfg.Admins, Platforms: infos,
 		InviteTTL: cfg.InviteTTL, ReportWindow: cfg.ReportWindowDays,
 		DailyDeadline: time.Duration(cfg.Schedule.DailyDeadline.Hour)*time.Hour + time.Duration(cfg.Schedule.DailyDeadline.Minute)*time.Minute,
-		Demo: opts.Demo, Coverage: cfg.Coverage, ConfirmAbove: cfg.Directives.ConfirmAbove,
+		Demo:          opts.Demo, Coverage: cfg.Coverage, ConfirmAbove: cfg.Directives.ConfirmAbove,
 	})
 	sched, err := a.newScheduler()
 	if err != nil {
