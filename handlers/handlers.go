@@ -188,14 +188,16 @@ func (h *Handler) dispatch(ctx context.Context, r *request) error {
 	if r.u.Callback != nil {
 		return h.handleCallback(ctx, r)
 	}
-	r.cmd, r.args = splitCommand(r.u.Text)
+	r.cmd, r.args = splitCommand(stripMention(r.u.Text))
 	if r.cmd == "" {
 		return h.handleText(ctx, r)
 	}
 	c, ok := h.commands[r.cmd]
 	if !ok {
-		if r.unit == nil && r.u.ChatKind == chihuy.Group {
-			return h.tellUnbound(ctx, r)
+		// In a group, a command may be meant for another bot: answer only
+		// when it was addressed to this one.
+		if r.u.ChatKind == chihuy.Group && !r.u.ToBot {
+			return nil
 		}
 		return h.reply(ctx, r, fmt.Sprintf(msgUnknownCommand, r.cmd))
 	}
@@ -203,6 +205,17 @@ func (h *Handler) dispatch(ctx context.Context, r *request) error {
 		return h.tellUnbound(ctx, r)
 	}
 	return c.fn(ctx, r)
+}
+
+// stripMention drops a leading "@botname" (Zalo group messages to the
+// bot start with it; Telegram mentions may too).
+func stripMention(text string) string {
+	t := strings.TrimSpace(text)
+	if !strings.HasPrefix(t, "@") {
+		return text
+	}
+	_, rest, _ := strings.Cut(t, " ")
+	return strings.TrimLeft(strings.TrimSpace(rest), ":,")
 }
 
 // splitCommand splits "/cmd@bot args" into ("cmd", "args"); free text

@@ -54,7 +54,7 @@ func (h *Handler) parseOptions(scope *units.Unit) report.Options {
 // textReport handles free text: a report is recorded and echoed; chatter
 // in a group gets no answer.
 func (h *Handler) textReport(ctx context.Context, r *request) error {
-	res := report.Parse(r.u.Text, h.DataSet, h.parseOptions(r.unit))
+	res := report.Parse(r.args, h.DataSet, h.parseOptions(r.unit))
 	if !res.IsReport {
 		if r.u.ChatKind == chihuy.Private || r.u.ToBot {
 			return h.reply(ctx, r, msgNotAReport)
