@@ -2,8 +2,8 @@ package handlers
 
 import (
 	"context"
-	"os"
 	"fmt"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"

@@ -77,7 +77,7 @@ func TestAlertOncePerDay(t *testing.T) {
 		return n
 	}
 	steps := []struct {
-		text              string
+		text               string
 		district, province int
 	}{
 		{"F0 3 (cộng đồng 1)", 1, 1}, // fires up to the province
