@@ -151,13 +151,8 @@ func (h *Handler) cmdXuat(ctx context.Context, r *request) error {
 	} else if rest2 != rest {
 		rest, from = rest2, d
 	}
-	u := home
-	if rest != "" {
-		if u, err = h.findUnit(home, rest); err != nil {
-			return err
-		}
-	}
-	if err := h.require(ctx, r, u, chihuy.RoleMember); err != nil {
+	u, err := h.readableUnit(ctx, r, home, rest)
+	if err != nil {
 		return err
 	}
 	t, err := ExportTable(ctx, h.Store, h.Tree, h.DataSet, u.Code, from, to, false)

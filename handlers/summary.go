@@ -20,16 +20,7 @@ import (
 const maxTop = 5
 
 // unitShard addresses u's data in the store.
-func (h *Handler) unitShard(u *units.Unit) store.UnitShard {
-	if u.Parent == nil {
-		codes := make([]string, len(u.Children))
-		for i, c := range u.Children {
-			codes[i] = c.Code
-		}
-		return store.RootUnit(u.Code, codes)
-	}
-	return store.UnitShard{Unit: u.Code, Shard: h.Tree.Shard(u.Code)}
-}
+func (h *Handler) unitShard(u *units.Unit) store.UnitShard { return shardOf(h.Tree, u) }
 
 // aggregations maps the data set's elements to the store's aggregations.
 func aggregations(ds *dataset.DataSet) store.Aggregations {

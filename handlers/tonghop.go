@@ -29,13 +29,8 @@ func (h *Handler) cmdTonghop(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	u := home
-	if rest != "" {
-		if u, err = h.findUnit(home, rest); err != nil {
-			return err
-		}
-	}
-	if err := h.require(ctx, r, u, chihuy.RoleMember); err != nil {
+	u, err := h.readableUnit(ctx, r, home, rest)
+	if err != nil {
 		return err
 	}
 	d, err := h.Summarize(ctx, u, day)
@@ -126,4 +121,17 @@ func (h *Handler) subtreeUnits(u *units.Unit) []*units.Unit {
 	var out []*units.Unit
 	h.Tree.Walk(u.Code, func(x *units.Unit) bool { out = append(out, x); return true })
 	return out
+}
+
+// readableUnit resolves the unit a user named (home when none) and checks
+// the user may read it.
+func (h *Handler) readableUnit(ctx context.Context, r *request, home *units.Unit, name string) (*units.Unit, error) {
+	u := home
+	if name != "" {
+		var err error
+		if u, err = h.findUnit(home, name); err != nil {
+			return nil, err
+		}
+	}
+	return u, h.require(ctx, r, u, chihuy.RoleMember)
 }
