@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/schedule"
 	"github.com/chihuy/chihuy/store"
 )
@@ -25,7 +26,14 @@ func (a *App) newScheduler() (*schedule.Scheduler, error) {
 	sc := a.Cfg.Schedule
 	h := a.Handler
 	day := func(at time.Time) chihuy.Day { return chihuy.DayOf(at.In(a.Cfg.Location)) }
+	// The reporting period follows the data set: a day, or the week
+	// ending at the weekly deadline.
 	deadline := schedule.Daily(sc.DailyDeadline.Hour, sc.DailyDeadline.Minute)
+	span := 0
+	if a.DataSet.Period == dataset.Weekly {
+		deadline = schedule.Weekly(sc.WeeklyDeadline.Weekday, sc.WeeklyDeadline.Hour, sc.WeeklyDeadline.Minute)
+		span = 6
+	}
 	jobs := []struct {
 		name, spec string
 		job        schedule.Job
@@ -34,12 +42,14 @@ func (a *App) newScheduler() (*schedule.Scheduler, error) {
 			return h.RemindAndEscalate(ctx, a.Cfg.Directives.ReminderInterval, a.Cfg.Directives.MaxReminders)
 		}},
 		{"remind", deadline.Add(-time.Hour).Spec(), func(ctx context.Context, at time.Time) error {
-			n, err := h.RemindUnreported(ctx, day(at), at.Add(time.Hour))
+			to := day(at)
+			n, err := h.RemindUnreported(ctx, to.AddDays(-span), to, at.Add(time.Hour))
 			a.Log.Info().Int("units", n).Msg("reporting reminders sent")
 			return err
 		}},
 		{"late", deadline.Spec(), func(ctx context.Context, at time.Time) error {
-			n, err := h.LateList(ctx, day(at))
+			to := day(at)
+			n, err := h.LateList(ctx, to.AddDays(-span), to)
 			a.Log.Info().Int("parents", n).Msg("late lists sent")
 			return err
 		}},

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/bot/telegram/telegramtest"
 	"github.com/chihuy/chihuy/config"
 )
 
@@ -124,5 +127,25 @@ func TestHealthAndMetrics(t *testing.T) {
 		if !strings.Contains(body, m) {
 			t.Errorf("metrics lack %s", m)
 		}
+	}
+}
+
+func TestChatGoneMarksBindingAndTellsParent(t *testing.T) {
+	w, ctx := startWorld(t, Options{Tweak: fast, ZaloUnder: "-"})
+	// The bot was removed from xã Bản Giang's group.
+	w.Telegram.SetChatFault(w.groupID("03418"), telegramtest.Kicked)
+	w.Say("03418", "F0 1")
+	notice := waitText(t, w, ctx, "106", "Không gửi được tin")
+	if !strings.Contains(notice.Text, "Bản Giang") {
+		t.Fatalf("parent notice: %s", notice.Text)
+	}
+	b, err := w.App.Store.Binding(ctx, chihuy.ChatRef{Platform: chihuy.Telegram, ID: strconv.FormatInt(w.groupID("03418"), 10)})
+	if err != nil || b.Broken == "" {
+		t.Fatalf("binding after the chat is gone: %+v %v", b, err)
+	}
+	// Broken chats get nothing more (and the report itself was kept).
+	targets, _ := w.App.Store.Targets(ctx, "03418")
+	if len(targets) != 0 {
+		t.Fatalf("broken chat still a target: %+v", targets)
 	}
 }

@@ -34,19 +34,40 @@ func (h *Handler) reporters(under *units.Unit) []*units.Unit {
 	return out
 }
 
-// reportedOn returns the units of the tree that reported on day.
-func (h *Handler) reportedOn(ctx context.Context, day chihuy.Day) (map[string]int64, error) {
-	return h.reportedIn(ctx, h.Tree.Root(), day)
+// reportedOn returns the units of the tree that reported on any day of
+// the period from..to (one day for a daily data set, a week for a weekly
+// one).
+func (h *Handler) reportedOn(ctx context.Context, from, to chihuy.Day) (map[string]int64, error) {
+	out := map[string]int64{}
+	for d := from; !d.After(to); d = d.AddDays(1) {
+		m, err := h.reportedIn(ctx, h.Tree.Root(), d)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range m {
+			out[k] = v
+		}
+	}
+	return out, nil
+}
+
+// periodName is "ngày 08/11/2021" or "tuần 02/11–08/11/2021".
+func periodName(from, to chihuy.Day) string {
+	if from == to {
+		return "ngày " + to.Short()
+	}
+	return fmt.Sprintf("tuần %02d/%02d–%s", from.Day, int(from.Month), to.Short())
 }
 
 // RemindUnreported reminds every reporting unit that has not reported for
-// day yet (one hour before the deadline).
-func (h *Handler) RemindUnreported(ctx context.Context, day chihuy.Day, deadline time.Time) (int, error) {
-	done, err := h.reportedOn(ctx, day)
+// the period from..to yet (one hour before the deadline).
+func (h *Handler) RemindUnreported(ctx context.Context, from, to chihuy.Day, deadline time.Time) (int, error) {
+	done, err := h.reportedOn(ctx, from, to)
 	if err != nil {
 		return 0, err
 	}
-	text := fmt.Sprintf(msgRemindReport, day.Short(), deadline.In(h.Loc).Format("15:04"))
+	day := to
+	text := fmt.Sprintf(msgRemindReport, periodName(from, to), deadline.In(h.Loc).Format("15:04"))
 	n := 0
 	for _, u := range h.reporters(h.Tree.Root()) {
 		if _, ok := done[u.Code]; ok {
@@ -64,9 +85,10 @@ func (h *Handler) RemindUnreported(ctx context.Context, day chihuy.Day, deadline
 }
 
 // LateList tells each parent of reporting units which of them have not
-// reported for day by the deadline.
-func (h *Handler) LateList(ctx context.Context, day chihuy.Day) (int, error) {
-	done, err := h.reportedOn(ctx, day)
+// reported for the period from..to by the deadline.
+func (h *Handler) LateList(ctx context.Context, from, to chihuy.Day) (int, error) {
+	day := to
+	done, err := h.reportedOn(ctx, from, to)
 	if err != nil {
 		return 0, err
 	}
@@ -83,7 +105,7 @@ func (h *Handler) LateList(ctx context.Context, day chihuy.Day) (int, error) {
 	}
 	for _, p := range parents {
 		names := late[p]
-		text := fmt.Sprintf(msgLateList, day.Short(), len(names), len(h.reporters(p)), listNames(names))
+		text := fmt.Sprintf(msgLateList, periodName(from, to), len(names), len(h.reporters(p)), listNames(names))
 		if _, err := h.sendUnit(ctx, p.Code, "late:"+day.String()+":"+p.Code, chihuy.PriorityBulk, text); err != nil {
 			return 0, err
 		}

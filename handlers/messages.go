@@ -139,8 +139,8 @@ const (
 
 // Scheduled messages.
 const (
-	msgRemindReport = "⏰ Nhắc báo cáo: đơn vị chưa gửi số liệu ngày %s. Hạn %s. Gõ ví dụ: F0 0, F1 0, xét nghiệm 120 — hoặc /baocao f0=0."
-	msgLateList     = "⏰ Quá hạn báo cáo ngày %s: %d/%d đơn vị chưa báo cáo: %s"
+	msgRemindReport = "⏰ Nhắc báo cáo: đơn vị chưa gửi số liệu %s. Hạn %s. Gõ ví dụ: F0 0, F1 0, xét nghiệm 120 — hoặc /baocao f0=0."
+	msgLateList     = "⏰ Quá hạn báo cáo %s: %d/%d đơn vị chưa báo cáo: %s"
 	msgChartCaption = "📈 Xu hướng 7 ngày — %s"
 	msgWeeklyTitle  = " — kết quả phòng, chống dịch"
 	msgWeeklyHead   = "📅 TỔNG HỢP TUẦN %s (%s – %s), theo đơn vị trực thuộc:"
