@@ -52,6 +52,8 @@ type Options struct {
 	Listener net.Listener
 	// Demo enables demo-only commands.
 	Demo bool
+	// FastForward moves the demo's clock (/tua); demo only.
+	FastForward func(hhmm string) error
 	// Workers is how many chats are handled in parallel (4 when zero).
 	Workers int
 }
@@ -152,7 +154,7 @@ func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Optio
 		Log: log.With().Str("component", "handlers").Logger(), Admins: cfg.Admins, Platforms: infos,
 		InviteTTL: cfg.InviteTTL, ReportWindow: cfg.ReportWindowDays,
 		DailyDeadline: time.Duration(cfg.Schedule.DailyDeadline.Hour)*time.Hour + time.Duration(cfg.Schedule.DailyDeadline.Minute)*time.Minute,
-		Demo:          opts.Demo, Coverage: cfg.Coverage, ConfirmAbove: cfg.Directives.ConfirmAbove,
+		Demo:          opts.Demo, FastForward: opts.FastForward, Coverage: cfg.Coverage, ConfirmAbove: cfg.Directives.ConfirmAbove,
 	})
 	sched, err := a.newScheduler()
 	if err != nil {

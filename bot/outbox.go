@@ -61,6 +61,10 @@ const (
 	defaultCaptionLimit = 1024
 	// depthEvery is how often the sender refreshes the queue depth gauge.
 	depthEvery = 5 * time.Second
+	// windowGuard is added to the window in which no more than the limit
+	// may start (see startWindow), for the latency that varies between a
+	// send's start and its arrival.
+	windowGuard = 10 * time.Millisecond
 )
 
 // Limits are a platform's outbound rate limits.
@@ -192,7 +196,8 @@ type Outbox struct {
 	onDead      func(context.Context, chihuy.Message, string)
 	onChatGone  func(context.Context, chihuy.ChatRef, error)
 
-	pause platformPause
+	pause  platformPause
+	starts *startWindow
 }
 
 // OutboxOption configures an Outbox.
@@ -281,6 +286,7 @@ func NewOutbox(st *store.Store, p Platform, lim Limits, opts ...OutboxOption) *O
 	for _, opt := range opts {
 		opt(o)
 	}
+	o.starts = newStartWindow(lim.PerSecond)
 	o.log = o.log.With().Str("platform", o.name).Logger()
 	return o
 }
@@ -343,6 +349,40 @@ func (o *Outbox) setPause(until time.Time) {
 		o.pause.until = until
 	}
 	o.pause.mu.Unlock()
+}
+
+// startWindow remembers when the last sends started, so that no more than
+// the limit start within any window even when timers fire late: even
+// pacing alone lets a late send and the on-time sends after it crowd one
+// second of the platform's clock.
+type startWindow struct {
+	mu     sync.Mutex
+	window time.Duration
+	starts []time.Time // a ring of the last len(starts) starts
+	next   int
+}
+
+func newStartWindow(perSecond float64) *startWindow {
+	n := max(1, int(perSecond))
+	return &startWindow{
+		window: time.Duration(float64(n)/perSecond*float64(time.Second)) + windowGuard,
+		starts: make([]time.Time, n),
+	}
+}
+
+// admit records a send starting at now and returns 0, or returns how long
+// to wait before a send may start.
+func (w *startWindow) admit(now time.Time) time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if oldest := w.starts[w.next]; !oldest.IsZero() {
+		if wait := oldest.Add(w.window).Sub(now); wait > 0 {
+			return wait
+		}
+	}
+	w.starts[w.next] = now
+	w.next = (w.next + 1) % len(w.starts)
+	return 0
 }
 
 // delivery is the result of one reservation.
@@ -575,19 +615,25 @@ wait:
 // deliver waits for r's slot, sends its next part and says what came of it.
 func (o *Outbox) deliver(sendCtx context.Context, stop <-chan struct{}, r *store.Reservation, slot time.Time) *delivery {
 	d := &delivery{r: r}
-	if wait := slot.Sub(o.clock.Now()); wait > 0 {
-		select {
-		case <-o.clock.After(wait):
-		case <-stop:
-			d.out = r.Postpone(o.clock.Now(), time.Time{})
+	wait := slot.Sub(o.clock.Now())
+	for {
+		if wait > 0 {
+			select {
+			case <-o.clock.After(wait):
+			case <-stop:
+				d.out = r.Postpone(o.clock.Now(), time.Time{})
+				return d
+			}
+		}
+		if until := o.pausedUntil(); o.clock.Now().Before(until) {
+			d.out = r.Postpone(until, time.Time{})
 			return d
+		}
+		if wait = o.starts.admit(o.clock.Now()); wait <= 0 {
+			break
 		}
 	}
 	now := o.clock.Now()
-	if until := o.pausedUntil(); now.Before(until) {
-		d.out = r.Postpone(until, time.Time{})
-		return d
-	}
 	gap := o.lim.chatGap(r.Message.Group)
 	parts := o.plan(r.Message)
 	if r.Part >= len(parts) { // the text limit shrank since the last part: nothing is left

@@ -873,6 +873,29 @@ func TestOutboxCancelQueuedStopsABroadcast(t *testing.T) {
 	}
 }
 
+func TestStartWindow(t *testing.T) {
+	t0 := time.Date(2021, 11, 8, 9, 0, 0, 0, time.UTC)
+	ms := func(n int) time.Time { return t0.Add(time.Duration(n) * time.Millisecond) }
+	cases := []struct {
+		perSecond float64
+		at        []time.Time
+		want      []time.Duration // wait answered at each time; 0 = admitted
+	}{
+		{3, []time.Time{ms(0), ms(100), ms(200), ms(300), ms(1009), ms(1010), ms(1050)},
+			[]time.Duration{0, 0, 0, 710 * time.Millisecond, time.Millisecond, 0, 60 * time.Millisecond}},
+		{0.5, []time.Time{ms(0), ms(1000), ms(2010)},
+			[]time.Duration{0, 1010 * time.Millisecond, 0}},
+	}
+	for _, c := range cases {
+		w := newStartWindow(c.perSecond)
+		for i, at := range c.at {
+			if got := w.admit(at); got != c.want[i] {
+				t.Errorf("%v/s: admit at +%v = %v, want %v", c.perSecond, at.Sub(t0), got, c.want[i])
+			}
+		}
+	}
+}
+
 func TestRetryPolicyDelay(t *testing.T) {
 	p := RetryPolicy{Base: time.Second, Max: time.Minute, GiveUpAfter: time.Hour}
 	for attempt := 1; attempt <= 12; attempt++ {

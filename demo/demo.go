@@ -46,7 +46,7 @@ var intro = []struct {
 const replHelp = `Lệnh của bản demo (mọi dòng khác được gửi vào nhóm của đơn vị đang chọn):
   :dv <mã hoặc tên>   chọn đơn vị để gõ thay (ví dụ :dv 106, :dv Bản Giang)
   :ds [mã]            liệt kê đơn vị (cấp dưới của mã)
-  :tua <giờ>          tua đồng hồ tới giờ đó hôm nay hoặc mai (ví dụ :tua 18:00)
+  :tua <giờ>          tua đồng hồ tới giờ đó hôm nay hoặc mai (ví dụ :tua 18:00; trong nhóm: /tua 18:00)
   :help               hướng dẫn này
   :q                  thoát
 Thử: /help · F0 2 F1 10 · /tonghop · /mamoi · /chidao Tăng cường truy vết hạn 17h hôm nay`
@@ -158,6 +158,8 @@ func Run(ctx context.Context, o RunOptions) error {
 		if strings.HasPrefix(line, ":") {
 			next, quit := command(out, w, cur, line)
 			if quit {
+				w.Quiet(ctx, 1500*time.Millisecond)
+				flush()
 				return nil
 			}
 			cur = next
@@ -221,18 +223,10 @@ func command(out io.Writer, w *World, cur *units.Unit, line string) (*units.Unit
 
 // fastForward moves the clock to the next hh:mm.
 func fastForward(w *World, hhmm string) error {
-	var h, m int
-	if _, err := fmt.Sscanf(strings.ReplaceAll(hhmm, "h", ":"), "%d:%d", &h, &m); err != nil {
-		if _, err := fmt.Sscanf(hhmm, "%d", &h); err != nil {
-			return fmt.Errorf("Cần giờ dạng 18:00")
-		}
+	if err := w.checkTime(hhmm); err != nil {
+		return err
 	}
-	now := w.Clock.Now().In(w.App.Cfg.Location)
-	target := time.Date(now.Year(), now.Month(), now.Day(), h, m, 0, 0, now.Location())
-	if !target.After(now) {
-		target = target.AddDate(0, 0, 1)
-	}
-	w.Advance(target.Sub(now))
+	w.fastForward(hhmm)
 	return nil
 }
 

@@ -127,6 +127,16 @@ func TestDirectiveBroadcastAckDeadline(t *testing.T) {
 			all += "\n" + s.Text
 		}
 	}
+	w.Quiet(ctx, 500*time.Millisecond)
+	reports := 0
+	for _, s := range w.SaidTo("T") {
+		if strings.Contains(s.Text, "ĐẾN HẠN chỉ đạo "+id) {
+			reports++
+		}
+	}
+	if reports != 1 {
+		t.Errorf("the lead's group got the deadline report %d times", reports)
+	}
 	if !strings.Contains(report.Text, "Chưa xác nhận đã nhận (206)") {
 		t.Fatalf("deadline report:\n%s", report.Text)
 	}

@@ -83,3 +83,17 @@ func TestScopeOfSummariesAndExports(t *testing.T) {
 		t.Fatal("/xuat csv sent no CSV file")
 	}
 }
+
+func TestDemoFastForward(t *testing.T) {
+	w, ctx := startWorld(t, Options{Tweak: fast, ZaloUnder: "-",
+		Clock: StartingAt(time.Date(2021, 11, 8, 15, 30, 0, 0, vnLoc))})
+	w.Say("03418", "F0 1")
+	waitText(t, w, ctx, "03418", "Đã ghi nhận")
+	w.Say("12", "/tua 18:05")
+	waitText(t, w, ctx, "12", "Đang tua đồng hồ tới 18:05")
+	waitText(t, w, ctx, "03400", "Nhắc báo cáo")
+	waitText(t, w, ctx, "106", "Quá hạn báo cáo")
+	waitText(t, w, ctx, "12", "TỔNG HỢP NGÀY 08/11/2021")
+	w.Say("12", "/tua 25:00")
+	waitText(t, w, ctx, "12", "Cần giờ dạng 18:00")
+}

@@ -209,7 +209,10 @@ func (w *World) startApp(ctx context.Context) error {
 	w.cfg.HTTPAddr = ln.Addr().String()
 	w.cfg.PublicURL = "http://" + ln.Addr().String()
 	a, err := app.New(ctx, w.cfg, w.opts.Log, app.Options{Clock: w.opts.Clock, Store: w.opts.Store, Tree: w.Tree, Listener: ln,
-		PollTimeout: time.Second, Demo: true})
+		PollTimeout: time.Second, Demo: true, FastForward: func(hhmm string) error {
+			go w.fastForward(hhmm) // from a handler: the clock moves while jobs run
+			return w.checkTime(hhmm)
+		}})
 	if err != nil {
 		ln.Close()
 		return err
@@ -283,6 +286,40 @@ func (w *World) Advance(d time.Duration) {
 		d -= s
 		time.Sleep(60 * time.Millisecond)
 	}
+}
+
+// parseHHMM reads "18:00", "18h", "18h30", "18".
+func parseHHMM(s string) (h, m int, err error) {
+	s = strings.ReplaceAll(strings.TrimSpace(strings.ToLower(s)), "h", ":")
+	hs, ms, _ := strings.Cut(s, ":")
+	if h, err = strconv.Atoi(hs); err != nil || h < 0 || h > 23 {
+		return 0, 0, fmt.Errorf("Cần giờ dạng 18:00")
+	}
+	if ms != "" {
+		if m, err = strconv.Atoi(ms); err != nil || m < 0 || m > 59 {
+			return 0, 0, fmt.Errorf("Cần giờ dạng 18:00")
+		}
+	}
+	return h, m, nil
+}
+
+func (w *World) checkTime(hhmm string) error {
+	_, _, err := parseHHMM(hhmm)
+	return err
+}
+
+// fastForward advances the clock to the next hh:mm.
+func (w *World) fastForward(hhmm string) {
+	h, m, err := parseHHMM(hhmm)
+	if err != nil {
+		return
+	}
+	now := w.Clock.Now().In(w.App.Cfg.Location)
+	target := time.Date(now.Year(), now.Month(), now.Day(), h, m, 0, 0, now.Location())
+	if !target.After(now) {
+		target = target.AddDate(0, 0, 1)
+	}
+	w.Advance(target.Sub(now))
 }
 
 // OnZalo reports whether unit code is reached on Zalo.

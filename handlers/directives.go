@@ -945,8 +945,22 @@ func (h *Handler) RemindAndEscalate(ctx context.Context, interval time.Duration,
 		if _, err := h.Store.Enqueue(ctx, chihuy.Message{Key: "cddl:" + id + ":lead", Chat: st.LeadChat, Priority: chihuy.PriorityReply, Text: text}); err != nil {
 			return err
 		}
-		if _, err := h.sendUnit(ctx, st.Issuer, "cddl:"+id, chihuy.PriorityReply, text); err != nil {
+		// And the issuing unit's other chats (the lead's is often one).
+		targets, err := h.Store.Targets(ctx, st.Issuer)
+		if err != nil {
 			return err
+		}
+		var msgs []chihuy.Message
+		for _, b := range targets {
+			if b.Chat != st.LeadChat {
+				msgs = append(msgs, chihuy.Message{Key: "cddl:" + id + ":" + b.Chat.String(), Chat: b.Chat,
+					Group: b.Kind == chihuy.Group, Priority: chihuy.PriorityReply, Text: text})
+			}
+		}
+		if len(msgs) > 0 {
+			if _, err := h.Store.Enqueue(ctx, msgs...); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -66,6 +66,8 @@ type Deps struct {
 	ConfirmAbove int
 	// Demo enables commands that only make sense in `chihuy demo`.
 	Demo bool
+	// FastForward moves the demo's clock to the next hh:mm (demo only).
+	FastForward func(hhmm string) error
 }
 
 // Handler handles updates. It is safe for concurrent use.
@@ -132,6 +134,9 @@ func New(d Deps) *Handler {
 	h.register("capquyen", h.cmdCapquyen, true)
 	for _, f := range extensions {
 		f(h)
+	}
+	if d.Demo && d.FastForward != nil {
+		h.register("tua", h.cmdTua, true)
 	}
 	return h
 }
@@ -372,4 +377,13 @@ func (h *Handler) Dead(ctx context.Context, m chihuy.Message, reason string) {
 	if h.deadHook != nil {
 		h.deadHook(ctx, m, reason)
 	}
+}
+
+// cmdTua fast-forwards the demo's clock ("/tua 18:00") so the reminders,
+// the late list and the digest can be seen at once. Demo only.
+func (h *Handler) cmdTua(ctx context.Context, r *request) error {
+	if err := h.FastForward(strings.TrimSpace(r.args)); err != nil {
+		return h.reply(ctx, r, err.Error())
+	}
+	return h.reply(ctx, r, fmt.Sprintf(msgTua, strings.TrimSpace(r.args)))
 }

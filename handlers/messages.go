@@ -146,3 +146,5 @@ const (
 	msgWeeklyHead   = "📅 TỔNG HỢP TUẦN %s (%s – %s), theo đơn vị trực thuộc:"
 	msgWeeklyFile   = "📎 Bảng tổng hợp tuần của %s (%s – %s)."
 )
+
+const msgTua = "⏩ (demo) Đang tua đồng hồ tới %s: nhắc báo cáo, danh sách chậm, tổng hợp và nhắc chỉ đạo sẽ đến theo giờ."
