@@ -2,6 +2,8 @@ package demo
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -147,5 +149,46 @@ func TestChatGoneMarksBindingAndTellsParent(t *testing.T) {
 	targets, _ := w.App.Store.Targets(ctx, "03418")
 	if len(targets) != 0 {
 		t.Fatalf("broken chat still a target: %+v", targets)
+	}
+}
+
+func TestTwoProcessesShareOneStore(t *testing.T) {
+	w, ctx := startWorld(t, Options{Tweak: fast, ZaloUnder: "-",
+		Clock: StartingAt(time.Date(2021, 11, 8, 17, 50, 0, 0, vnLoc))})
+	sctx, stop := context.WithCancel(ctx)
+	second, done, err := w.StartSecond(sctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stop(); <-done }()
+	communes := []string{"03418", "03394", "03400", "03403", "03406", "03409", "03412", "03415"}
+	for i, c := range communes {
+		w.Say(c, fmt.Sprintf("F0 %d, F1 %d", i, 10+i))
+	}
+	for _, c := range communes {
+		waitText(t, w, ctx, c, "Đã ghi nhận")
+	}
+	// 18:00 passes for both processes: one digest per unit.
+	w.Clock.Advance(11 * time.Minute)
+	w.App.Kick()
+	second.Kick()
+	waitText(t, w, ctx, "106", "TỔNG HỢP NGÀY 08/11/2021")
+	w.Quiet(ctx, time.Second)
+	for _, c := range append(communes, "106", "12") {
+		echoes, digests := 0, 0
+		for _, s := range w.SaidTo(c) {
+			if strings.Contains(s.Text, "Đã ghi nhận") {
+				echoes++
+			}
+			if strings.Contains(s.Text, "TỔNG HỢP NGÀY") {
+				digests++
+			}
+		}
+		if c[0] == '0' && echoes != 1 {
+			t.Errorf("%s: %d echoes", c, echoes)
+		}
+		if c[0] != '0' && digests != 1 {
+			t.Errorf("%s: %d digests", c, digests)
+		}
 	}
 }

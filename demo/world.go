@@ -229,6 +229,26 @@ func (w *World) run(ctx context.Context) {
 	go func() { done <- w.App.Run(rctx) }()
 }
 
+// StartSecond starts another bot process on the same store and platforms
+// (tests of several processes sharing one Redis). It stops with ctx.
+func (w *World) StartSecond(ctx context.Context) (*app.App, <-chan error, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := *w.cfg
+	cfg.HTTPAddr = ln.Addr().String()
+	a, err := app.New(ctx, &cfg, w.opts.Log, app.Options{Clock: w.opts.Clock, Store: w.opts.Store, Tree: w.Tree,
+		Listener: ln, PollTimeout: time.Second, Demo: true})
+	if err != nil {
+		ln.Close()
+		return nil, nil, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	return a, done, nil
+}
+
 // Restart stops the bot as a kill would (its context ends; what was in
 // flight is left to the journal and the outbox leases) and starts a new
 // one on the same store and simulated platforms. Tests only: the embedded
