@@ -109,3 +109,28 @@ func TestUpdateDeadAfterRetries(t *testing.T) {
 		t.Fatalf("dead = %v", dead)
 	}
 }
+
+func TestRecordedUpdatesSurviveRedisRestart(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t, true) // append-only file on, as in production
+	st := store.New(srv.Client(t))
+	for i := range 3 {
+		if _, err := st.RecordUpdate(ctx, chihuy.Update{ID: fmt.Sprintf("telegram:%d", i), Text: fmt.Sprint("F0 ", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(1100 * time.Millisecond) // appendfsync everysec
+	srv.Restart(t)
+	st = store.New(srv.Client(t))
+	got, err := st.NextUpdates(ctx, "after", 10, 10*time.Millisecond, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[2].Update.Text != "F0 2" {
+		t.Fatalf("after the restart: %+v", got)
+	}
+	// And the dedupe marks survived too.
+	if fresh, _ := st.RecordUpdate(ctx, chihuy.Update{ID: "telegram:1"}); fresh {
+		t.Fatal("an update recorded before the restart was recorded again")
+	}
+}
