@@ -270,3 +270,26 @@ func TestDirectiveSurvivesRestart(t *testing.T) {
 		t.Fatalf("after restart: %+v", d.Counts)
 	}
 }
+
+func TestCancelPendingDirectiveKeepsLeadChatFlowing(t *testing.T) {
+	tree := synthTree(t, 10, 20)
+	w, ctx := startWorld(t, Options{Tree: tree, ZaloUnder: "-", Tweak: fast})
+	w.Say("T", "/chidao Kiểm tra toàn bộ chốt")
+	conf := waitText(t, w, ctx, "T", "Xác nhận gửi?")
+	id := idRE.FindString(conf.Text)
+	w.Say("T", "/huycd "+id)
+	waitText(t, w, ctx, "T", "Đã hủy chỉ đạo "+id)
+	// The minute sweep runs; the lead's chat still gets answers.
+	w.Advance(2 * time.Minute)
+	w.Say("T", "/toi")
+	waitText(t, w, ctx, "T", "Cuộc trò chuyện này")
+	if n := len(copies(w, id)); n != 0 {
+		t.Fatalf("a cancelled, unconfirmed directive reached %d chats", n)
+	}
+	// Nothing is left waiting in the outbox (an edit of a progress
+	// message that was never sent would wait forever).
+	w.Quiet(ctx, 500*time.Millisecond)
+	if reply, bulk, err := w.App.Store.OutboxDepth(ctx, "telegram"); err != nil || reply+bulk != 0 {
+		t.Fatalf("outbox still holds %d replies and %d bulk messages (%v)", reply, bulk, err)
+	}
+}

@@ -265,6 +265,11 @@ func (h *Handler) refreshProgress(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
+	if d.Started.IsZero() {
+		// Never confirmed: there is no progress message to edit (an edit
+		// of a message never sent would wait for it forever).
+		return nil
+	}
 	now := h.Clock.Now()
 	final := !d.Finished.IsZero() || !d.State.Open()
 	ok, err := h.Store.ShouldEditProgress(ctx, id, now, progressEvery, final)
