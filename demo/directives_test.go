@@ -228,9 +228,6 @@ func TestDirectiveCancelDuringDelivery(t *testing.T) {
 }
 
 func TestDirectiveSurvivesRestart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("2,000-unit broadcast")
-	}
 	tree := synthTree(t, 20, 100) // 2,020 units below the province
 	w, ctx := startWorld(t, Options{Tree: tree, ZaloUnder: "-", Tweak: func(c *config.Config) {
 		for name, l := range c.Limits {
