@@ -37,7 +37,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	log := newLogger(stderr, cfg.LogLevel)
 	if !cfg.Telegram.Enabled() && !cfg.Zalo.Enabled() {
 		log.Warn().Msg("no CHIHUY_TELEGRAM_TOKEN or CHIHUY_ZALO_TOKEN: starting the demo on simulated platforms")
-		return demo.Run(ctx, demo.RunOptions{In: stdin, Out: stdout, Log: log, Getenv: getenv})
+		return demo.Run(ctx, demo.RunOptions{In: stdin, Out: stdout, Log: demoLogger(stderr, getenv, false), Getenv: getenv})
 	}
 	a, err := app.New(ctx, cfg, log, app.Options{})
 	if err != nil {
@@ -51,7 +51,7 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	script := fs.String("script", "", "read the demo's input from this file instead of the terminal")
-	quiet := fs.Bool("quiet", false, "log warnings only")
+	verbose := fs.Bool("verbose", false, "log at info level (default: warnings only, so the chats stay readable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,11 +64,7 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		defer f.Close()
 		in = f
 	}
-	level := zerolog.InfoLevel
-	if *quiet {
-		level = zerolog.WarnLevel
-	}
-	return demo.Run(ctx, demo.RunOptions{In: in, Out: stdout, Log: newLogger(stderr, level), Getenv: getenv})
+	return demo.Run(ctx, demo.RunOptions{In: in, Out: stdout, Log: demoLogger(stderr, getenv, *verbose), Getenv: getenv})
 }
 
 func cmdCheck(args []string, stdout io.Writer, getenv func(string) string) error {
@@ -271,4 +267,17 @@ func cmdZaloWebhook(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 	}
 	return nil
+}
+
+// demoLogger logs warnings only, unless CHIHUY_LOG_LEVEL or --verbose asks
+// for more: the demo's terminal shows the chats.
+func demoLogger(w io.Writer, getenv func(string) string, verbose bool) zerolog.Logger {
+	level := zerolog.WarnLevel
+	if verbose {
+		level = zerolog.InfoLevel
+	}
+	if l, err := zerolog.ParseLevel(getenv("CHIHUY_LOG_LEVEL")); err == nil && getenv("CHIHUY_LOG_LEVEL") != "" {
+		level = l
+	}
+	return newLogger(w, level)
 }
