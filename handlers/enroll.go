@@ -178,8 +178,9 @@ func isCode(s string) bool {
 	return true
 }
 
-// cmdCapquyen grants a role: "/capquyen telegram:2002 chihuy 106", or as a
-// reply "/capquyen chihuy [đơn vị]". A lead grants member anywhere in their
+// cmdCapquyen grants a role: "/capquyen telegram:2002 chihuy 106" (the
+// person finds their id with /toi; a bare id is on the sender's platform).
+// A lead grants member anywhere in their
 // subtree and lead strictly below their own unit; only admins grant admin.
 func (h *Handler) cmdCapquyen(ctx context.Context, r *request) error {
 	fields := strings.Fields(r.args)

@@ -23,8 +23,8 @@ const (
 	msgInviteLine    = "• %s (%s): %s"
 	msgTooManyInvite = "Tối đa %d mã mỗi lần. Hãy ghi cụ thể các đơn vị, hoặc dùng lệnh `chihuy invite` trên máy chủ."
 
-	msgCapquyenUsage = "Cách dùng: trả lời (reply) tin nhắn của người cần cấp quyền và gõ /capquyen <vai trò> [đơn vị],\n" +
-		"hoặc /capquyen <nền tảng:mã người dùng> <vai trò> [đơn vị].\n" +
+	msgCapquyenUsage = "Cách dùng: /capquyen <nền tảng:mã người dùng> <vai trò> [đơn vị].\n" +
+		"Mã người dùng: người đó gõ /toi để xem.\n" +
 		"Vai trò: thanhvien (thành viên), chihuy (lãnh đạo), quantri (quản trị). Ví dụ: /capquyen telegram:2002 chihuy 106"
 	msgCapquyenDone = "✅ Đã cấp quyền %s tại %s (%s) cho %s."
 	msgCapquyenNone = "✅ Đã thu hồi quyền của %s tại %s (%s)."
