@@ -36,7 +36,10 @@ func TestDailyRhythm(t *testing.T) {
 	// 18:00: the digest, once, with the chart; figures equal the reports.
 	w.Advance(time.Hour)
 	dg := waitText(t, w, ctx, "12", "TỔNG HỢP NGÀY 08/11/2021")
-	for _, want := range []string{"F0 (ca mắc mới): 9", "F1: 42", "NHIỀU F0 MỚI NHẤT", "huyện Tam Đường: 5"} {
+	// Completeness counts the communes of the whole province (3 of 106
+	// reported, before the deadline), and names the incomplete districts.
+	for _, want := range []string{"F0 (ca mắc mới): 9", "F1: 42", "NHIỀU F0 MỚI NHẤT", "huyện Tam Đường: 5",
+		"3/106", "huyện Tam Đường (2/13)", "huyện Mường Tè (0/14)"} {
 		if !strings.Contains(dg.Text, want) {
 			t.Errorf("province digest lacks %q:\n%s", want, dg.Text)
 		}

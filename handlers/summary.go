@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -142,9 +143,12 @@ func (h *Handler) reportedIn(ctx context.Context, u *units.Unit, day chihuy.Day)
 	return out, nil
 }
 
-// progress is the completeness of u's children for day: a child has
-// reported when it or a unit below it did; on time when that happened
-// before the daily deadline.
+// progress is the completeness and timeliness of reporting below u for
+// day, as DHIS2 counts reporting rates: expected are the reporting units
+// (the leaves) of the subtree, reported those with a report that day, on
+// time those that reported before the daily deadline — summed up the
+// tree. Missing names the children not complete, with their own counts
+// when they have units below them ("huyện Mường Tè (0/14)").
 func (h *Handler) progress(ctx context.Context, u *units.Unit, day chihuy.Day) (digest.Progress, error) {
 	var p digest.Progress
 	if len(u.Children) == 0 {
@@ -155,27 +159,27 @@ func (h *Handler) progress(ctx context.Context, u *units.Unit, day chihuy.Day) (
 		return p, err
 	}
 	deadline := day.Time(h.Loc).Add(h.DailyDeadline).UnixMilli()
-	first := map[string]int64{} // child → earliest report in its subtree
-	for code, at := range reported {
-		for _, c := range u.Children {
-			if h.Tree.Within(code, c.Code) {
-				if f, ok := first[c.Code]; !ok || at < f {
-					first[c.Code] = at
-				}
-				break
+	for _, c := range u.Children {
+		leaves := h.reporters(c)
+		done := 0
+		for _, l := range leaves {
+			at, ok := reported[l.Code]
+			if !ok {
+				continue
+			}
+			done++
+			if at <= deadline {
+				p.OnTime++
 			}
 		}
-	}
-	p.Expected = len(u.Children)
-	for _, c := range u.Children {
-		at, ok := first[c.Code]
-		if !ok {
+		p.Expected += len(leaves)
+		p.Reported += done
+		switch {
+		case done == len(leaves):
+		case c.IsLeaf():
 			p.Missing = append(p.Missing, c.FullName())
-			continue
-		}
-		p.Reported++
-		if at <= deadline {
-			p.OnTime++
+		default:
+			p.Missing = append(p.Missing, fmt.Sprintf("%s (%d/%d)", c.FullName(), done, len(leaves)))
 		}
 	}
 	return p, nil
