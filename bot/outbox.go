@@ -251,7 +251,8 @@ func OnSent(fn func(ctx context.Context, m chihuy.Message, messageIDs []string))
 	return func(o *Outbox) { o.onSent = fn }
 }
 
-// OnDead is called when a message is given up (a permanent error, or
+// OnDead is called when a message is given up (a permanent error, a
+// chat that is gone — then before OnChatGone —, or
 // retried for too long), with the reason; it is in the dead letters.
 func OnDead(fn func(ctx context.Context, m chihuy.Message, reason string)) OutboxOption {
 	return func(o *Outbox) { o.onDead = fn }
@@ -571,6 +572,10 @@ func (l *sendLoop) after(d *delivery) {
 		}
 	case ResultChatGone:
 		o.log.Warn().Err(d.err).Str("chat", m.Chat.String()).Msg("outbox: chat is gone, its queued messages are dead-lettered")
+		if o.onDead != nil { // the message itself is given up too
+			reason := deadReason(d)
+			l.hooks.run(func(ctx context.Context) { o.onDead(ctx, m, reason) })
+		}
 		if o.onChatGone != nil {
 			l.hooks.run(func(ctx context.Context) { o.onChatGone(ctx, m.Chat, d.err) })
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chihuy/chihuy/bot/telegram/telegramtest"
 	"github.com/chihuy/chihuy/config"
 	"github.com/chihuy/chihuy/units"
 )
@@ -288,5 +289,25 @@ func TestCancelPendingDirectiveKeepsLeadChatFlowing(t *testing.T) {
 	w.Quiet(ctx, 500*time.Millisecond)
 	if reply, bulk, err := w.App.Store.OutboxDepth(ctx, "telegram"); err != nil || reply+bulk != 0 {
 		t.Fatalf("outbox still holds %d replies and %d bulk messages (%v)", reply, bulk, err)
+	}
+}
+
+func TestDirectiveToAGoneChatCountsAsFailed(t *testing.T) {
+	tree := synthTree(t, 1, 5)
+	w, ctx := startWorld(t, Options{Tree: tree, ZaloUnder: "-", Tweak: fast})
+	w.Telegram.SetChatFault(w.groupID("X01003"), telegramtest.Kicked)
+	w.Say("D01", "/chidao Kiểm tra chốt kiểm soát")
+	waitText(t, w, ctx, "X01005", "CHỈ ĐẠO")
+	// The broadcast finishes: 4 reached, 1 failed, and the parent is told.
+	waitText(t, w, ctx, "D01", "Không gửi được tin")
+	w.Advance(2 * time.Minute)
+	waitText(t, w, ctx, "D01", "Đã gửi 4/5")
+	id := idRE.FindString(waitText(t, w, ctx, "X01005", "CHỈ ĐẠO").Text)
+	d, err := w.App.Store.Directive(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Counts.Sent != 4 || d.Counts.Failed != 1 || d.Finished.IsZero() {
+		t.Fatalf("counts %+v finished %v", d.Counts, d.Finished)
 	}
 }
