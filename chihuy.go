@@ -113,8 +113,17 @@ type Update struct {
 	// or when it parses as a report.
 	ToBot    bool      `json:"tobot,omitempty"`
 	Callback *Callback `json:"cb,omitempty"`
-	Time     time.Time `json:"t"`
+	// Membership is set when the update is the bot's own membership of
+	// the chat changing: BotJoined or BotLeft (removed, kicked).
+	Membership string    `json:"member,omitempty"`
+	Time       time.Time `json:"t"`
 }
+
+// Membership changes of the bot in a chat.
+const (
+	BotJoined = "joined"
+	BotLeft   = "left"
+)
 
 // Callback is a button press (Telegram inline keyboards).
 type Callback struct {

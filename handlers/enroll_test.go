@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -143,5 +144,46 @@ func TestAuthorizationScope(t *testing.T) {
 	}
 	if b, err := e.st.Binding(e.ctx, chihuy.ChatRef{Platform: "telegram", ID: "-100111"}); err != nil || b.Unit != "111" {
 		t.Fatalf("refused unbind changed the binding: %+v %v", b, err)
+	}
+}
+
+func TestBotAddedAndRemoved(t *testing.T) {
+	e := newEnv(t)
+	e.bind("telegram:-100106", "106")
+	e.bind("telegram:-103418", "03418")
+	member := func(chat, what string) []chihuy.Message {
+		ref, _ := chihuy.ParseChatRef(chat)
+		e.seq++
+		u := chihuy.Update{ID: "telegram:m" + strconv.Itoa(e.seq), Chat: ref, ChatKind: chihuy.Group,
+			From: chihuy.UserRef{Platform: "telegram", ID: "9"}, Membership: what, Time: e.clock.Now()}
+		if err := e.h.Handle(e.ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		return e.drain()
+	}
+	// Added to a new group: a greeting that explains enrollment, once.
+	got := member("telegram:-777", chihuy.BotJoined)
+	if s := texts(got, "telegram:-777"); !strings.Contains(s, "Chào các đồng chí") || !strings.Contains(s, "/dangky") {
+		t.Fatalf("greeting = %q", s)
+	}
+	if got := e.send(msg{chat: "telegram:-777", from: "9", text: "/tonghop"}); len(got) != 0 {
+		t.Fatalf("told twice: %+v", got)
+	}
+	// Removed from a bound group: broken, the parent is told.
+	got = member("telegram:-103418", chihuy.BotLeft)
+	if s := texts(got, "telegram:-100106"); !strings.Contains(s, "bot đã bị xóa khỏi nhóm") {
+		t.Fatalf("parent told %q", s)
+	}
+	b, _ := e.st.Binding(e.ctx, chihuy.ChatRef{Platform: "telegram", ID: "-103418"})
+	if b.Broken == "" {
+		t.Fatal("binding not marked broken")
+	}
+	// Added back: the binding works again.
+	got = member("telegram:-103418", chihuy.BotJoined)
+	if s := texts(got, "telegram:-103418"); !strings.Contains(s, "Đã kết nối lại") {
+		t.Fatalf("rejoin answer %q", s)
+	}
+	if targets, _ := e.st.Targets(e.ctx, "03418"); len(targets) != 1 {
+		t.Fatalf("targets after rejoin: %+v", targets)
 	}
 }

@@ -190,6 +190,9 @@ func (h *Handler) Handle(ctx context.Context, u chihuy.Update) error {
 
 // dispatch routes an update to its handler.
 func (h *Handler) dispatch(ctx context.Context, r *request) error {
+	if r.u.Membership != "" {
+		return h.membership(ctx, r)
+	}
 	if r.u.Callback != nil {
 		return h.handleCallback(ctx, r)
 	}
@@ -386,4 +389,34 @@ func (h *Handler) cmdTua(ctx context.Context, r *request) error {
 		return h.reply(ctx, r, err.Error())
 	}
 	return h.reply(ctx, r, fmt.Sprintf(msgTua, strings.TrimSpace(r.args)))
+}
+
+// membership handles the bot being added to or removed from a chat. Added
+// to a group not yet bound, it explains enrollment; added back to a group
+// whose binding broke, it restores it. Removed, it marks the binding
+// broken and tells the parent unit, as when a send finds the chat gone.
+func (h *Handler) membership(ctx context.Context, r *request) error {
+	switch r.u.Membership {
+	case chihuy.BotJoined:
+		if r.binding == nil {
+			if _, err := h.Store.TellOnce(ctx, r.u.Chat, "unbound"); err != nil {
+				return err
+			}
+			return h.reply(ctx, r, msgJoined+"\n\n"+msgUnbound)
+		}
+		if r.binding.Broken == "" || r.unit == nil {
+			return nil
+		}
+		b := *r.binding
+		b.Broken = ""
+		if err := h.Store.Bind(ctx, b); err != nil {
+			return err
+		}
+		return h.reply(ctx, r, fmt.Sprintf(msgRejoined, r.unit.String()))
+	case chihuy.BotLeft:
+		if r.binding != nil && r.binding.Broken == "" {
+			h.ChatGone(ctx, r.u.Chat, errors.New(msgRemovedReason))
+		}
+	}
+	return nil
 }

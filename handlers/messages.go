@@ -148,3 +148,9 @@ const (
 )
 
 const msgTua = "⏩ (demo) Đang tua đồng hồ tới %s: nhắc báo cáo, danh sách chậm, tổng hợp và nhắc chỉ đạo sẽ đến theo giờ."
+
+const (
+	msgJoined        = "👋 Chào các đồng chí! Tôi là bot chỉ huy phòng, chống dịch: ghi nhận báo cáo số liệu, tổng hợp lên cấp trên, chuyển chỉ đạo xuống cấp dưới."
+	msgRejoined      = "✅ Đã kết nối lại nhóm với %s: tin nhắn sẽ được gửi tới nhóm như trước."
+	msgRemovedReason = "bot đã bị xóa khỏi nhóm"
+)

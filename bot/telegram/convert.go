@@ -45,6 +45,12 @@ func (c *Client) convert(tu *tgbotapi.Update, now time.Time) chihuy.Update {
 		setChat(&u, &mc.Chat)
 		u.From, u.FromName = user(&mc.From)
 		u.Time = time.Unix(int64(mc.Date), 0).UTC()
+		switch mc.NewChatMember.Status {
+		case "member", "administrator", "creator":
+			u.Membership = chihuy.BotJoined
+		case "left", "kicked":
+			u.Membership = chihuy.BotLeft
+		}
 	}
 	return u
 }
