@@ -9,6 +9,9 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/chihuy ./cmd/chihu
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/chihuy /usr/local/bin/chihuy
 USER nonroot:nonroot
+# Report days past the retention are exported here before leaving Redis.
+WORKDIR /home/nonroot
+ENV CHIHUY_ARCHIVE_DIR=/home/nonroot/archive
 EXPOSE 8080
 ENTRYPOINT ["/usr/local/bin/chihuy"]
 CMD ["run"]
