@@ -108,7 +108,7 @@ func (t Target) String() string {
 	case TargetChildren:
 		return descChildren
 	case TargetUnits:
-		return fmt.Sprintf(descUnits, strings.Join(t.Names, ", "))
+		return strings.Join(t.Names, ", ")
 	case TargetLevel:
 		words := make([]string, len(t.Levels))
 		for i, l := range t.Levels {

@@ -19,7 +19,6 @@ const (
 	descAll      = "toàn bộ cấp dưới"
 	descChildren = "cấp dưới trực tiếp"
 	descLevels   = "các %s"
-	descUnits    = "%s"
 
 	// Progress.
 	progSent     = "Đã gửi %d/%d %s %d%%"

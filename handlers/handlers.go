@@ -361,11 +361,6 @@ func reasonOf(err error) string {
 	return s
 }
 
-// isInternal reports whether err is not an application error.
-func isInternal(err error) bool {
-	var e *chihuy.Error
-	return err != nil && !errors.As(err, &e)
-}
 
 // Sent is the outbox's hook for a confirmed send (directive delivery
 // counts).

@@ -116,12 +116,6 @@ func checkNotFuture(day, today chihuy.Day) error {
 	return nil
 }
 
-// subtreeUnits is every unit of u's subtree, u first.
-func (h *Handler) subtreeUnits(u *units.Unit) []*units.Unit {
-	var out []*units.Unit
-	h.Tree.Walk(u.Code, func(x *units.Unit) bool { out = append(out, x); return true })
-	return out
-}
 
 // readableUnit resolves the unit a user named (home when none) and checks
 // the user may read it.

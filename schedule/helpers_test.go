@@ -62,8 +62,6 @@ type recorder struct {
 	runs []string // "name@15:04"
 }
 
-type runErr struct{ err error }
-
 func (r *recorder) job(name string) schedule.Job { return r.failing(name, 0, nil) }
 
 // failing returns a job that fails its first n runs with err.
