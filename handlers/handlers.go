@@ -361,7 +361,6 @@ func reasonOf(err error) string {
 	return s
 }
 
-
 // Sent is the outbox's hook for a confirmed send (directive delivery
 // counts).
 func (h *Handler) Sent(ctx context.Context, m chihuy.Message, messageIDs []string) {

@@ -116,7 +116,6 @@ func checkNotFuture(day, today chihuy.Day) error {
 	return nil
 }
 
-
 // readableUnit resolves the unit a user named (home when none) and checks
 // the user may read it.
 func (h *Handler) readableUnit(ctx context.Context, r *request, home *units.Unit, name string) (*units.Unit, error) {
