@@ -18,7 +18,6 @@ import (
 	"image/color"
 	"image/png"
 	"math"
-	"strconv"
 	"strings"
 
 	xfont "golang.org/x/image/font"
@@ -31,6 +30,7 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/vntext"
 )
 
 // Size of every chart, in pixels: wide enough to read seven dated bars on
@@ -322,7 +322,7 @@ func valueLabels(vals []float64, slot vg.Length) (*plotter.Labels, error) {
 	xyl := plotter.XYLabels{XYs: make(plotter.XYs, len(vals)), Labels: make([]string, len(vals))}
 	for i, v := range vals {
 		xyl.XYs[i] = plotter.XY{X: float64(i), Y: v}
-		xyl.Labels[i] = formatCount(int64(v))
+		xyl.Labels[i] = vntext.Number(int64(v))
 	}
 	sty := style(10, true)
 	xyl.Labels = thin(xyl.Labels, every(slot, sty, xyl.Labels))
@@ -401,27 +401,7 @@ type countTicks struct{ step float64 }
 func (t countTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ticks []plot.Tick
 	for v := math.Ceil(lo/t.step) * t.step; v <= hi+t.step/1e6; v += t.step {
-		ticks = append(ticks, plot.Tick{Value: v, Label: formatCount(int64(math.Round(v)))})
+		ticks = append(ticks, plot.Tick{Value: v, Label: vntext.Number(int64(math.Round(v)))})
 	}
 	return ticks
-}
-
-// formatCount writes n with dots between thousands: 1200 → "1.200".
-func formatCount(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	var b []byte
-	if neg {
-		b = append(b, '-')
-	}
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b = append(b, '.')
-		}
-		b = append(b, s[i])
-	}
-	return string(b)
 }

@@ -322,21 +322,6 @@ func TestCountTicks(t *testing.T) {
 	}
 }
 
-func TestFormatCount(t *testing.T) {
-	tests := []struct {
-		n    int64
-		want string
-	}{
-		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1.000"}, {1200, "1.200"},
-		{12345, "12.345"}, {1234567, "1.234.567"}, {-1200, "-1.200"}, {-12, "-12"},
-	}
-	for _, tt := range tests {
-		if got := formatCount(tt.n); got != tt.want {
-			t.Errorf("formatCount(%d) = %q, want %q", tt.n, got, tt.want)
-		}
-	}
-}
-
 // BenchmarkTrend measures one 7-day chart, the digest's usual picture.
 func BenchmarkTrend(b *testing.B) {
 	days := week(chihuy.Day{Year: 2021, Month: 11, Day: 2}, 7)

@@ -1,8 +1,9 @@
 package dataset
 
 import (
-	"strconv"
 	"strings"
+
+	"github.com/chihuy/chihuy/vntext"
 )
 
 // Fired is an alert rule that a set of values triggered.
@@ -28,36 +29,11 @@ func (ds *DataSet) Alerts(values map[string]int64) []Fired {
 			continue
 		}
 		msg := strings.NewReplacer(
-			"{value}", FormatNumber(v),
-			"{threshold}", FormatNumber(r.Threshold),
+			"{value}", vntext.Number(v),
+			"{threshold}", vntext.Number(r.Threshold),
 			"{label}", ds.Label(r.Element),
 		).Replace(r.Message)
 		fired = append(fired, Fired{Rule: r, Value: v, Message: msg})
 	}
 	return fired
-}
-
-// FormatNumber writes n the Vietnamese way, with dots between thousands:
-// 1200 → "1.200".
-func FormatNumber(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	sign := ""
-	if s[0] == '-' {
-		sign, s = "-", s[1:]
-	}
-	if len(s) <= 3 {
-		return sign + s
-	}
-	var b strings.Builder
-	b.WriteString(sign)
-	head := len(s) % 3
-	if head == 0 {
-		head = 3
-	}
-	b.WriteString(s[:head])
-	for i := head; i < len(s); i += 3 {
-		b.WriteByte('.')
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
 }

@@ -378,21 +378,6 @@ func TestFormat(t *testing.T) {
 	}
 }
 
-func TestFormatNumber(t *testing.T) {
-	tests := []struct {
-		n    int64
-		want string
-	}{
-		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1.000"}, {1200, "1.200"}, {12500, "12.500"},
-		{123456, "123.456"}, {1250000, "1.250.000"}, {-1200, "-1.200"}, {-5, "-5"},
-	}
-	for _, tt := range tests {
-		if got := FormatNumber(tt.n); got != tt.want {
-			t.Errorf("FormatNumber(%d) = %q, want %q", tt.n, got, tt.want)
-		}
-	}
-}
-
 func TestPosition(t *testing.T) {
 	ds := Builtin()
 	if ds.Position("f0") != 0 || ds.Position("giuong") != 21 || ds.Position("x") != -1 {

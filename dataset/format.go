@@ -3,6 +3,8 @@ package dataset
 import (
 	"sort"
 	"strings"
+
+	"github.com/chihuy/chihuy/vntext"
 )
 
 // Label returns the canonical Vietnamese label of the element ("F0 (ca mắc
@@ -59,7 +61,7 @@ func (ds *DataSet) Format(values map[string]int64) string {
 		}
 		b.WriteString(e.Label)
 		b.WriteString(": ")
-		b.WriteString(FormatNumber(e.Value))
+		b.WriteString(vntext.Number(e.Value))
 	}
 	return b.String()
 }

@@ -186,10 +186,10 @@ func compose(d Digest, n int) []section {
 	figs := section{heading: headFigures}
 	for _, f := range d.Figures {
 		if f.Stock {
-			figs.lines = append(figs.lines, fmt.Sprintf(figureStock, f.Label, number(f.Value), change(f.Change)))
+			figs.lines = append(figs.lines, fmt.Sprintf(figureStock, f.Label, vntext.Number(f.Value), change(f.Change)))
 		} else {
-			figs.lines = append(figs.lines, fmt.Sprintf(figureFlow, f.Label, number(f.Value),
-				change(f.Change), number(f.Week), number(f.Total)))
+			figs.lines = append(figs.lines, fmt.Sprintf(figureFlow, f.Label, vntext.Number(f.Value),
+				change(f.Change), vntext.Number(f.Week), vntext.Number(f.Total)))
 		}
 	}
 	if len(figs.lines) == 0 {
@@ -200,7 +200,7 @@ func compose(d Digest, n int) []section {
 	if len(d.Top) > 0 {
 		top := section{heading: headTop}
 		for i, c := range d.Top {
-			top.lines = append(top.lines, fmt.Sprintf(topLine, i+1, c.Name, number(c.Value)))
+			top.lines = append(top.lines, fmt.Sprintf(topLine, i+1, c.Name, vntext.Number(c.Value)))
 		}
 		top.lines = cut(top.lines, n, moreUnits)
 		secs = append(secs, top)
@@ -282,10 +282,10 @@ func summarise(d Digest, limit, n int) []section {
 	var figs section
 	for _, f := range d.Figures {
 		if f.Stock {
-			figs.lines = append(figs.lines, fmt.Sprintf(summaryStock, f.Label, number(f.Value), change(f.Change)))
+			figs.lines = append(figs.lines, fmt.Sprintf(summaryStock, f.Label, vntext.Number(f.Value), change(f.Change)))
 		} else {
-			figs.lines = append(figs.lines, fmt.Sprintf(summaryFlow, f.Label, number(f.Value),
-				change(f.Change), number(f.Week), number(f.Total)))
+			figs.lines = append(figs.lines, fmt.Sprintf(summaryFlow, f.Label, vntext.Number(f.Value),
+				change(f.Change), vntext.Number(f.Week), vntext.Number(f.Total)))
 		}
 	}
 	if len(figs.lines) == 0 {
@@ -309,7 +309,7 @@ func summarise(d Digest, limit, n int) []section {
 	if len(d.Top) > 0 {
 		items := make([]string, len(d.Top))
 		for i, c := range d.Top {
-			items[i] = fmt.Sprintf(summaryTopItem, c.Name, number(c.Value))
+			items[i] = fmt.Sprintf(summaryTopItem, c.Name, vntext.Number(c.Value))
 		}
 		items = cutItems(items, n, summaryMoreUnits)
 		secs = append(secs, section{lines: wrap(summaryTop, items, width)})

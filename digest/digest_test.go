@@ -318,15 +318,6 @@ func TestTitle(t *testing.T) {
 }
 
 func TestFormats(t *testing.T) {
-	numbers := []struct {
-		n    int64
-		want string
-	}{{0, "0"}, {999, "999"}, {1200, "1.200"}, {412000, "412.000"}, {1234567, "1.234.567"}, {-1200, "-1.200"}}
-	for _, tt := range numbers {
-		if got := number(tt.n); got != tt.want {
-			t.Errorf("number(%d) = %q, want %q", tt.n, got, tt.want)
-		}
-	}
 	changes := []struct {
 		n    int64
 		want string

@@ -5,32 +5,17 @@ import (
 	"math"
 	"strconv"
 	"strings"
-)
 
-// number writes n the Vietnamese way, dots between thousands: 1.200.
-func number(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	digits := strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	if len(digits) < len(s) {
-		b.WriteByte('-')
-	}
-	for i := range len(digits) {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteByte(digits[i])
-	}
-	return b.String()
-}
+	"github.com/chihuy/chihuy/vntext"
+)
 
 // change writes a day-on-day change in words: "tăng 3", "giảm 5".
 func change(n int64) string {
 	switch {
 	case n > 0:
-		return fmt.Sprintf(changeUp, number(n))
+		return fmt.Sprintf(changeUp, vntext.Number(n))
 	case n < 0:
-		return fmt.Sprintf(changeDown, strings.TrimPrefix(number(n), "-"))
+		return fmt.Sprintf(changeDown, strings.TrimPrefix(vntext.Number(n), "-"))
 	}
 	return changeNone
 }

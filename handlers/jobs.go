@@ -16,6 +16,7 @@ import (
 	"github.com/chihuy/chihuy/export"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
+	"github.com/chihuy/chihuy/vntext"
 )
 
 // Scheduled work (§7, §8): reminders before the deadline, the late list
@@ -380,7 +381,7 @@ func (h *Handler) weeklyText(wk export.Weekly, u *units.Unit) string {
 	for _, r := range wk.Rows {
 		var vs []string
 		for _, c := range wk.Columns[:show] {
-			vs = append(vs, dataset.FormatNumber(r.Values[c.Code]))
+			vs = append(vs, vntext.Number(r.Values[c.Code]))
 		}
 		lines = append(lines, "• "+r.Name+": "+strings.Join(vs, " · "))
 	}

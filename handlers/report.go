@@ -12,6 +12,7 @@ import (
 	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
+	"github.com/chihuy/chihuy/vntext"
 )
 
 // Reports (§4, §5): free text in a bound chat, /baocao and /sua.
@@ -92,7 +93,7 @@ func (h *Handler) cmdSua(ctx context.Context, r *request) error {
 	}
 	lines := []string{fmt.Sprintf(msgSuaHead, r.unit.Title(), day.Short(), len(hist))}
 	for _, e := range h.DataSet.Entries(rep.Values) {
-		lines = append(lines, fmt.Sprintf(msgSuaLine, e.Label, dataset.FormatNumber(e.Value), e.Code))
+		lines = append(lines, fmt.Sprintf(msgSuaLine, e.Label, vntext.Number(e.Value), e.Code))
 	}
 	lines = append(lines, msgSuaHow)
 	return h.reply(ctx, r, strings.Join(lines, "\n"))
@@ -161,8 +162,8 @@ func (h *Handler) checkRange(u *units.Unit, values map[string]int64) error {
 	for _, e := range h.DataSet.Entries(values) {
 		el, _ := h.DataSet.Element(e.Code)
 		if el.Denominator == "" && e.Value > pop {
-			return chihuy.Errorf(chihuy.EINVALID, msgOverPopulation, e.Label, dataset.FormatNumber(e.Value),
-				u.FullName(), dataset.FormatNumber(pop))
+			return chihuy.Errorf(chihuy.EINVALID, msgOverPopulation, e.Label, vntext.Number(e.Value),
+				u.FullName(), vntext.Number(pop))
 		}
 	}
 	return nil
@@ -172,12 +173,12 @@ func (h *Handler) checkRange(u *units.Unit, values map[string]int64) error {
 func (h *Handler) echo(u *units.Unit, day chihuy.Day, values map[string]int64, rec store.Recorded) string {
 	lines := []string{fmt.Sprintf(msgEchoHead, u.Title(), day.Short())}
 	for _, e := range h.DataSet.Entries(values) {
-		line := fmt.Sprintf(msgEchoLine, e.Label, dataset.FormatNumber(e.Value))
+		line := fmt.Sprintf(msgEchoLine, e.Label, vntext.Number(e.Value))
 		if old, ok := rec.Previous[e.Code]; ok {
 			if old == e.Value {
 				line += msgEchoSame
 			} else {
-				line += fmt.Sprintf(msgEchoReplaced, dataset.FormatNumber(old))
+				line += fmt.Sprintf(msgEchoReplaced, vntext.Number(old))
 			}
 		}
 		lines = append(lines, line)

@@ -12,6 +12,7 @@ import (
 	"github.com/chihuy/chihuy/digest"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
+	"github.com/chihuy/chihuy/vntext"
 )
 
 // Summaries: the figures of a unit for a day, computed from the stored
@@ -212,10 +213,10 @@ func (h *Handler) alertsOfDay(ctx context.Context, u *units.Unit, day chihuy.Day
 func (h *Handler) ruleText(rule string, value int64) string {
 	for _, r := range h.DataSet.Rules {
 		if ruleName(r) == rule {
-			return strings.TrimSpace(h.DataSet.Label(r.Element) + ": " + dataset.FormatNumber(value))
+			return strings.TrimSpace(h.DataSet.Label(r.Element) + ": " + vntext.Number(value))
 		}
 	}
-	return rule + ": " + dataset.FormatNumber(value)
+	return rule + ": " + vntext.Number(value)
 }
 
 // ruleName is the stable name of an alert rule in the store.

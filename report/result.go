@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/chihuy/chihuy"
-	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/vntext"
 )
 
 func (p *parser) problem(pos, end int, suggest, format string, args ...any) {
@@ -129,7 +129,7 @@ func (p *parser) value(l, v *item) {
 		return
 	case v.tooBig:
 		if e.Max > 0 {
-			p.problem(pos, end, "", msgTooBig, part, num, dataset.FormatNumber(e.Max))
+			p.problem(pos, end, "", msgTooBig, part, num, vntext.Number(e.Max))
 		} else {
 			p.problem(pos, end, "", msgTooBigNoMax, part)
 		}
@@ -138,11 +138,11 @@ func (p *parser) value(l, v *item) {
 		val = v.val
 	}
 	if e.Max > 0 && val > e.Max {
-		p.problem(pos, end, "", msgTooBig, part, dataset.FormatNumber(val), dataset.FormatNumber(e.Max))
+		p.problem(pos, end, "", msgTooBig, part, vntext.Number(val), vntext.Number(e.Max))
 		return
 	}
 	if val < e.Min {
-		p.problem(pos, end, "", msgTooSmall, part, dataset.FormatNumber(val), dataset.FormatNumber(e.Min))
+		p.problem(pos, end, "", msgTooSmall, part, vntext.Number(val), vntext.Number(e.Min))
 		return
 	}
 	for _, r := range p.recorded {
@@ -150,7 +150,7 @@ func (p *parser) value(l, v *item) {
 			continue
 		}
 		if r.val != val {
-			p.problem(pos, end, "", msgDuplicate, part, e.Label, dataset.FormatNumber(r.val), dataset.FormatNumber(val))
+			p.problem(pos, end, "", msgDuplicate, part, e.Label, vntext.Number(r.val), vntext.Number(val))
 		}
 		return
 	}
@@ -167,7 +167,7 @@ func (p *parser) subCounts() {
 		for _, parent := range p.recorded {
 			if parent.code == e.Parent && sub.val > parent.val {
 				p.problem(sub.pos, sub.end, "", msgSubOverParent, p.text[sub.pos:sub.end],
-					e.Label, dataset.FormatNumber(sub.val), p.ds.Label(parent.code), dataset.FormatNumber(parent.val))
+					e.Label, vntext.Number(sub.val), p.ds.Label(parent.code), vntext.Number(parent.val))
 			}
 		}
 	}

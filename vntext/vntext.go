@@ -1,10 +1,12 @@
 // Package vntext owns the handling of Vietnamese text that several packages
 // share: folding for matching (no diacritics, lower case, đ → d) and
 // splitting long messages into platform-sized parts by runes, at line or
-// word boundaries, never inside a character.
+// word boundaries, never inside a character; and writing numbers the
+// Vietnamese way (1.200).
 package vntext
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -118,4 +120,29 @@ func Split(text string, limit int) []string {
 		text = strings.TrimLeftFunc(text[cut:], unicode.IsSpace)
 	}
 	return parts
+}
+
+// Number writes n the Vietnamese way, with dots between thousands:
+// 1200 → "1.200", -12500 → "-12.500".
+func Number(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	sign := ""
+	if s[0] == '-' {
+		sign, s = "-", s[1:]
+	}
+	if len(s) <= 3 {
+		return sign + s
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	head := len(s) % 3
+	if head == 0 {
+		head = 3
+	}
+	b.WriteString(s[:head])
+	for i := head; i < len(s); i += 3 {
+		b.WriteByte('.')
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
 }

@@ -92,3 +92,19 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+func TestNumber(t *testing.T) {
+	tests := []struct {
+		n    int64
+		want string
+	}{
+		{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1.000"}, {1200, "1.200"}, {12500, "12.500"},
+		{123456, "123.456"}, {412000, "412.000"}, {1234567, "1.234.567"}, {-1200, "-1.200"}, {-5, "-5"},
+		{-9223372036854775808, "-9.223.372.036.854.775.808"},
+	}
+	for _, tt := range tests {
+		if got := Number(tt.n); got != tt.want {
+			t.Errorf("Number(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}
