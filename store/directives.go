@@ -346,7 +346,7 @@ func (s *Store) CreateDirective(ctx context.Context, d Directive, targets []Dire
 	}
 
 	keys := s.cdKeys(d.ID)
-	now := cdMillis(d.Created)
+	now := unixMilli(d.Created)
 	noChat := 0
 	p := s.rdb.TxPipeline()
 	var fails []any
@@ -367,7 +367,7 @@ func (s *Store) CreateDirective(ctx context.Context, d Directive, targets []Dire
 	}
 	meta := []any{
 		"id", d.ID, "issuer", d.Issuer, "by", userString(d.By), "chat", cdChatString(d.LeadChat),
-		"pkey", d.ProgressKey, "body", d.Body, "ref", d.Ref, "deadline", cdMillis(d.Deadline),
+		"pkey", d.ProgressKey, "body", d.Body, "ref", d.Ref, "deadline", unixMilli(d.Deadline),
 		"result", cdBool(d.ResultRequired), "created", now, "parent", d.Parent, "state", string(d.State),
 		"total", len(uniq), "sent", 0, "failed", noChat, "settled", noChat, "acked", 0, "results", 0,
 	}
@@ -467,9 +467,9 @@ func cdDecode(m map[string]string) Directive {
 	d := Directive{
 		ID: m["id"], Issuer: m["issuer"], ProgressKey: m["pkey"], Body: m["body"], Ref: m["ref"],
 		ResultRequired: m["result"] == "1", Parent: m["parent"], State: DirectiveState(m["state"]),
-		Deadline: cdTime(m["deadline"]), Created: cdTime(m["created"]), Started: cdTime(m["started"]),
-		Finished: cdTime(m["finished"]), Cancelled: cdTime(m["cancelled"]), Closed: cdTime(m["closed"]),
-		DeadlineReported: cdTime(m["dreported"]),
+		Deadline: timeOfMilli(m["deadline"]), Created: timeOfMilli(m["created"]), Started: timeOfMilli(m["started"]),
+		Finished: timeOfMilli(m["finished"]), Cancelled: timeOfMilli(m["cancelled"]), Closed: timeOfMilli(m["closed"]),
+		DeadlineReported: timeOfMilli(m["dreported"]),
 		Counts: DirectiveCounts{
 			Total: cdInt(m["total"]), Sent: cdInt(m["sent"]), Failed: cdInt(m["failed"]),
 			Acked: cdInt(m["acked"]), Results: cdInt(m["results"]),
@@ -571,7 +571,7 @@ func (s *Store) DirectiveDelivered(ctx context.Context, id, unit string, chat ch
 	if err := cdCheckID(id); err != nil {
 		return cdResult(cdrUnknown, id, unit)
 	}
-	code, err := cdDeliveredScript.Run(ctx, s.rdb, s.cdKeys(id), unit, chat.String(), cdMillis(at)).Int64()
+	code, err := cdDeliveredScript.Run(ctx, s.rdb, s.cdKeys(id), unit, chat.String(), unixMilli(at)).Int64()
 	if err != nil {
 		return fmt.Errorf("directive %s delivered to %s: %w", id, unit, err)
 	}
@@ -584,7 +584,7 @@ func (s *Store) DirectiveFailed(ctx context.Context, id, unit string, chat chihu
 	if err := cdCheckID(id); err != nil {
 		return cdResult(cdrUnknown, id, unit)
 	}
-	code, err := cdFailedScript.Run(ctx, s.rdb, s.cdKeys(id), unit, chat.String(), cdMillis(at), reason).Int64()
+	code, err := cdFailedScript.Run(ctx, s.rdb, s.cdKeys(id), unit, chat.String(), unixMilli(at), reason).Int64()
 	if err != nil {
 		return fmt.Errorf("directive %s failed at %s: %w", id, unit, err)
 	}
@@ -634,7 +634,7 @@ func (s *Store) AckDirective(ctx context.Context, id, unit string, by chihuy.Use
 	if err := cdCheckID(id); err != nil {
 		return false, cdResult(cdrUnknown, id, unit)
 	}
-	code, err := cdAckScript.Run(ctx, s.rdb, s.cdKeys(id), unit, cdMillis(at), userString(by)).Int64()
+	code, err := cdAckScript.Run(ctx, s.rdb, s.cdKeys(id), unit, unixMilli(at), userString(by)).Int64()
 	if err != nil {
 		return false, fmt.Errorf("ack directive %s by %s: %w", id, unit, err)
 	}
@@ -661,7 +661,7 @@ func (s *Store) RecordDirectiveResult(ctx context.Context, id, unit string, by c
 	if text == "" {
 		return false, chihuy.Errorf(chihuy.EINVALID, msgDirectiveNoResult, id)
 	}
-	ms := cdMillis(at)
+	ms := unixMilli(at)
 	rec, err := json.Marshal(cdResultRecord{Text: text, At: ms, By: userString(by)})
 	if err != nil {
 		return false, fmt.Errorf("result of %s for %s: %w", unit, id, err)
@@ -692,7 +692,7 @@ func (s *Store) ConfirmDirective(ctx context.Context, id string, at time.Time) (
 	if err := cdCheckID(id); err != nil {
 		return false, cdResult(cdrUnknown, id, "")
 	}
-	code, err := cdConfirmScript.Run(ctx, s.rdb, s.cdKeys(id), cdMillis(at)).Int64()
+	code, err := cdConfirmScript.Run(ctx, s.rdb, s.cdKeys(id), unixMilli(at)).Int64()
 	if err != nil {
 		return false, fmt.Errorf("confirm directive %s: %w", id, err)
 	}
@@ -734,7 +734,7 @@ func (s *Store) cdEnd(ctx context.Context, id string, to DirectiveState, at time
 	if err := cdCheckID(id); err != nil {
 		return cdResult(cdrUnknown, id, "")
 	}
-	code, err := cdEndScript.Run(ctx, s.rdb, s.cdKeys(id), string(to), cdMillis(at)).Int64()
+	code, err := cdEndScript.Run(ctx, s.rdb, s.cdKeys(id), string(to), unixMilli(at)).Int64()
 	if err != nil {
 		return fmt.Errorf("%s directive %s: %w", to, id, err)
 	}
@@ -846,22 +846,22 @@ func cdUnits(h map[string]map[string]string) []UnitStatus {
 			u.Parent, u.Chats = tv[:i], cdInt(tv[i+1:])
 		}
 		u.Reached, u.FailedChats, u.Failure = cdInt(h["ok"][unit]), cdInt(h["ko"][unit]), h["fail"][unit]
-		u.DeliveredAt = cdTime(h["dlv"][unit])
+		u.DeliveredAt = timeOfMilli(h["dlv"][unit])
 		if a := h["ack"][unit]; a != "" {
 			at, by, _ := strings.Cut(a, "|")
-			u.AckedAt = cdTime(at)
+			u.AckedAt = timeOfMilli(at)
 			u.AckedBy, _ = chihuy.ParseUserRef(by)
 		}
 		if r := h["res"][unit]; r != "" {
 			var rec cdResultRecord
 			if json.Unmarshal([]byte(r), &rec) == nil {
-				u.Result, u.ResultAt = rec.Text, cdTime(strconv.FormatInt(rec.At, 10))
+				u.Result, u.ResultAt = rec.Text, timeOfMilli(strconv.FormatInt(rec.At, 10)) // 0 → zero time
 				u.ResultBy, _ = chihuy.ParseUserRef(rec.By)
 			}
 		}
 		if r := h["rem"][unit]; r != "" {
 			n, at, _ := strings.Cut(r, "|")
-			u.Reminders, u.RemindedAt = cdInt(n), cdTime(at)
+			u.Reminders, u.RemindedAt = cdInt(n), timeOfMilli(at)
 		}
 		u.Forwarded = h["fwd"][unit]
 		units = append(units, u)
@@ -1071,7 +1071,7 @@ func (s *Store) MarkReminded(ctx context.Context, id string, units []string, at 
 		return 0, nil
 	}
 	args := make([]any, 0, len(units)+1)
-	args = append(args, cdMillis(at))
+	args = append(args, unixMilli(at))
 	for _, u := range units {
 		args = append(args, u)
 	}
@@ -1130,7 +1130,7 @@ func (s *Store) MarkDeadlineReported(ctx context.Context, id string, at time.Tim
 	if err := cdCheckID(id); err != nil {
 		return false, cdResult(cdrUnknown, id, "")
 	}
-	code, err := cdReportedScript.Run(ctx, s.rdb, s.cdKeys(id), cdMillis(at)).Int64()
+	code, err := cdReportedScript.Run(ctx, s.rdb, s.cdKeys(id), unixMilli(at)).Int64()
 	if err != nil {
 		return false, fmt.Errorf("mark deadline reported %s: %w", id, err)
 	}
@@ -1219,22 +1219,6 @@ func cdBool(b bool) string {
 func cdInt(s string) int { n, _ := strconv.Atoi(s); return n }
 
 func cdInt64(s string) int64 { n, _ := strconv.ParseInt(s, 10, 64); return n }
-
-// cdTime reads unix ms; "" and "0" are the zero time.
-func cdTime(s string) time.Time {
-	if n := cdInt64(s); n != 0 {
-		return time.UnixMilli(n)
-	}
-	return time.Time{}
-}
-
-// cdMillis writes t as unix ms, the zero time as 0.
-func cdMillis(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
 
 // OpenDirectiveIDs lists every open (pending or active) directive, oldest
 // first (the scheduler's progress sweep).

@@ -127,18 +127,9 @@ func (s *Store) JobRun(ctx context.Context, name string, at time.Time) (run JobR
 	}
 	run = JobRun{Name: name, At: at, Owner: h["owner"], Err: h["err"]}
 	run.Tries, _ = strconv.Atoi(h["tries"])
-	run.Claimed = unixMilliField(h["claimed"])
-	run.Finished = unixMilliField(h["finished"])
+	run.Claimed = timeOfMilli(h["claimed"])
+	run.Finished = timeOfMilli(h["finished"])
 	return run, true, nil
-}
-
-// unixMilliField reads a unix-ms field; zero time when absent or unreadable.
-func unixMilliField(v string) time.Time {
-	ms, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || v == "" {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms)
 }
 
 // CheckJobName checks a job's name: 1–64 bytes of ASCII letters, digits

@@ -686,13 +686,6 @@ func (s *Store) Settle(ctx context.Context, outcomes ...Outcome) error {
 	return nil
 }
 
-func unixMilli(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
 // CancelQueued removes the queued messages whose key starts with keyPrefix
 // (a cancelled directive's "cd:CD-12-0042:"): they are never sent, and
 // their keys count as done. A message being sent right now, or of which a

@@ -45,6 +45,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -182,4 +183,23 @@ func (s *Store) Key(tag string, parts ...string) string {
 		b.WriteString(p)
 	}
 	return b.String()
+}
+
+// unixMilli writes t as unix milliseconds, the zero time as 0: how times
+// are stored in hashes and passed to scripts.
+func unixMilli(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// timeOfMilli reads what unixMilli wrote; "", "0" and unreadable values
+// are the zero time.
+func timeOfMilli(v string) time.Time {
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
 }
