@@ -122,12 +122,6 @@ func TestDirectiveBroadcastAckDeadline(t *testing.T) {
 	// acknowledge: exactly 206 of them, and none of the four.
 	w.Advance(7*time.Hour + time.Minute)
 	report := waitText(t, w, ctx, "T", "ĐẾN HẠN chỉ đạo "+id)
-	all := report.Text
-	for _, s := range w.SaidTo("T") {
-		if s.Time.After(report.Time) || s.TgID > report.TgID {
-			all += "\n" + s.Text
-		}
-	}
 	w.Quiet(ctx, 500*time.Millisecond)
 	reports := 0
 	for _, s := range w.SaidTo("T") {

@@ -16,7 +16,7 @@ import (
 	"github.com/chihuy/chihuy/config"
 )
 
-func TestProvinceDirectiveReachesZaloMembers(t *testing.T) {
+func TestDirectiveReachesZaloMembers(t *testing.T) {
 	w, ctx := startWorld(t, Options{Tweak: fast}) // communes of 111 on Zalo
 	w.Say("111", "/chidao Rà soát toàn bộ người về từ vùng dịch. 1 cấp, hạn 17h hôm nay")
 	s := waitText(t, w, ctx, "03601", "CHỈ ĐẠO")

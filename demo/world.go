@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -366,11 +365,6 @@ func (w *World) SayMember(code, text string) {
 	w.Telegram.PushMessage(w.groupID(code), "supergroup", "BCĐ "+code, w.leadID(code)+100_000_000, "Thành viên "+code, text)
 }
 
-// SayAs sends text as a Telegram user (e.g. the admin) in a private chat.
-func (w *World) SayAs(userID int64, name, text string) {
-	w.Telegram.PushMessage(userID, "private", "", userID, name, text)
-}
-
 // Press presses a button of a Telegram message, as the lead of unit code.
 func (w *World) Press(code string, s Said, data string) {
 	w.Telegram.PushCallback(w.groupID(code), s.TgID, w.leadID(code), "Chỉ huy "+code, data)
@@ -433,13 +427,6 @@ func (w *World) Quiet(ctx context.Context, d time.Duration) {
 			return
 		}
 	}
-}
-
-// Units lists the world's units, top first.
-func (w *World) Units() []*units.Unit {
-	us := w.Tree.Units()
-	sort.SliceStable(us, func(i, j int) bool { return us[i].Depth < us[j].Depth })
-	return us
 }
 
 // Stop stops the bot and the simulated platforms.

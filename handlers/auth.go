@@ -18,14 +18,19 @@ import (
 // Every decision is scoped: nothing outside the subtree of the unit that
 // gives the role.
 
-// roleAt returns the role the sender of r has at unit code.
-func (h *Handler) roleAt(ctx context.Context, r *request, code string) (chihuy.Role, error) {
+// roleAt returns the role the sender of r has at unit code. The stored
+// roles are read only when the chat does not already give need: a commune
+// member reporting in its own group costs no look-up.
+func (h *Handler) roleAt(ctx context.Context, r *request, code string, need chihuy.Role) (chihuy.Role, error) {
 	if h.admins[r.u.From] {
 		return chihuy.RoleAdmin, nil
 	}
 	best := chihuy.RoleNone
 	if r.binding != nil && r.binding.Kind == chihuy.Group && h.Tree.Within(code, r.binding.Unit) {
 		best = chihuy.RoleMember
+	}
+	if best >= need {
+		return best, nil
 	}
 	roles, err := h.Store.Roles(ctx, r.u.From)
 	if err != nil {
@@ -42,12 +47,7 @@ func (h *Handler) roleAt(ctx context.Context, r *request, code string) (chihuy.R
 // require returns an EUNAUTHORIZED error unless the sender has at least
 // role at unit u.
 func (h *Handler) require(ctx context.Context, r *request, u *units.Unit, role chihuy.Role) error {
-	// A member writing in a group bound at or above u needs no look-up:
-	// the common case of a commune reporting in its own group.
-	if role == chihuy.RoleMember && r.binding != nil && r.binding.Kind == chihuy.Group && h.Tree.Within(u.Code, r.binding.Unit) {
-		return nil
-	}
-	got, err := h.roleAt(ctx, r, u.Code)
+	got, err := h.roleAt(ctx, r, u.Code, role)
 	if err != nil {
 		return err
 	}

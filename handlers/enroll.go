@@ -216,7 +216,7 @@ func (h *Handler) cmdCapquyen(ctx context.Context, r *request) error {
 			return err
 		}
 	}
-	mine, err := h.roleAt(ctx, r, target.Code)
+	mine, err := h.roleAt(ctx, r, target.Code, chihuy.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (h *Handler) leadAbove(ctx context.Context, r *request, target *units.Unit)
 	if target.Parent == nil {
 		return false
 	}
-	role, err := h.roleAt(ctx, r, target.Parent.Code)
+	role, err := h.roleAt(ctx, r, target.Parent.Code, chihuy.RoleLead)
 	return err == nil && role >= chihuy.RoleLead
 }
 
