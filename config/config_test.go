@@ -286,7 +286,7 @@ func TestYAMLEdgeCases(t *testing.T) {
 		{"empty file", "", nil},
 		{"only comments", "# nothing\n", nil},
 		{"not a mapping", "- a\n- b\n", []string{"tệp cấu hình phải là một bảng"}},
-		{"syntax", "units: [a\n", []string{"không đọc được YAML"}},
+		{"syntax", "units: [a\n", []string{"1: lỗi cú pháp YAML: dấu [ mở ở dòng 1"}},
 		{"repeated key", "root: \"12\"\nroot: \"04\"\n", []string{"2: root: khóa lặp lại"}},
 		{"window above retention", "report_window_days: 30\nretention_days: 30\n", []string{"report_window_days: 30 ngày phải nhỏ hơn retention_days (30)"}},
 		{"digest scalar", "schedule: {digest: \"19h\"}\n", nil},

@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/vntext"
 )
 
 // Error lists every problem found in a configuration, each naming the
@@ -203,7 +204,7 @@ func readFile(c *Config, path string, p *problems) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		p.add("%s: %s", path, msgNotYAML(err))
+		p.add("%s", SyntaxError(path, data, err))
 		return
 	}
 	if len(doc.Content) == 0 {
@@ -268,14 +269,18 @@ func readFile(c *Config, path string, p *problems) {
 						c.Alerts.OxyBelow = n
 					}
 				default:
-					r.bad(k, key+"."+sub, msgUnknownKey)
+					r.unknown(k, key+"."+sub, "oxy_below")
 				}
 			})
 		default:
-			r.bad(k, key, msgUnknownKey)
+			r.unknown(k, key, topKeys...)
 		}
 	})
 }
+
+// topKeys are the keys of the file's top level, for suggestions.
+var topKeys = []string{"units", "root", "dataset", "admins", "chats", "roles", "schedule", "limits",
+	"invite_ttl", "report_window_days", "retention_days", "directives", "coverage", "alerts"}
 
 // fileReader reads values from YAML nodes and reports bad ones with their
 // file, line and key.
@@ -290,6 +295,20 @@ func (r *fileReader) bad(n *yaml.Node, key, msg string) {
 		return
 	}
 	r.probs.add("%s:%d: %s: %s", r.file, n.Line, key, msg)
+}
+
+// unknown reports a key the file may not have, suggesting the closest of
+// the keys it may ("schedul" → "schedule").
+func (r *fileReader) unknown(k *yaml.Node, key string, known ...string) {
+	r.bad(k, key, msgUnknownKey+suggest(k.Value, known))
+}
+
+// suggest is " (có phải schedule?)" for a near miss, "" otherwise.
+func suggest(got string, known []string) string {
+	if c := vntext.Closest(got, known); c != "" {
+		return msgDidYouMean(c)
+	}
+	return ""
 }
 
 func resolve(n *yaml.Node) *yaml.Node {
@@ -459,7 +478,7 @@ func (r *fileReader) fields(n *yaml.Node, key string, names ...string) (map[stri
 				return
 			}
 		}
-		r.bad(k, key+"."+sub, msgUnknownKey)
+		r.unknown(k, key+"."+sub, names...)
 		ok = false
 	})
 	for _, name := range names {
@@ -563,7 +582,7 @@ func (r *fileReader) schedule(n *yaml.Node, key string, s *Schedule) {
 				s.WeeklyCompile = w
 			}
 		default:
-			r.bad(k, key, msgUnknownKey)
+			r.unknown(k, key, "daily_deadline", "digest", "weekly_deadline", "weekly_compile")
 		}
 	})
 }
@@ -616,7 +635,7 @@ func (r *fileReader) limits(n *yaml.Node, key string, limits map[string]RateLimi
 			case "per_group_per_minute":
 				dst = &l.PerGroupPerMinute
 			default:
-				r.bad(k, key+"."+sub, msgUnknownKey)
+				r.unknown(k, key+"."+sub, "per_second", "per_chat_per_second", "per_group_per_minute")
 				return
 			}
 			if x, ok := r.positive(v, key+"."+sub); ok {
@@ -644,7 +663,7 @@ func (r *fileReader) directives(n *yaml.Node, key string, d *Directives) {
 				d.ConfirmAbove = x
 			}
 		default:
-			r.bad(k, key, msgUnknownKey)
+			r.unknown(k, key, "reminder_interval", "max_reminders", "confirm_above")
 		}
 	})
 }

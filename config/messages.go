@@ -61,10 +61,40 @@ func msgWindowRetention(window, retention int) string {
 }
 
 func msgReadFile(path string, err error) string {
-	return fmt.Sprintf("không đọc được tệp cấu hình %s: %v", path, err)
+	return fmt.Sprintf("không đọc được tệp cấu hình %s: %s", path, FileReason(err))
 }
 
 func msgNotYAML(err error) string { return "không đọc được YAML: " + err.Error() }
+
+func msgDidYouMean(key string) string { return fmt.Sprintf(" (có phải %s?)", key) }
+
+func msgYAMLSyntax(what string) string { return "lỗi cú pháp YAML: " + what }
+
+func msgYAMLUnclosed(open, close string, line int) string {
+	return fmt.Sprintf("dấu %s mở ở dòng %d chưa được đóng bằng %s", open, line, close)
+}
+
+func msgYAMLUnclosedQuote(line int) string {
+	return fmt.Sprintf("dấu ngoặc kép mở ở dòng %d chưa được đóng", line)
+}
+
+const (
+	msgNoSuchFile   = "không có tệp này"
+	msgNoPermission = "không có quyền đọc"
+)
+
+// yamlMessages are the YAML decoder's common messages in Vietnamese.
+var yamlMessages = [][2]string{
+	{"mapping values are not allowed in this context", "dấu hai chấm không đúng chỗ (giá trị có dấu \":\" cần đặt trong ngoặc kép) hoặc thụt lề sai"},
+	{"found character that cannot start any token", "có ký tự không hợp lệ ở đầu dòng (thường là phím Tab: YAML chỉ thụt lề bằng dấu cách)"},
+	{"did not find expected key", "thụt lề không khớp với các dòng trên"},
+	{"did not find expected '-' indicator", "thụt lề không khớp với các mục của danh sách"},
+	{"found unexpected end of stream", "tệp kết thúc giữa chừng"},
+	{"found a tab character", "có phím Tab: YAML chỉ thụt lề bằng dấu cách"},
+	{"could not find expected ':'", "thiếu dấu hai chấm sau khóa"},
+	{"block sequence entries are not allowed", "mục danh sách (-) không đúng chỗ"},
+	{"found undefined alias", "bí danh (*) chưa được định nghĩa"},
+}
 
 func msgWantInt(v string, min int) string {
 	return fmt.Sprintf("%q không hợp lệ (cần số nguyên từ %d trở lên)", v, min)

@@ -108,3 +108,32 @@ func TestNumber(t *testing.T) {
 		}
 	}
 }
+
+func TestClosest(t *testing.T) {
+	keys := []string{"units", "root", "dataset", "schedule", "directives", "report_window_days"}
+	cmds := []string{"baocao", "tonghop", "sua", "trangthai", "toi", "help"}
+	for _, c := range []struct {
+		in   string
+		list []string
+		want string
+	}{
+		{"schedul", keys, "schedule"},
+		{"shedule", keys, "schedule"},
+		{"unit", keys, "units"},
+		{"Directive", keys, "directives"},
+		{"report_windows_day", keys, "report_window_days"},
+		{"colour", keys, ""},
+		{"baocaoo", cmds, "baocao"},
+		{"báocáo", cmds, "baocao"},
+		{"tonghp", cmds, "tonghop"},
+		{"trangthia", cmds, "trangthai"},
+		{"xyz", cmds, ""},
+		{"", cmds, ""},
+		{"hello", cmds, "help"}, // two edits of five letters: a slip
+		{"chidao", cmds, ""},
+	} {
+		if got := Closest(c.in, c.list); got != c.want {
+			t.Errorf("Closest(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

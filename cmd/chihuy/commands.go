@@ -4,9 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 	"time"
@@ -25,9 +26,8 @@ import (
 )
 
 func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if err := fs.Parse(args); err != nil {
+	fs := flags("run")
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(getenv)
@@ -36,7 +36,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	}
 	log := newLogger(stderr, cfg.LogLevel)
 	if !cfg.Telegram.Enabled() && !cfg.Zalo.Enabled() {
-		log.Warn().Msg("no CHIHUY_TELEGRAM_TOKEN or CHIHUY_ZALO_TOKEN: starting the demo on simulated platforms")
+		log.Warn().Msg(msgDemoInstead)
 		return demo.Run(ctx, demo.RunOptions{In: stdin, Out: stdout, Log: demoLogger(stderr, getenv, false), Getenv: getenv})
 	}
 	a, err := app.New(ctx, cfg, log, app.Options{})
@@ -48,18 +48,17 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 }
 
 func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	script := fs.String("script", "", "read the demo's input from this file instead of the terminal")
-	verbose := fs.Bool("verbose", false, "log at info level (default: warnings only, so the chats stay readable)")
-	if err := fs.Parse(args); err != nil {
+	fs := flags("demo")
+	script := fs.String("script", "", flagScript)
+	verbose := fs.Bool("verbose", false, flagVerbose)
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	in := stdin
 	if *script != "" {
 		f, err := os.Open(*script)
 		if err != nil {
-			return err
+			return errors.New(msgOpenScript(*script, config.FileReason(err)))
 		}
 		defer f.Close()
 		in = f
@@ -68,37 +67,72 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 }
 
 func cmdCheck(args []string, stdout io.Writer, getenv func(string) string) error {
+	if err := parseFlags(flags("check"), args, stdout); err != nil {
+		return err
+	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
 	}
-	tree, err := cfg.LoadUnits()
+	tree, err := loadTree(cfg)
 	if err != nil {
 		return err
 	}
-	return config.Check(cfg, tree, stdout)
+	if err := config.Check(cfg, tree, stdout); err != nil {
+		return errReported // Check printed every problem
+	}
+	return nil
+}
+
+// loadTree loads the configured units tree; a file that cannot be read
+// is named with the reason in Vietnamese.
+func loadTree(cfg *config.Config) (*units.Tree, error) {
+	tree, err := cfg.LoadUnits()
+	var pe *fs.PathError
+	if err != nil && errors.As(err, &pe) {
+		return nil, errors.New(msgUnitsFile(pe.Path, config.FileReason(pe)))
+	}
+	return tree, err
+}
+
+// findUnit finds a unit by code, or by a name that names one unit only.
+func findUnit(tree *units.Tree, s string) (*units.Unit, error) {
+	if u, ok := tree.Get(s); ok {
+		return u, nil
+	}
+	switch found := tree.Lookup(s); len(found) {
+	case 0:
+		return nil, errors.New(msgUnitNotInTree(s))
+	case 1:
+		return found[0], nil
+	default:
+		return nil, errors.New(msgUnitAmbiguous(s, len(found)))
+	}
 }
 
 // openStore opens the configured store for an offline command. The
 // embedded store is refused: it would hold nothing.
 func openStore(ctx context.Context, cfg *config.Config) (*store.Store, error) {
 	if cfg.RedisURL == "" {
-		return nil, fmt.Errorf("CHIHUY_REDIS_URL is not set: this command reads and writes the bot's Redis")
+		return nil, errors.New(msgNeedRedis)
 	}
-	return store.Open(ctx, cfg.RedisURL)
+	st, err := store.Open(ctx, cfg.RedisURL)
+	if err != nil {
+		return nil, errors.New(msgRedisOpen(config.RedactURL(cfg.RedisURL), err))
+	}
+	return st, nil
 }
 
-func cmdInvite(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("invite", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	unit := fs.String("unit", "", "unit code (required)")
-	below := fs.Bool("all-below", false, "one code for every unit below the unit instead")
-	ttl := fs.String("ttl", "", "validity, e.g. 7d (default: invite_ttl of the configuration)")
-	if err := fs.Parse(args); err != nil {
+func cmdInvite(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+	fs := flags("invite")
+	unit := fs.String("unit", "", flagUnit)
+	below := fs.Bool("all-below", false, flagAllBelow)
+	ttl := fs.String("ttl", "", flagTTL)
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if *unit == "" {
-		return fmt.Errorf("--unit is required")
+		return usageError{msgRequired("--unit")}
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -107,16 +141,16 @@ func cmdInvite(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	life := cfg.InviteTTL
 	if *ttl != "" {
 		if life, err = config.ParseDuration(*ttl); err != nil {
-			return fmt.Errorf("--ttl: %w", err)
+			return usageError{fmt.Sprintf(msgFlagTTL, chihuy.ErrorMessage(err))}
 		}
 	}
-	tree, err := cfg.LoadUnits()
+	tree, err := loadTree(cfg)
 	if err != nil {
 		return err
 	}
-	u, ok := tree.Get(*unit)
-	if !ok {
-		return fmt.Errorf("unit %s is not in the tree", *unit)
+	u, err := findUnit(tree, *unit)
+	if err != nil {
+		return err
 	}
 	targets := []*units.Unit{u}
 	if *below {
@@ -153,37 +187,48 @@ func cmdInvite(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	return w.Error()
 }
 
-func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	unit := fs.String("unit", "", "unit code (required): its whole subtree is exported")
-	fromS := fs.String("from", "", "first day, YYYY-MM-DD (required)")
-	toS := fs.String("to", "", "last day, YYYY-MM-DD (required)")
-	format := fs.String("format", "csv", "csv or xlsx")
-	aggregate := fs.Bool("aggregate", false, "one row per unit with its aggregate over the period")
-	out := fs.String("out", "", "output file (default: standard output)")
-	if err := fs.Parse(args); err != nil {
+func cmdExport(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+	fs := flags("export")
+	unit := fs.String("unit", "", flagExpUnit)
+	fromS := fs.String("from", "", flagFrom)
+	toS := fs.String("to", "", flagTo)
+	format := fs.String("format", "csv", flagFormat)
+	aggregate := fs.Bool("aggregate", false, flagAggregate)
+	out := fs.String("out", "", flagOut)
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
-	if *unit == "" || *fromS == "" || *toS == "" {
-		return fmt.Errorf("--unit, --from and --to are required")
+	var missing []string
+	for _, f := range []struct {
+		name, value string
+	}{{"--unit", *unit}, {"--from", *fromS}, {"--to", *toS}} {
+		if f.value == "" {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return usageError{msgRequired(strings.Join(missing, ", "))}
 	}
 	if *format != "csv" && *format != "xlsx" {
-		return fmt.Errorf("--format must be csv or xlsx, not %q", *format)
+		return usageError{msgBadFormat(*format)}
 	}
 	from, err := chihuy.ParseDay(*fromS)
 	if err != nil {
-		return fmt.Errorf("--from: %s", chihuy.ErrorMessage(err))
+		return usageError{fmt.Sprintf(msgFlagDayPrefix, "from", chihuy.ErrorMessage(err))}
 	}
 	to, err := chihuy.ParseDay(*toS)
 	if err != nil {
-		return fmt.Errorf("--to: %s", chihuy.ErrorMessage(err))
+		return usageError{fmt.Sprintf(msgFlagDayPrefix, "to", chihuy.ErrorMessage(err))}
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
 		return err
 	}
-	tree, err := cfg.LoadUnits()
+	tree, err := loadTree(cfg)
+	if err != nil {
+		return err
+	}
+	u, err := findUnit(tree, *unit)
 	if err != nil {
 		return err
 	}
@@ -196,7 +241,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	defer st.Close()
-	t, err := handlers.ExportTable(ctx, st, tree, ds, *unit, from, to, *aggregate)
+	t, err := handlers.ExportTable(ctx, st, tree, ds, u.Code, from, to, *aggregate)
 	if err != nil {
 		if msg := chihuy.ErrorMessage(err); chihuy.ErrorCode(err) != chihuy.EINTERNAL {
 			return fmt.Errorf("%s", msg)
@@ -207,7 +252,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	var f *os.File
 	if *out != "" {
 		if f, err = os.Create(*out); err != nil {
-			return err
+			return errors.New(msgCreateOut(*out, config.FileReason(err)))
 		}
 		w = f
 	}
@@ -228,12 +273,11 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	return err
 }
 
-func cmdZaloWebhook(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	fs := flag.NewFlagSet("zalo-webhook", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	del := fs.Bool("delete", false, "delete the webhook (poll mode needs this)")
-	set := fs.String("set", "", "set the webhook to this URL (with CHIHUY_WEBHOOK_SECRET)")
-	if err := fs.Parse(args); err != nil {
+func cmdZaloWebhook(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+	fs := flags("zalo-webhook")
+	del := fs.Bool("delete", false, flagDelete)
+	set := fs.String("set", "", flagSet)
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	cfg, err := loadConfig(getenv)
@@ -241,7 +285,7 @@ func cmdZaloWebhook(ctx context.Context, args []string, stdout, stderr io.Writer
 		return err
 	}
 	if !cfg.Zalo.Enabled() {
-		return fmt.Errorf("CHIHUY_ZALO_TOKEN is not set")
+		return errors.New(msgNeedZaloToken)
 	}
 	c := zalo.New(cfg.Zalo.Token, cfg.Zalo.APIURL)
 	switch {
@@ -249,21 +293,21 @@ func cmdZaloWebhook(ctx context.Context, args []string, stdout, stderr io.Writer
 		if err := c.DeleteWebhook(ctx); err != nil {
 			return err
 		}
-		fmt.Fprintln(stdout, "Zalo webhook deleted: the bot can poll (CHIHUY_ZALO_MODE=poll).")
+		fmt.Fprintln(stdout, msgZaloDeleted)
 	case *set != "":
 		if err := c.SetWebhook(ctx, *set, cfg.WebhookSecret); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Zalo webhook set to %s.\n", *set)
+		fmt.Fprintf(stdout, msgZaloWebhookSet+"\n", *set)
 	default:
 		info, err := c.WebhookInfo(ctx)
 		if err != nil {
 			return err
 		}
 		if strings.TrimSpace(info.URL) == "" {
-			fmt.Fprintln(stdout, "No Zalo webhook is set.")
+			fmt.Fprintln(stdout, msgZaloNoWebhook)
 		} else {
-			fmt.Fprintf(stdout, "Zalo webhook: %s (updated %s)\n", info.URL, info.UpdatedAt.Format(time.RFC3339))
+			fmt.Fprintf(stdout, msgZaloWebhookInfo+"\n", info.URL, info.UpdatedAt.Format(time.RFC3339))
 		}
 	}
 	return nil

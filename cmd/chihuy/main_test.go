@@ -147,8 +147,85 @@ func TestInviteCSV(t *testing.T) {
 	}
 }
 
-func TestUnknownCommand(t *testing.T) {
-	if code, _, errs := runCmd(t, nil, "frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
-		t.Fatalf("code %d, stderr %q", code, errs)
+// The command line answers --help in Vietnamese, says what is wrong in
+// Vietnamese, and exits 0 (done or help), 1 (failed) or 2 (called wrongly).
+func TestCLI(t *testing.T) {
+	cfg := func(name string) map[string]string {
+		return map[string]string{"CHIHUY_CONFIG": filepath.Join("testdata", name)}
+	}
+	tests := []struct {
+		name       string
+		env        map[string]string
+		args       []string
+		code       int
+		stdout     []string // each must appear
+		stderr     []string
+		onceStdout string // must appear exactly once in stdout+stderr
+	}{
+		{name: "--help", args: []string{"--help"}, stdout: []string{"Cách dùng: chihuy <lệnh>", "check", "zalo-webhook"}},
+		{name: "-h", args: []string{"-h"}, stdout: []string{"Cách dùng: chihuy <lệnh>"}},
+		{name: "help", args: []string{"help"}, stdout: []string{"Cách dùng: chihuy <lệnh>"}},
+		{name: "help export", args: []string{"help", "export"}, stdout: []string{"Cách dùng: chihuy export", "--format csv|xlsx", "--aggregate"}},
+		{name: "help of an unknown command", args: []string{"help", "exprot"}, code: 2, stderr: []string{`không có lệnh "exprot" — có phải "export"?`}},
+		{name: "run --help", args: []string{"run", "--help"}, stdout: []string{"Cách dùng: chihuy run"}},
+		{name: "check --help", args: []string{"check", "--help"}, stdout: []string{"Cách dùng: chihuy check"}},
+		{name: "invite -h", args: []string{"invite", "-h"}, stdout: []string{"Cách dùng: chihuy invite", "--unit MÃ", "--all-below"}},
+		{name: "export --help", args: []string{"export", "--help"}, stdout: []string{"Cách dùng: chihuy export", "--from YYYY-MM-DD"}},
+		{name: "demo --help", args: []string{"demo", "--help"}, stdout: []string{"Cách dùng: chihuy demo", "--script TỆP"}},
+		{name: "zalo-webhook --help", args: []string{"zalo-webhook", "--help"}, stdout: []string{"Cách dùng: chihuy zalo-webhook", "--set URL"}},
+		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: []string{`không có lệnh "frobnicate". Gõ chihuy --help`}},
+		{name: "misspelt command", args: []string{"chek"}, code: 2, stderr: []string{`có phải "check"?`}},
+		{name: "unknown option", args: []string{"check", "--bogus"}, code: 2, stderr: []string{"không có tùy chọn -bogus", "Gõ chihuy check --help"}},
+		{name: "option without value", args: []string{"invite", "--unit"}, code: 2, stderr: []string{"tùy chọn -unit cần một giá trị"}},
+		{name: "bad boolean", args: []string{"invite", "--all-below=maybe", "--unit", "12"}, code: 2, stderr: []string{`giá trị "maybe" của tùy chọn -all-below không hợp lệ`}},
+		{name: "extra argument", args: []string{"check", "now"}, code: 2, stderr: []string{"thừa đối số: now"}},
+		{name: "missing --unit", args: []string{"invite"}, code: 2, stderr: []string{"thiếu --unit (bắt buộc)"}},
+		{name: "missing export flags", args: []string{"export", "--unit", "12"}, code: 2, stderr: []string{"thiếu --from, --to (bắt buộc)"}},
+		{name: "bad format", args: []string{"export", "--unit", "12", "--from", "2021-11-01", "--to", "2021-11-02", "--format", "pdf"}, code: 2, stderr: []string{`--format phải là csv hoặc xlsx, không phải "pdf"`}},
+		{name: "bad day", args: []string{"export", "--unit", "12", "--from", "2021-13-01", "--to", "2021-11-02"}, code: 2, stderr: []string{`--from: Ngày "2021-13-01" không hợp lệ`}},
+		{name: "no Redis for invite", args: []string{"invite", "--unit", "106"}, code: 1, stderr: []string{"chưa đặt CHIHUY_REDIS_URL: lệnh này đọc và ghi kho Redis của bot"}},
+		{name: "no Redis for export", args: []string{"export", "--unit", "12", "--from", "2021-11-01", "--to", "2021-11-02"}, code: 1, stderr: []string{"chưa đặt CHIHUY_REDIS_URL"}},
+		{name: "unit not in tree", args: []string{"invite", "--unit", "99999"}, code: 1, stderr: []string{`không có đơn vị "99999" trong cây đơn vị`}},
+		{name: "unit name shared", args: []string{"invite", "--unit", "Tân Uyên"}, code: 1, stderr: []string{`tên "Tân Uyên" trùng với`}},
+		{name: "no Zalo token", args: []string{"zalo-webhook"}, code: 1, stderr: []string{"chưa đặt CHIHUY_ZALO_TOKEN"}},
+		{name: "script not found", args: []string{"demo", "--script", filepath.Join("testdata", "none.txt")}, code: 1, stderr: []string{"không mở được tệp kịch bản testdata/none.txt: không có tệp này"}},
+		{name: "config not found", env: cfg("none.yaml"), args: []string{"check"}, code: 1, stderr: []string{"không đọc được tệp cấu hình testdata/none.yaml: không có tệp này"}},
+		{name: "units file not found", env: cfg("missing_units.yaml"), args: []string{"check"}, code: 1, stderr: []string{"không đọc được tệp đơn vị testdata/missing-units.yaml: không có tệp này"}},
+		{name: "YAML syntax", env: cfg("syntax.yaml"), args: []string{"check"}, code: 1, stderr: []string{"testdata/syntax.yaml:2: lỗi cú pháp YAML: dấu { mở ở dòng 2 chưa được đóng bằng }"}},
+		{name: "misspelt key", env: cfg("misspelt.yaml"), args: []string{"check"}, code: 1, stderr: []string{"testdata/misspelt.yaml:1: schedul: khóa không được hỗ trợ (có phải schedule?)"}},
+		{name: "unknown units once", env: cfg("unknown_units.yaml"), args: []string{"check"}, code: 1,
+			stdout: []string{"cấu hình có 2 lỗi:", `88888`}, stderr: []string{"cấu hình chưa hợp lệ"},
+			onceStdout: `testdata/unknown_units.yaml:2: chats: không có đơn vị mã "99999" trong cây đơn vị`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runCmd(t, tt.env, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+			for _, w := range tt.stdout {
+				if !strings.Contains(out, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.stderr {
+				if !strings.Contains(errs, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errs)
+				}
+			}
+			if tt.onceStdout != "" {
+				if n := strings.Count(out+errs, tt.onceStdout); n != 1 {
+					t.Errorf("%q printed %d times:\n%s%s", tt.onceStdout, n, out, errs)
+				}
+			}
+			if tt.code == 0 && errs != "" {
+				t.Errorf("stderr not empty: %s", errs)
+			}
+			for _, english := range []string{"Usage", "not set", "no such file", "is not in the tree", "flag provided", "unknown command"} {
+				if strings.Contains(out+errs, english) {
+					t.Errorf("English %q in the output:\n%s%s", english, out, errs)
+				}
+			}
+		})
 	}
 }

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Texts of the command line, in Vietnamese: the operators of the command
+// centers read them.
+
+const usage = `chihuy — bot chỉ huy phòng, chống dịch
+
+Cách dùng: chihuy <lệnh> [tùy chọn]
+
+Lệnh:
+  run            chạy bot (mặc định); chưa đặt CHIHUY_TELEGRAM_TOKEN và
+                 CHIHUY_ZALO_TOKEN thì chạy bản demo
+  check          kiểm tra cấu hình và cây đơn vị, in những gì đã nạp
+  invite         in mã mời dùng một lần cho đơn vị (CSV)
+  export         xuất số liệu báo cáo ra CSV hoặc Excel
+  demo           chạy thử trên máy: kho trong bộ nhớ, tỉnh Lai Châu, nhóm giả lập
+  zalo-webhook   xem, đặt hoặc xóa webhook Zalo
+  help [lệnh]    hướng dẫn này, hoặc hướng dẫn của một lệnh
+
+Xem tùy chọn của từng lệnh: chihuy <lệnh> --help
+
+Biến môi trường (đều không bắt buộc): CHIHUY_CONFIG (tệp cấu hình YAML),
+CHIHUY_REDIS_URL, CHIHUY_TELEGRAM_TOKEN, CHIHUY_TELEGRAM_API_URL,
+CHIHUY_TELEGRAM_MODE, CHIHUY_ZALO_TOKEN, CHIHUY_ZALO_API_URL, CHIHUY_ZALO_MODE,
+CHIHUY_WEBHOOK_SECRET, CHIHUY_PUBLIC_URL, CHIHUY_HTTP_ADDR, CHIHUY_TZ,
+CHIHUY_LOG_LEVEL. Xem README.md.
+`
+
+// commandHelp is the head of each subcommand's --help: how to call it
+// and what it does; the options follow.
+var commandHelp = map[string]string{
+	"run": `Cách dùng: chihuy run
+
+Chạy bot với cấu hình từ biến môi trường CHIHUY_… và tệp CHIHUY_CONFIG.
+Chưa đặt CHIHUY_TELEGRAM_TOKEN và CHIHUY_ZALO_TOKEN thì chạy bản demo.`,
+	"check": `Cách dùng: chihuy check
+
+Kiểm tra cấu hình (biến môi trường và tệp CHIHUY_CONFIG) với cây đơn vị,
+in những gì đã nạp và mọi lỗi tìm thấy. Thoát với mã 0 khi hợp lệ, 1 khi có lỗi.`,
+	"invite": `Cách dùng: chihuy invite --unit MÃ [--all-below] [--ttl 7d]
+
+In mã mời dùng một lần (CSV: invite, unit, name, level, parent, expires).
+Tại nhóm của đơn vị, gõ /dangky <mã mời>. Cần CHIHUY_REDIS_URL (kho của bot).
+Ví dụ: chihuy invite --unit 106 --all-below`,
+	"export": `Cách dùng: chihuy export --unit MÃ --from YYYY-MM-DD --to YYYY-MM-DD [tùy chọn]
+
+Xuất số liệu báo cáo của đơn vị và mọi đơn vị cấp dưới. Cần CHIHUY_REDIS_URL.
+Ví dụ: chihuy export --unit 12 --from 2021-11-01 --to 2021-11-30 --format xlsx --out lai-chau.xlsx`,
+	"demo": `Cách dùng: chihuy demo [--script TỆP] [--dir THƯ_MỤC] [--verbose]
+
+Chạy thử trên máy, không cần token hay Redis: tỉnh Lai Châu, mỗi đơn vị một
+nhóm giả lập (các xã của huyện Tân Uyên dùng Zalo). Gõ :help trong demo để
+xem các lệnh của demo.`,
+	"zalo-webhook": `Cách dùng: chihuy zalo-webhook [--delete | --set URL]
+
+Không có tùy chọn: cho biết webhook Zalo đang đặt. Cần CHIHUY_ZALO_TOKEN.`,
+}
+
+const (
+	hdrOptions = "Tùy chọn:"
+	txtDefault = "mặc định"
+	txtHelpOpt = "in hướng dẫn này"
+)
+
+// Flag descriptions.
+const (
+	flagScript    = "đọc các dòng gõ của demo từ tệp này thay vì bàn phím"
+	flagDir       = "lưu hình và tệp bot gửi vào thư mục này (mặc định: một thư mục tạm, in ra khi bắt đầu)"
+	flagVerbose   = "ghi log mức info (mặc định chỉ ghi cảnh báo)"
+	flagUnit      = "mã hoặc tên đơn vị (bắt buộc)"
+	flagAllBelow  = "mỗi đơn vị cấp dưới một mã, thay vì mã của chính đơn vị"
+	flagTTL       = "thời hạn của mã, ví dụ 7d, 48h (mặc định: invite_ttl của cấu hình)"
+	flagExpUnit   = "mã hoặc tên đơn vị (bắt buộc): xuất cả các đơn vị cấp dưới"
+	flagFrom      = "ngày đầu (bắt buộc)"
+	flagTo        = "ngày cuối (bắt buộc)"
+	flagFormat    = "định dạng: csv hoặc xlsx"
+	flagAggregate = "mỗi đơn vị một dòng, cộng dồn cả khoảng ngày"
+	flagOut       = "ghi vào tệp này (mặc định: ra màn hình)"
+	flagDelete    = "xóa webhook (chế độ poll cần vậy)"
+	flagSet       = "đặt webhook tới địa chỉ này (cần CHIHUY_WEBHOOK_SECRET)"
+)
+
+// flagValues name the value of each option in the help.
+var flagValues = map[string]string{
+	"script": "TỆP", "dir": "THƯ_MỤC", "unit": "MÃ", "ttl": "THỜI_HẠN", "from": "YYYY-MM-DD",
+	"to": "YYYY-MM-DD", "format": "csv|xlsx", "out": "TỆP", "set": "URL",
+}
+
+func msgUnknownCommand(cmd, guess string) string {
+	if guess != "" {
+		return fmt.Sprintf("không có lệnh %q — có phải %q? Gõ chihuy --help để xem các lệnh.", cmd, guess)
+	}
+	return fmt.Sprintf("không có lệnh %q. Gõ chihuy --help để xem các lệnh.", cmd)
+}
+
+func msgSeeHelp(cmd string) string {
+	return fmt.Sprintf("Gõ chihuy %s --help để xem cách dùng.", cmd)
+}
+
+func msgExtraArgs(args []string) string {
+	return fmt.Sprintf("thừa đối số: %s", strings.Join(args, " "))
+}
+
+func msgRequired(flags string) string { return fmt.Sprintf("thiếu %s (bắt buộc)", flags) }
+
+func msgBadFormat(v string) string {
+	return fmt.Sprintf("--format phải là csv hoặc xlsx, không phải %q", v)
+}
+
+func msgUnitNotInTree(code string) string {
+	return fmt.Sprintf("không có đơn vị %q trong cây đơn vị (xem mã bằng chihuy check, hoặc trong demo gõ :ds)", code)
+}
+
+func msgUnitAmbiguous(name string, n int) string {
+	return fmt.Sprintf("tên %q trùng với %d đơn vị: hãy ghi mã đơn vị", name, n)
+}
+
+const (
+	msgNeedRedis       = "chưa đặt CHIHUY_REDIS_URL: lệnh này đọc và ghi kho Redis của bot (ví dụ CHIHUY_REDIS_URL=redis://localhost:6379/0)"
+	msgNeedZaloToken   = "chưa đặt CHIHUY_ZALO_TOKEN"
+	msgZaloDeleted     = "Đã xóa webhook Zalo: bot có thể nhận tin bằng poll (CHIHUY_ZALO_MODE=poll)."
+	msgZaloNoWebhook   = "Chưa đặt webhook Zalo."
+	msgCheckFailed     = "cấu hình chưa hợp lệ (xem các lỗi ở trên)"
+	msgDemoInstead     = "chưa đặt CHIHUY_TELEGRAM_TOKEN hay CHIHUY_ZALO_TOKEN: chạy bản demo trên nền tảng giả lập"
+	msgFlagUndefined   = "không có tùy chọn %s"
+	msgFlagNeedsValue  = "tùy chọn %s cần một giá trị"
+	msgFlagBadValue    = "giá trị %s của tùy chọn %s không hợp lệ"
+	msgFlagBadSyntax   = "tùy chọn viết sai: %s"
+	msgFlagDayPrefix   = "--%s: %s"
+	msgFlagTTL         = "--ttl: %s"
+	msgZaloWebhookSet  = "Đã đặt webhook Zalo: %s."
+	msgZaloWebhookInfo = "Webhook Zalo: %s (cập nhật lúc %s)"
+)
+
+func msgOpenScript(path, reason string) string {
+	return fmt.Sprintf("không mở được tệp kịch bản %s: %s", path, reason)
+}
+
+func msgCreateOut(path, reason string) string {
+	return fmt.Sprintf("không tạo được tệp %s: %s", path, reason)
+}
+
+func msgFile(path, reason string) string { return fmt.Sprintf("tệp %s: %s", path, reason) }
+
+func msgUnitsFile(path, reason string) string {
+	return fmt.Sprintf("không đọc được tệp đơn vị %s: %s", path, reason)
+}
+
+func msgRedisOpen(url string, err error) string {
+	return fmt.Sprintf("không kết nối được kho Redis %s: %v", url, err)
+}
