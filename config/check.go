@@ -22,12 +22,7 @@ func (c *Config) LoadUnits() (*units.Tree, error) {
 		tree *units.Tree
 		err  error
 	)
-	if c.Units == "" {
-		tree, err = units.Builtin()
-	} else {
-		tree, err = units.LoadFile(c.Units)
-	}
-	if err != nil {
+	if tree, err = LoadTree(c.Units); err != nil {
 		return nil, err
 	}
 	if c.Root == "" {
@@ -38,6 +33,18 @@ func (c *Config) LoadUnits() (*units.Tree, error) {
 		return nil, &Error{Problems: []string{c.where(0, "root") + msgRootNotFound(c.Root)}}
 	}
 	return sub, nil
+}
+
+// LoadTree loads a tree named as "units:" names it: "" for the default
+// built-in tree, a built-in tree's name, or a units file.
+func LoadTree(ref string) (*units.Tree, error) {
+	switch {
+	case ref == "":
+		return units.Builtin()
+	case units.IsBuiltinName(ref):
+		return units.BuiltinNamed(ref)
+	}
+	return units.LoadFile(ref)
 }
 
 // where prefixes a problem with the file, line and key it is about.
@@ -183,7 +190,7 @@ func (r report) line(format string, args ...any) { fmt.Fprintf(r.w, format+"\n",
 
 func (r report) units(c *Config, tree *units.Tree) {
 	src := c.Units
-	if src == "" {
+	if src == "" || units.IsBuiltinName(src) {
 		src = txtBuiltinUnits
 	}
 	if tree == nil {
@@ -194,7 +201,10 @@ func (r report) units(c *Config, tree *units.Tree) {
 	if d := tree.DataDate(); d != "" {
 		desc += ", " + txtDataDate + " " + d
 	}
-	if c.Units == "" {
+	if c.Units == "" || units.IsBuiltinName(c.Units) {
+		if c.Units != "" {
+			src += " " + c.Units
+		}
 		r.line("%s: %s — %s", hdrUnits, src, desc)
 	} else {
 		r.line("%s: %s", hdrUnits, desc)

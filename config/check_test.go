@@ -160,6 +160,9 @@ func TestLoadUnits(t *testing.T) {
 	}{
 		{"built-in", "", "", "VN", 10807, ""},
 		{"built-in province", "", "12", "12", 115, ""},
+		{"March by name", "gso-2025-03", "", "VN", 10807, ""},
+		{"July 2025", "gso-2025-07", "", "VN", 1 + 34 + 3321, ""},
+		{"July 2025 province", "gso-2025-07", "12", "12", 1 + 38, ""},
 		{"file", filepath.Join("testdata", "units.yaml"), "", "12", 6, ""},
 		{"unknown root", "", "99", "", 0, `root: không có đơn vị mã "99"`},
 		{"missing file", filepath.Join("testdata", "none.yaml"), "", "", 0, "none.yaml"},

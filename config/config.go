@@ -10,8 +10,14 @@
 //
 // # YAML keys
 //
-// Beyond the keys of §13 (units, root, dataset, admins, chats, roles,
-// schedule, limits) the file takes:
+// "units:" takes a file or a built-in tree's name (gso-2025-03, the
+// default, or gso-2025-07). "reorganise:" takes to (a built-in tree's
+// name or a units file), mapping ("builtin", the default, or a merges file
+// of the shape of dvhcvn/20250701) and effective (YYYY-MM-DD); codes in
+// chats and roles stay those of the "units:" tree and are carried over.
+//
+// Beyond the keys of §13 (units, reorganise, root, dataset, admins,
+// chats, roles, schedule, limits) the file takes:
 //
 //	schedule:
 //	  daily_deadline: "17:00"        # daily reports due
@@ -67,6 +73,18 @@ type ChatBinding struct {
 	Line int // line in the YAML file, 0 when not from a file
 }
 
+// Reorganise is the "reorganise:" key: from Effective on, the tree To is
+// in force, reached from the Units tree by Mapping.
+type Reorganise struct {
+	To        string // a built-in tree name, or a units file, resolved
+	Mapping   string // MappingBuiltin, or a merges file, resolved
+	Effective chihuy.Day
+	Line      int
+}
+
+// MappingBuiltin names the built-in mapping of 1 July 2025.
+const MappingBuiltin = "builtin"
+
 // RoleGrant gives a user a role in a unit's subtree.
 type RoleGrant struct {
 	User chihuy.UserRef
@@ -118,12 +136,19 @@ type Config struct {
 	Location      *time.Location
 	LogLevel      zerolog.Level
 
-	Units   string // units file, resolved; "" means the built-in tree
-	Root    string // keep only this unit's subtree; "" keeps all
-	Dataset string // data set file, resolved; "" means the built-in COVID-19 set
-	Admins  []chihuy.UserRef
-	Chats   []ChatBinding
-	Roles   []RoleGrant
+	// Units is the units file, resolved, or the name of a built-in tree
+	// (units.TreeMarch2025, units.TreeJuly2025); "" means the default
+	// built-in tree (gso-2025-03). Codes in Chats and Roles are of this
+	// tree.
+	Units string
+	// Reorganise, when set, moves the deployment to another tree from a
+	// date (SPEC §1).
+	Reorganise *Reorganise
+	Root       string // keep only this unit's subtree; "" keeps all
+	Dataset    string // data set file, resolved; "" means the built-in COVID-19 set
+	Admins     []chihuy.UserRef
+	Chats      []ChatBinding
+	Roles      []RoleGrant
 
 	Schedule         Schedule
 	Limits           map[string]RateLimit // by platform name

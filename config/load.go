@@ -15,6 +15,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/units"
 	"github.com/chihuy/chihuy/vntext"
 )
 
@@ -223,8 +224,10 @@ func readFile(c *Config, path string, p *problems) {
 		switch key {
 		case "units":
 			if s, ok := r.str(v, key); ok && s != "" {
-				c.Units = r.path(s)
+				c.Units = r.unitsRef(s)
 			}
+		case "reorganise":
+			c.Reorganise = r.reorganise(v, key)
 		case "root":
 			if s, ok := r.str(v, key); ok {
 				c.Root = s
@@ -326,6 +329,59 @@ func (r *fileReader) path(s string) string {
 		return s
 	}
 	return filepath.Join(r.dir, s)
+}
+
+// unitsRef is a built-in tree's name as written, else a path.
+func (r *fileReader) unitsRef(s string) string {
+	if units.IsBuiltinName(s) {
+		return s
+	}
+	return r.path(s)
+}
+
+// reorganise reads {to, mapping, effective}; to and effective are
+// required.
+func (r *fileReader) reorganise(n *yaml.Node, key string) *Reorganise {
+	n = resolve(n)
+	if isNull(n) {
+		return nil
+	}
+	out := &Reorganise{Mapping: MappingBuiltin, Line: n.Line}
+	seen := map[string]bool{}
+	r.mapping(n, key, func(sub string, k, v *yaml.Node) {
+		key := key + "." + sub
+		seen[sub] = true
+		s, ok := r.str(v, key)
+		if !ok {
+			return
+		}
+		switch sub {
+		case "to":
+			if s != "" {
+				out.To = r.unitsRef(s)
+			}
+		case "mapping":
+			if s != "" && s != MappingBuiltin {
+				out.Mapping = r.path(s)
+			}
+		case "effective":
+			d, err := chihuy.ParseDay(s)
+			if err != nil {
+				r.bad(v, key, msgBadEffective(s))
+				return
+			}
+			out.Effective = d
+		default:
+			r.bad(k, key, msgUnknownKey)
+		}
+	})
+	if out.To == "" {
+		r.bad(n, key+".to", msgMissing)
+	}
+	if out.Effective.IsZero() && !seen["effective"] {
+		r.bad(n, key+".effective", msgMissing)
+	}
+	return out
 }
 
 // mapping calls fn for every key of a mapping node; null is an empty

@@ -134,6 +134,10 @@ func msgTelegramID(id string) string {
 
 func msgZaloID(id string) string { return fmt.Sprintf("mã Zalo %q có khoảng trắng", id) }
 
+func msgBadEffective(v string) string {
+	return fmt.Sprintf("ngày hiệu lực %q không hợp lệ (cần dạng 2025-07-01)", v)
+}
+
 func msgUnknownUnit(code string) string {
 	return fmt.Sprintf("không có đơn vị mã %q trong cây đơn vị", code)
 }

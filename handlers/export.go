@@ -32,11 +32,13 @@ func Columns(ds *dataset.DataSet) []export.Column {
 // shardOf addresses unit u in the store within tree.
 func shardOf(tree *units.Tree, u *units.Unit) store.UnitShard {
 	if u.Parent == nil {
-		codes := make([]string, len(u.Children))
+		shards := make([]string, len(u.Children))
 		for i, c := range u.Children {
-			codes[i] = c.Code
+			shards[i] = tree.ShardName(c.Code)
 		}
-		return store.RootUnit(u.Code, codes)
+		us := store.RootUnit(u.Code, shards)
+		us.Shard = tree.ShardName(u.Code)
+		return us
 	}
 	return store.UnitShard{Unit: u.Code, Shard: tree.Shard(u.Code)}
 }

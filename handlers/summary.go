@@ -119,9 +119,9 @@ func (h *Handler) shardsOf(u *units.Unit) []string {
 	if u.Parent == nil {
 		out := make([]string, len(u.Children))
 		for i, c := range u.Children {
-			out[i] = c.Code
+			out[i] = h.Tree.ShardName(c.Code)
 		}
-		return append(out, u.Code)
+		return append(out, h.Tree.ShardName(u.Code))
 	}
 	return []string{h.Tree.Shard(u.Code)}
 }

@@ -12,7 +12,10 @@ package store
 // # Layout
 //
 // Everything of one shard (a child of the tree's root) lives in the slot
-// {s:SHARD}; DAY is written YYYYMMDD:
+// {s:SHARD}; DAY is written YYYYMMDD. SHARD is the unit's code, prefixed
+// with its tree's key space for a tree that reuses codes of the default
+// tree for other places ("g2507@01", see ShardUnit); the default tree's
+// shards are bare codes, as they always were:
 //
 //	{s:SHARD}:r:DAY:UNIT        hash   the unit's own report: element → value,
 //	                                   plus _b (by), _c (chat), _t (at, unix ms)
@@ -185,9 +188,22 @@ type UnitShard struct {
 }
 
 // RootUnit locates the tree's root: code, whose aggregate is read from
-// its children, the shards.
+// its children, the shards. For a tree with a key space, set Shard to the
+// root's shard name and pass the children's shard names.
 func RootUnit(code string, children []string) UnitShard {
 	return UnitShard{Unit: code, Shard: code, Shards: children}
+}
+
+// ShardUnit is the unit code of a shard name: the shard itself, or what
+// follows the tree's key space ("g2507@01" is unit 01 of the tree whose
+// key space is g2507). A tree whose codes reuse another tree's codes for
+// other places keeps its data in shards of its own key space, so that
+// the same code never addresses two places' data.
+func ShardUnit(shard string) string {
+	if i := strings.LastIndexByte(shard, '@'); i >= 0 {
+		return shard[i+1:]
+	}
+	return shard
 }
 
 // ReportInput is one report as received.
@@ -550,9 +566,10 @@ func (s *Store) Aggregates(ctx context.Context, units []UnitShard, days []chihuy
 				pipe.HGetAll(ctx, s.reportKey(u.Shard, "r", day, u.Unit)),
 				pipe.HGetAll(ctx, s.reportKey(u.Shard, "a", day, u.Unit)))
 			for _, c := range u.Shards {
+				cu := ShardUnit(c)
 				p.cmds = append(p.cmds,
-					pipe.HGetAll(ctx, s.reportKey(c, "r", day, c)),
-					pipe.HGetAll(ctx, s.reportKey(c, "a", day, c)))
+					pipe.HGetAll(ctx, s.reportKey(c, "r", day, cu)),
+					pipe.HGetAll(ctx, s.reportKey(c, "a", day, cu)))
 			}
 			parts = append(parts, p)
 			if queued += len(p.cmds); queued >= reportPipelineBatch {
@@ -871,10 +888,10 @@ func (in ReportInput) validate() error {
 	if err := checkReportCode("shard", in.Shard); err != nil {
 		return err
 	}
-	if len(in.Ancestors) == 0 && in.Unit != in.Shard {
+	if len(in.Ancestors) == 0 && in.Unit != ShardUnit(in.Shard) {
 		return fmt.Errorf("report of %s: no ancestors, but the unit is not its shard %s", in.Unit, in.Shard)
 	}
-	if len(in.Ancestors) > 0 && in.Ancestors[len(in.Ancestors)-1] != in.Shard {
+	if len(in.Ancestors) > 0 && in.Ancestors[len(in.Ancestors)-1] != ShardUnit(in.Shard) {
 		return fmt.Errorf("report of %s: ancestors %v do not end at the shard %s", in.Unit, in.Ancestors, in.Shard)
 	}
 	seen := map[string]bool{in.Unit: true}
@@ -1059,7 +1076,7 @@ func (s *Store) Cumulative(ctx context.Context, units []UnitShard) (map[string]V
 	for _, u := range units {
 		reads = append(reads, read{u.Unit, pipe.HGetAll(ctx, s.reportKey(u.Shard, "c", u.Unit))})
 		for _, c := range u.Shards {
-			reads = append(reads, read{u.Unit, pipe.HGetAll(ctx, s.reportKey(c, "c", c))})
+			reads = append(reads, read{u.Unit, pipe.HGetAll(ctx, s.reportKey(c, "c", ShardUnit(c)))})
 		}
 	}
 	if len(reads) == 0 {

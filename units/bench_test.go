@@ -49,3 +49,30 @@ func BenchmarkWithin(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkJuly2025 measures building the two-tier tree of July 2025 from
+// the embedded data (what July2025 does once per process), and reading the
+// built-in mapping from the March tree.
+func BenchmarkJuly2025(b *testing.B) {
+	b.Run("tree", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			tree, err := loadJuly2025()
+			if err != nil || tree.Len() != 3356 {
+				b.Fatalf("loadJuly2025: %v", err)
+			}
+		}
+	})
+	b.Run("mapping", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			data, err := gunzip(july2025Merges)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := parseCompactMapping(data, "x"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -56,7 +56,12 @@ func loadBuiltin() (*Tree, error) {
 			}
 		}
 	}
-	return build(raws, o, probs)
+	t, err := build(raws, o, probs)
+	if err != nil {
+		return nil, err
+	}
+	t.name = TreeMarch2025
+	return t, nil
 }
 
 // The compact form is gzip-compressed UTF-8 text: three header lines, then

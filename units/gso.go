@@ -15,9 +15,10 @@ const RootCode = "VN"
 // districts (level 2) and communes (level 3).
 type gsoFile struct {
 	Data []struct {
-		ID      string `json:"level1_id"`
-		Name    string `json:"name"`
-		Type    string `json:"type"`
+		ID      string          `json:"level1_id"`
+		Name    string          `json:"name"`
+		Type    string          `json:"type"`
+		Merges  json.RawMessage `json:"merges"`
 		Level2s []struct {
 			ID      string `json:"level2_id"`
 			Name    string `json:"name"`
@@ -37,6 +38,9 @@ var (
 	provinceLevels = []string{"thành phố", "tỉnh"}
 	districtLevels = []string{"thành phố", "thị xã", "huyện", "quận"}
 	communeLevels  = []string{"thị trấn", "phường", "xã"}
+	// Since 1 July 2025 the communes of the two-tier tree are xã, phường
+	// and đặc khu (special zones: islands).
+	commune2025Levels = []string{"đặc khu", "phường", "xã"}
 )
 
 // ParseGSO reads the GSO catalogue export ("data": provinces with
@@ -46,6 +50,11 @@ var (
 // word of the same tier than the type column says (the catalogue has
 // "Phường 5" typed "Xã"), the name is believed. A root VN, "Ban Chỉ đạo
 // Quốc gia", is placed above the provinces.
+//
+// The two-tier form of the units in force since 1 July 2025 (the merges
+// file of dvhcvn/20250701: provinces with "merges" and "level2s" that are
+// communes, no "type" columns) is told apart by its "merges": its level-2
+// units are then communes, wards and special zones under their province.
 func ParseGSO(data []byte, source string) (*Tree, error) {
 	var f gsoFile
 	if err := json.Unmarshal(bytes.TrimPrefix(data, []byte("\ufeff")), &f); err != nil {
@@ -67,10 +76,20 @@ func ParseGSO(data []byte, source string) (*Tree, error) {
 		name, level := splitType(name, typ, tier)
 		raws = append(raws, rawUnit{Code: code, Name: name, Level: level, Parent: parent})
 	}
+	twoTier := false
+	for _, p := range f.Data {
+		if p.Merges != nil {
+			twoTier = true
+		}
+	}
+	tier2 := districtLevels
+	if twoTier {
+		tier2 = commune2025Levels
+	}
 	for _, p := range f.Data {
 		add(p.ID, p.Name, p.Type, RootCode, provinceLevels)
 		for _, d := range p.Level2s {
-			add(d.ID, d.Name, d.Type, p.ID, districtLevels)
+			add(d.ID, d.Name, d.Type, p.ID, tier2)
 			for _, c := range d.Level3s {
 				add(c.ID, c.Name, c.Type, d.ID, communeLevels)
 			}

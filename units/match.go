@@ -193,7 +193,8 @@ var typeWords = map[string]string{
 	"quan": "quan", "q": "quan",
 	"thi xa": "thi xa", "tx": "thi xa", "t x": "thi xa",
 	"thanh pho": "thanh pho", "tp": "thanh pho", "t p": "thanh pho",
-	"tinh": "tinh",
+	"tinh":    "tinh",
+	"dac khu": "dac khu", "dk": "dac khu",
 }
 
 // nameIndex finds units by the matching form of their names and aliases.

@@ -74,3 +74,16 @@ func msgDepth(d int) string { return fmt.Sprintf("cấp %d", d) }
 func errUnknownRoot(code string) error {
 	return chihuy.Errorf(chihuy.ENOTFOUND, "Không có đơn vị mã %q trong cây đơn vị.", code)
 }
+
+func errUnknownTree(name string) error {
+	return chihuy.Errorf(chihuy.EINVALID, "Không có cây đơn vị dựng sẵn tên %q (có: gso-2025-03, gso-2025-07).", name)
+}
+
+const (
+	msgNotMapping2025 = "không đọc được tệp sáp nhập (merges)"
+	msgMergeNoOld     = "mục merges thiếu old_id"
+	msgMergeType      = "type của merges phải là full hoặc partial"
+	msgMergeNoNew     = "đơn vị mới thiếu mã"
+	msgMergeTwiceFull = "đơn vị cũ được ghi là nhập trọn vẹn vào hai đơn vị mới"
+	msgNotMergesFile  = "không phải tệp sáp nhập dạng rút gọn của chihuy"
+)

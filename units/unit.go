@@ -95,7 +95,22 @@ type Tree struct {
 	byCode map[string]*Unit
 	names  nameIndex
 	origin origin
+	// space is the store key space of the tree's data: "" for the
+	// default built-in tree and units files, a short name for a built-in
+	// tree whose codes reuse the default tree's for other places.
+	space string
+	name  string // built-in name, "" for a units file
 }
+
+// KeySpace is the name that sets the tree's stored data apart from that
+// of other trees whose codes mean other places: "" for the default
+// built-in tree (gso-2025-03) and for units files, "g2507" for the
+// two-tier tree of July 2025 (its "00004" is not the default tree's).
+func (t *Tree) KeySpace() string { return t.space }
+
+// ShardSeparator joins a tree's key space and a unit code in a shard name
+// ("g2507@01"); it is in no unit code.
+const ShardSeparator = "@"
 
 // Root returns the root unit.
 func (t *Tree) Root() *Unit { return t.root }
@@ -184,7 +199,9 @@ func (t *Tree) Walk(code string, fn func(u *Unit) bool) {
 // Shard returns the code of the unit's ancestor that is a child of the
 // root (the unit itself when it is one): a province in the national tree.
 // The root's shard is the root's own code. It is "" for an unknown code.
-// Reports and aggregates of one shard share a storage slot.
+// Reports and aggregates of one shard share a storage slot. For a tree
+// with a key space the code is prefixed with it ("g2507@01"), so that
+// the data of two trees that reuse codes never share keys.
 func (t *Tree) Shard(code string) string {
 	u, ok := t.byCode[code]
 	if !ok {
@@ -193,7 +210,16 @@ func (t *Tree) Shard(code string) string {
 	for u.Depth > 1 {
 		u = u.Parent
 	}
-	return u.Code
+	return t.ShardName(u.Code)
+}
+
+// ShardName is the shard name of code, a child of the root or the root
+// itself: the code, prefixed with the tree's key space when it has one.
+func (t *Tree) ShardName(code string) string {
+	if t.space == "" {
+		return code
+	}
+	return t.space + ShardSeparator + code
 }
 
 // Subtree returns a new tree holding the unit code and everything below
@@ -215,7 +241,12 @@ func (t *Tree) Subtree(code string) (*Tree, error) {
 		}
 		raws = append(raws, r)
 	}
-	return build(raws, t.origin, nil)
+	sub, err := build(raws, t.origin, nil)
+	if err != nil {
+		return nil, err
+	}
+	sub.space, sub.name = t.space, t.name
+	return sub, nil
 }
 
 // DepthCount is how many units a tree has at one depth, and the level
@@ -236,7 +267,7 @@ func (d DepthCount) String() string {
 }
 
 // levelOrder is the usual order of Vietnamese level names within a tier.
-var levelOrder = []string{"quốc gia", "tỉnh", "huyện", "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn", "thôn", "bản", "tổ", "chốt"}
+var levelOrder = []string{"quốc gia", "tỉnh", "huyện", "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn", "đặc khu", "thôn", "bản", "tổ", "chốt"}
 
 // CountByDepth counts units per depth, root (depth 0) first.
 func (t *Tree) CountByDepth() []DepthCount {

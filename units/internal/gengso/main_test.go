@@ -55,11 +55,39 @@ func TestGenerateRefuses(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
 		}
 	}
-	if err := run("", "x"); err == nil {
+	if err := run("", "x", ""); err == nil {
 		t.Error("run without -in succeeded")
 	}
 	dir := t.TempDir()
-	if err := run(filepath.Join(dir, "missing.json"), filepath.Join(dir, "out")); err == nil {
+	if err := run(filepath.Join(dir, "missing.json"), filepath.Join(dir, "out"), ""); err == nil {
 		t.Error("run with a missing input succeeded")
+	}
+}
+
+// The July 2025 excerpt is refused (it is not the whole country); the
+// whole merges file, when at hand, gives exactly the embedded files.
+func TestGenerate2025(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "merges_sample.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := generate2025(data); err == nil || !strings.Contains(err.Error(), "34 provinces") {
+		t.Errorf("excerpt: %v", err)
+	}
+	src := filepath.Join("..", "..", "..", "..", "shared", "data", "dvhcvn-20250701-merges.json")
+	if _, err := os.Stat(src); err != nil {
+		t.Skip("merges file not at hand; the embedded data is checked against an excerpt in package units")
+	}
+	dir := t.TempDir()
+	tree, mapping := filepath.Join(dir, "t.gz"), filepath.Join(dir, "m.gz")
+	if err := run(src, tree, mapping); err != nil {
+		t.Fatal(err)
+	}
+	for got, want := range map[string]string{tree: "vn2507.tsv.gz", mapping: "vn2507-merges.tsv.gz"} {
+		a, _ := os.ReadFile(got)
+		b, err := os.ReadFile(filepath.Join("..", "..", want))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Errorf("%s differs from what the merges file gives (%v)", want, err)
+		}
 	}
 }
