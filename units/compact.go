@@ -79,11 +79,32 @@ const compactMagic = "# chihuy units 1"
 // in. The output depends only on the tree (no time stamp), so that
 // regenerating it from the same data gives the same bytes.
 func (t *Tree) WriteCompact(w io.Writer) error {
+	return writeGzip(w, "write units", func(bw *bufio.Writer) error {
+		return t.writeCompact(bw)
+	})
+}
+
+// writeGzip writes what fill writes, gzip-compressed at the best level
+// and without time stamp; errors are prefixed with what.
+func writeGzip(w io.Writer, what string, fill func(*bufio.Writer) error) error {
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
-		return fmt.Errorf("write units: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	bw := bufio.NewWriter(zw)
+	if err := fill(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+func (t *Tree) writeCompact(bw *bufio.Writer) error {
 	fmt.Fprintf(bw, "%s\n# source: %s\n# data_date: %s\n", compactMagic, t.origin.source, t.origin.dataDate)
 	for _, u := range t.order {
 		for _, a := range u.Aliases {
@@ -105,12 +126,6 @@ func (t *Tree) WriteCompact(w io.Writer) error {
 		}
 		bw.WriteString(strings.Join(cols, "\t"))
 		bw.WriteByte('\n')
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write units: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("write units: %w", err)
 	}
 	return nil
 }

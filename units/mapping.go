@@ -10,8 +10,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"compress/gzip"
 )
 
 // Merge is one old unit a new unit was formed from.
@@ -218,30 +216,21 @@ const mergesMagic = "# chihuy merges 1"
 // WriteCompact writes the mapping in the compact form it is embedded in;
 // the output depends only on the mapping.
 func (m *Mapping) WriteCompact(w io.Writer) error {
-	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
-	if err != nil {
-		return fmt.Errorf("write mapping: %w", err)
-	}
-	bw := bufio.NewWriter(zw)
-	bw.WriteString(mergesMagic + "\n")
-	for _, new := range m.order {
-		var whole, part []string
-		for _, x := range m.into[new] {
-			if x.Whole {
-				whole = append(whole, x.Old)
-			} else {
-				part = append(part, x.Old)
+	return writeGzip(w, "write mapping", func(bw *bufio.Writer) error {
+		bw.WriteString(mergesMagic + "\n")
+		for _, new := range m.order {
+			var whole, part []string
+			for _, x := range m.into[new] {
+				if x.Whole {
+					whole = append(whole, x.Old)
+				} else {
+					part = append(part, x.Old)
+				}
 			}
+			fmt.Fprintf(bw, "%s\t%s\t%s\n", new, strings.Join(whole, " "), strings.Join(part, " "))
 		}
-		fmt.Fprintf(bw, "%s\t%s\t%s\n", new, strings.Join(whole, " "), strings.Join(part, " "))
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("write mapping: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("write mapping: %w", err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // parseCompactMapping reads the uncompressed compact form.
