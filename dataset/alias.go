@@ -9,15 +9,33 @@ import (
 	"github.com/chihuy/chihuy/vntext"
 )
 
-// Alias is one name of an element, or of a group head, folded and cut into
-// words: the form the report parser matches message text against.
+// AliasKind says what a name stands for.
+type AliasKind uint8
+
+const (
+	KindElement  AliasKind = iota // a name of element Code
+	KindHead                      // a group head ("cách ly")
+	KindAside                     // an annotation left aside (Concept)
+	KindOutside                   // a concept outside the data set (Concept)
+	KindNews                      // a marker of another place's figures
+	KindAdditive                  // a word that may mean "add"
+)
+
+// Alias is one name of an element, of a group head or of a known phrase,
+// folded and cut into words: the form the report parser matches message
+// text against.
 type Alias struct {
+	// Kind says what the name stands for.
+	Kind AliasKind
+	// Concept is the name of the aside or outside concept (KindAside,
+	// KindOutside).
+	Concept string
 	// Words are the folded words of the name: "Cách ly tập trung" gives
 	// [cach ly tap trung], "12-17 tuổi" gives [12 17 tuoi].
 	Words []string
 	// Text is the name as written in the data-set file.
 	Text string
-	// Code is the element the name stands for; empty for a group head.
+	// Code is the element the name stands for; empty unless KindElement.
 	Code string
 	// Group is the context group the name belongs to, if any. Matching a
 	// name of a group activates the group.
@@ -28,7 +46,7 @@ type Alias struct {
 }
 
 // Head reports whether the alias names a group head rather than an element.
-func (a Alias) Head() bool { return a.Code == "" }
+func (a Alias) Head() bool { return a.Kind == KindHead }
 
 // IsWordRune reports whether r belongs to a word: letters, digits and
 // combining marks (Vietnamese typed in decomposed form). Every other rune
@@ -114,6 +132,13 @@ func (ds *DataSet) Aliases() []Alias {
 // element ("ca", "nguoi", "mui"): the parser skips it after a number.
 func (ds *DataSet) IsUnitWord(word string) bool {
 	return ds.units[word]
+}
+
+// IsCountedNoun reports whether the folded word is one of UnitWords
+// ("f1"): a name that, right after a value given to another name, is that
+// value's unit ("cách ly tại nhà 35 F1").
+func (ds *DataSet) IsCountedNoun(word string) bool {
+	return ds.nouns[word]
 }
 
 // joinWords is the key under which aliases are compared for clashes.

@@ -17,7 +17,8 @@ var (
 // Builtin returns the default COVID-19 data set (§3), parsed from the
 // embedded covid19.yaml. The element codes and their order are those of
 // the specification: f0 f0cd f0kr f1 f2 cltt clnha hetcl xn duongtinh
-// cho12h nang tuvong khoi m1 m2 m3 m4 m1217 m511 oxy giuong. The returned
+// cho12h nang tuvong khoi m1 m2 m3 m4 m1217 m511 oxy giuong dttn dangdt
+// chuyenvien thooxy maytho. The returned
 // data set is shared and must not be modified.
 func Builtin() *DataSet {
 	builtinOnce.Do(func() {

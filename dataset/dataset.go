@@ -75,6 +75,22 @@ type Element struct {
 	// Group is the name of the context group the element belongs to, if
 	// any (see Group).
 	Group string
+	// Collects lists the elements whose values, written under a heading
+	// of this element, are counted into it instead: "Tiêm trẻ 5-11 tuổi:
+	// mũi 1: 120, mũi 2: 45" is m511 = 165, and the adult doses m1, m2
+	// receive nothing.
+	Collects []string
+}
+
+// Concept is a phrase family the data set knows without it being an
+// element: an annotation the parser leaves aside ("lũy kế", "âm tính"),
+// or a concept outside the data set that is refused by name ("người từ
+// vùng dịch về").
+type Concept struct {
+	// Name is the Vietnamese name shown to users.
+	Name string
+	// Phrases are the ways it is written; the name is one too.
+	Phrases []string
 }
 
 // Group is a context shared by several elements: a head word officials
@@ -151,10 +167,30 @@ type DataSet struct {
 	Rules []Rule
 	// Groups are the context groups.
 	Groups []Group
+	// UnitWords are names of elements that officials also write after a
+	// number as the thing counted ("Đang cách ly tại nhà 35 F1"): after a
+	// value given to another name they are its unit, not a new element.
+	UnitWords []string
+	// Asides are annotations understood and not recorded (§3): running
+	// totals, day-on-day changes, negative results, the rest of a
+	// breakdown. The number they take is listed in the echo as left aside.
+	Asides []Concept
+	// Outside are known concepts outside the data set (§3): a value given
+	// to one refuses the message, naming the concept.
+	Outside []Concept
+	// News are phrases that mark figures of another place ("cả nước",
+	// "toàn quốc"): a message whose figures are all under such a phrase
+	// quotes news and is not a report.
+	News []string
+	// Additive are words that may mean "add to what was reported" ("bổ
+	// sung", "thêm"): when the element already has a value for the day the
+	// sender is asked, never guessed.
+	Additive []string
 
 	byCode map[string]int
 	index  aliasIndex
 	units  map[string]bool
+	nouns  map[string]bool
 }
 
 // Element returns the element with the code, and whether it exists.

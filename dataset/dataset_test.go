@@ -16,7 +16,7 @@ import (
 )
 
 func TestBuiltinCodes(t *testing.T) {
-	want := strings.Fields("f0 f0cd f0kr f1 f2 cltt clnha hetcl xn duongtinh cho12h nang tuvong khoi m1 m2 m3 m4 m1217 m511 oxy giuong")
+	want := strings.Fields("f0 f0cd f0kr f1 f2 cltt clnha hetcl xn duongtinh cho12h nang tuvong khoi m1 m2 m3 m4 m1217 m511 oxy giuong dttn dangdt chuyenvien thooxy maytho")
 	if got := Builtin().Codes(); !slices.Equal(got, want) {
 		t.Fatalf("codes\n got %v\nwant %v", got, want)
 	}
@@ -53,6 +53,11 @@ func TestBuiltinElements(t *testing.T) {
 		{"m511", Sum, "", DenomAge5to11, "mũi"},
 		{"oxy", Latest, "", "", "bình"},
 		{"giuong", Latest, "", "", "giường"},
+		{"dttn", Latest, "", "", "ca"},
+		{"dangdt", Latest, "", "", "ca"},
+		{"chuyenvien", Sum, "", "", "ca"},
+		{"thooxy", Latest, "", "", "ca"},
+		{"maytho", Latest, "", "", "máy"},
 	}
 	for _, tt := range tests {
 		e, ok := ds.Element(tt.code)

@@ -21,6 +21,17 @@ type fileDataSet struct {
 	Elements []fileElement `yaml:"elements"`
 	Groups   []fileGroup   `yaml:"groups"`
 	Alerts   []fileRule    `yaml:"alerts"`
+	// UnitWords, Aside, Outside, News, Additive: see DataSet.
+	UnitWords []string      `yaml:"unit_words"`
+	Aside     []fileConcept `yaml:"aside"`
+	Outside   []fileConcept `yaml:"outside"`
+	News      []string      `yaml:"news"`
+	Additive  []string      `yaml:"additive"`
+}
+
+type fileConcept struct {
+	Name    string   `yaml:"name"`
+	Phrases []string `yaml:"phrases"`
 }
 
 type fileElement struct {
@@ -34,6 +45,7 @@ type fileElement struct {
 	Max         *int64   `yaml:"max"`
 	Denominator string   `yaml:"denominator"`
 	Parent      string   `yaml:"parent"`
+	Collects    []string `yaml:"collects"`
 }
 
 type fileGroup struct {

@@ -40,6 +40,17 @@ const (
 	msgBadOperator      = "phép so sánh %q không hợp lệ (cần >, >=, < hoặc <=)"
 	msgBadLevel         = "cấp báo lên (level) phải từ 1 trở lên"
 	msgNoMessage        = "thiếu nội dung cảnh báo (message)"
+	msgCollectsSelf     = "không thể gom số liệu của chính nó (collects)"
+	msgCollectsUnknown  = "gom chỉ tiêu %q không có trong bộ chỉ tiêu (collects)"
+	msgBadUnitWord      = "từ chỉ đơn vị %q (unit_words) phải là một từ và là tên của một chỉ tiêu"
+	msgPhraseClash      = "cụm từ %q của %s trùng với %s"
+	msgNoConceptName    = "thiếu tên (name) trong mục %s"
+	msgPhraseEmpty      = "cụm từ %q của %s không có chữ nào"
+	msgPhraseDigits     = "cụm từ %q của %s chỉ gồm số, sẽ lẫn với số liệu"
+	msgOwnerAside       = "ghi chú %q (aside)"
+	msgOwnerOutside     = "khái niệm ngoài bộ chỉ tiêu %q (outside)"
+	msgOwnerNews        = "dấu hiệu tin nơi khác (news)"
+	msgOwnerAdditive    = "từ có thể nghĩa là cộng thêm (additive)"
 )
 
 // entrySep separates values in a rendered report.

@@ -73,6 +73,8 @@ func (v *validator) build(f *fileDataSet) *DataSet {
 	v.parents(ds)
 	v.groups(ds, f.Groups)
 	v.aliases(ds, f)
+	v.collects(ds)
+	v.phrases(ds, f)
 	v.rules(ds, f.Alerts)
 	ds.index.build()
 	return ds
@@ -88,6 +90,9 @@ func (v *validator) element(ds *DataSet, i int, fe fileElement) {
 		Unit:        strings.TrimSpace(fe.Unit),
 		Denominator: Denominator(strings.TrimSpace(fe.Denominator)),
 		Parent:      strings.TrimSpace(fe.Parent),
+	}
+	for _, c := range fe.Collects {
+		e.Collects = append(e.Collects, strings.TrimSpace(c))
 	}
 	if !codeRE.MatchString(e.Code) {
 		v.elementError(i, e.Code, msgBadCode)
@@ -264,7 +269,7 @@ func (v *validator) aliases(ds *DataSet, f *fileDataSet) {
 				continue
 			}
 			v.names[key] = owner
-			ds.index.add(Alias{Words: w, Text: h, Group: g.Name})
+			ds.index.add(Alias{Kind: KindHead, Words: w, Text: h, Group: g.Name})
 		}
 	}
 	for gi, g := range ds.Groups {
@@ -328,6 +333,93 @@ func (v *validator) addName(ds *DataSet, i int, e Element, name string, head []s
 	}
 	v.names[key] = owner
 	ds.index.add(Alias{Words: w, Text: text, Code: e.Code, Group: e.Group})
+}
+
+// collects checks that every collected element exists, is not the
+// collecting element itself and is collected by one element at most.
+func (v *validator) collects(ds *DataSet) {
+	by := map[string]string{}
+	for i, e := range ds.Elements {
+		for _, c := range e.Collects {
+			switch {
+			case c == e.Code:
+				v.elementError(i, e.Code, msgCollectsSelf)
+			case !ds.Has(c):
+				v.elementError(i, e.Code, msgCollectsUnknown, c)
+			case by[c] != "" && by[c] != e.Code:
+				// two age groups may both collect the doses: allowed
+			default:
+				by[c] = e.Code
+			}
+		}
+	}
+}
+
+// phrases indexes the unit words, the annotations left aside, the
+// concepts outside the data set, the news markers and the additive words,
+// refusing a phrase that is also an element's name: the same words cannot
+// both record a value and be left aside.
+func (v *validator) phrases(ds *DataSet, f *fileDataSet) {
+	for _, u := range f.UnitWords {
+		w := Words(u)
+		owner, ok := v.names[joinWords(w)]
+		if len(w) != 1 || !ok || !strings.HasPrefix(owner, "chỉ tiêu") {
+			v.fail(0, msgBadUnitWord, u)
+			continue
+		}
+		ds.UnitWords = append(ds.UnitWords, u)
+		if ds.nouns == nil {
+			ds.nouns = map[string]bool{}
+		}
+		ds.nouns[w[0]] = true
+	}
+	add := func(kind AliasKind, concept, owner, phrase string) {
+		w := Words(phrase)
+		switch {
+		case len(w) == 0:
+			v.fail(0, msgPhraseEmpty, phrase, owner)
+			return
+		case allDigits(w):
+			v.fail(0, msgPhraseDigits, phrase, owner)
+			return
+		}
+		key := joinWords(w)
+		if prev, clash := v.names[key]; clash {
+			if prev != owner {
+				v.fail(0, msgPhraseClash, phrase, owner, prev)
+			}
+			return
+		}
+		v.names[key] = owner
+		ds.index.add(Alias{Kind: kind, Words: w, Text: phrase, Concept: concept})
+	}
+	concepts := func(kind AliasKind, list []fileConcept, ownerFmt, section string) []Concept {
+		var out []Concept
+		for _, fc := range list {
+			name := strings.TrimSpace(fc.Name)
+			if name == "" {
+				v.fail(0, msgNoConceptName, section)
+				continue
+			}
+			c := Concept{Name: name, Phrases: fc.Phrases}
+			owner := fmt.Sprintf(ownerFmt, name)
+			for _, ph := range append([]string{name}, fc.Phrases...) {
+				add(kind, name, owner, ph)
+			}
+			out = append(out, c)
+		}
+		return out
+	}
+	ds.Asides = concepts(KindAside, f.Aside, msgOwnerAside, "aside")
+	ds.Outside = concepts(KindOutside, f.Outside, msgOwnerOutside, "outside")
+	for _, n := range f.News {
+		add(KindNews, "", msgOwnerNews, n)
+		ds.News = append(ds.News, n)
+	}
+	for _, n := range f.Additive {
+		add(KindAdditive, "", msgOwnerAdditive, n)
+		ds.Additive = append(ds.Additive, n)
+	}
 }
 
 // checkWords reports a group name without words or made of digits only.

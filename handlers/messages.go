@@ -67,6 +67,7 @@ const (
 	msgEchoReplaced   = " (thay cho %s)"
 	msgEchoSame       = " (không đổi)"
 	msgEchoTotal      = "Báo cáo trong ngày hiện có %d chỉ tiêu. Gõ /sua để xem đầy đủ."
+	msgEchoAside      = "Không ghi nhận (%s): %s"
 	msgAlert          = "🚨 CẢNH BÁO — %s\n(%s)\n%s\nNgày %s."
 	msgOverPopulation = "%s = %s lớn hơn dân số của %s (%s người): xin kiểm tra lại."
 	msgSuaNone        = "%s chưa có báo cáo ngày %s."

@@ -146,7 +146,11 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result) err
 		return err
 	}
 	h.Log.Debug().Str("unit", target.Code).Str("day", day.String()).Str("text", r.u.Text).Msg("report recorded")
-	if err := h.reply(ctx, r, h.echo(target, day, res.Values, rec)); err != nil {
+	echo := h.echo(target, day, res.Values, rec)
+	for _, a := range res.Aside {
+		echo += "\n" + fmt.Sprintf(msgEchoAside, a.Concept, a.Text)
+	}
+	if err := h.reply(ctx, r, echo); err != nil {
 		return err
 	}
 	return h.raiseAlerts(ctx, target, day, rec.Report)

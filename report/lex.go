@@ -31,6 +31,7 @@ type token struct {
 	space  uint8 // whitespace before the token
 	digits bool  // a word of ASCII digits only
 	r      rune  // the rune of a tPunct token
+	line   int   // line number, from 0
 	pos    int
 	end    int
 	fold   string
@@ -61,9 +62,20 @@ func isIgnorable(r rune) bool {
 func (p *parser) lex(text string) {
 	space := spNone
 	sawSpace := false
+	line := 0
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
+		case r == utf8.RuneError && size == 1:
+			// a byte that is no UTF-8: it is kept as a token so that the
+			// report is refused, never read around
+			if n := len(p.badBytes); n > 0 && p.badBytes[n-1][1] == i {
+				p.badBytes[n-1][1] = i + 1
+			} else if n < maxProblems {
+				p.badBytes = append(p.badBytes, [2]int{i, i + 1})
+			}
+			p.toks = append(p.toks, token{kind: tPunct, space: space, r: r, line: line, pos: i, end: i + 1})
+			space, sawSpace = spNone, false
 		case r < utf8.RuneSelf && ('0' <= r && r <= '9'):
 			j := i + 1
 			for j < len(text) && '0' <= text[j] && text[j] <= '9' {
@@ -71,7 +83,7 @@ func (p *parser) lex(text string) {
 			}
 			fs := len(p.buf)
 			p.buf = append(p.buf, text[i:j]...)
-			p.toks = append(p.toks, token{kind: tWord, space: space, digits: true, pos: i, end: j, fs: fs, fe: len(p.buf)})
+			p.toks = append(p.toks, token{kind: tWord, space: space, digits: true, line: line, pos: i, end: j, fs: fs, fe: len(p.buf)})
 			i = j
 			space, sawSpace = spNone, false
 			continue
@@ -101,7 +113,7 @@ func (p *parser) lex(text string) {
 				p.buf = utf8.AppendRune(p.buf, vntext.FoldRune(c))
 				j += n
 			}
-			p.toks = append(p.toks, token{kind: tWord, space: space, pos: i, end: j, fs: fs, fe: len(p.buf)})
+			p.toks = append(p.toks, token{kind: tWord, space: space, line: line, pos: i, end: j, fs: fs, fe: len(p.buf)})
 			i = j
 			space, sawSpace = spNone, false
 			continue
@@ -109,7 +121,8 @@ func (p *parser) lex(text string) {
 			if r == '\r' && i+1 < len(text) && text[i+1] == '\n' {
 				size = 2
 			}
-			p.toks = append(p.toks, token{kind: tNewline, space: space, pos: i, end: i + size})
+			p.toks = append(p.toks, token{kind: tNewline, space: space, line: line, pos: i, end: i + size})
+			line++
 			space, sawSpace = spNone, false
 		case unicode.IsSpace(r):
 			if !sawSpace && isOneSpace(r) {
@@ -120,11 +133,12 @@ func (p *parser) lex(text string) {
 			sawSpace = true
 		case isIgnorable(r):
 		default:
-			p.toks = append(p.toks, token{kind: tPunct, space: space, r: r, pos: i, end: i + size})
+			p.toks = append(p.toks, token{kind: tPunct, space: space, r: r, line: line, pos: i, end: i + size})
 			space, sawSpace = spNone, false
 		}
 		i += size
 	}
+	p.lines = line + 1
 	p.folded = string(p.buf)
 	for k := range p.toks {
 		t := &p.toks[k]
@@ -132,4 +146,22 @@ func (p *parser) lex(text string) {
 			t.fold = p.folded[t.fs:t.fe]
 		}
 	}
+}
+
+// lookAlike reports whether s, as written, is made of digits and the
+// letters that look like digits (O for 0, l and I for 1) and holds both:
+// "1O", "l5", "O5" are numbers mistyped, never a name or a value.
+func lookAlike(s string) bool {
+	digits, letters := false, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case '0' <= c && c <= '9':
+			digits = true
+		case c == 'O' || c == 'o' || c == 'l' || c == 'I':
+			letters = true
+		default:
+			return false
+		}
+	}
+	return digits && letters
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"time"
 
 	"github.com/chihuy/chihuy"
@@ -18,6 +19,9 @@ func (p *parser) number(i int) int {
 	toks := p.toks
 	t := &toks[i]
 	neg := i > 0 && p.isMinus(i-1)
+	if !neg && p.lineStart && len(t.fold) <= 2 && keycap(p.text[t.end:]) {
+		return i + 1 // "1️⃣ F0: 1": a keycap numbers a list
+	}
 	if !neg && p.lineStart && len(t.fold) <= 2 && i+1 < len(toks) {
 		// a numbered list: "1. F0: 3", "2) F1: 25"
 		nx := &toks[i+1]
@@ -27,6 +31,9 @@ func (p *parser) number(i int) int {
 		}
 	}
 	if j, ok := p.timeAt(i); ok {
+		return j
+	}
+	if j, ok := p.measureAt(i); ok {
 		return j
 	}
 	if j, ok := p.docNumber(i); ok {
@@ -66,6 +73,13 @@ func (p *parser) number(i int) int {
 		it.notInt = true
 	default:
 		it.badNum = true
+	}
+	if nx := j + 1; nx < len(toks) && toks[nx].kind == tWord && toks[nx].space == spNone && !toks[nx].digits &&
+		lookAlike(p.text[t.pos:toks[nx].end]) {
+		// "1O", "10l": a letter glued to the digits makes no number
+		it.badNum = true
+		j = nx
+		it.end, it.t1 = toks[j].end, j
 	}
 	if j+1 < len(toks) && toks[j+1].kind == tPunct && toks[j+1].r == '%' && toks[j+1].space != spMore {
 		it.percent = true
@@ -284,6 +298,21 @@ func (p *parser) timeAt(i int) (int, bool) {
 	return j, true
 }
 
+// measureAt skips a quantity with a measure ("bình oxy 40 lít", "5 kg"):
+// it describes a thing, it is no count.
+func (p *parser) measureAt(i int) (int, bool) {
+	toks := p.toks
+	if i+1 >= len(toks) || toks[i+1].kind != tWord || toks[i+1].space == spMore {
+		return 0, false
+	}
+	for _, ph := range vocab[toks[i+1].fold] {
+		if ph.kind == vMeasure && len(ph.words) == 1 {
+			return i + 2, true
+		}
+	}
+	return 0, false
+}
+
 // docNumber skips a document number such as "2468/UBND-VX".
 func (p *parser) docNumber(i int) (int, bool) {
 	toks := p.toks
@@ -323,4 +352,11 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// keycap reports whether text starts with the combining keycap (U+20E3),
+// optionally after the emoji presentation selector: "1️⃣".
+func keycap(text string) bool {
+	text = strings.TrimPrefix(text, "\uFE0F")
+	return strings.HasPrefix(text, "\u20E3")
 }

@@ -35,7 +35,7 @@ func (p *parser) pairClause(a, b int) int {
 	orient:
 		for k := a; k < b; k++ {
 			switch p.items[k].kind {
-			case iLabel:
+			case iLabel, iAside, iOutside:
 				break orient
 			case iNum:
 				valueFirst = true
@@ -59,15 +59,16 @@ func (p *parser) pairClause(a, b int) int {
 }
 
 // labelLike reports whether the item can take a value in this pass:
-// element names when known, unknown words and group heads otherwise.
+// element names, asides and outside concepts when known, unknown words and
+// group heads otherwise.
 func labelLike(it *item, known bool) bool {
 	if known {
-		return it.kind == iLabel
+		return it.kind == iLabel || it.kind == iAside || it.kind == iOutside
 	}
 	return it.kind == iUnknown || it.kind == iHead
 }
 
-func free(it *item) bool { return it.partner < 0 && !it.consumed }
+func free(it *item) bool { return it.partner < 0 && !it.consumed && !it.absorbed }
 
 // labelFirst pairs "label [:=-] value".
 func (p *parser) labelFirst(a, b int, known bool) {
@@ -88,12 +89,12 @@ func (p *parser) labelFirst(a, b int, known bool) {
 			continue
 		}
 		it.partner, v.partner = m, k
-		if known {
+		if known && it.kind == iLabel {
 			// "F0 3 ca mắc mới", "xét nghiệm 120 mẫu": a restated name or a
 			// unit word after the value belongs to it.
 			for q := m + 1; q < b; q++ {
 				t := &p.items[q]
-				if t.kind != iLabel || !free(t) || (t.code != it.code && !t.unitLike) || p.valueFollows(q, b) {
+				if t.kind != iLabel || !free(t) || (t.code != it.code && !t.unitLike && !t.noun) || p.valueFollows(q, b) {
 					break
 				}
 				t.consumed = true
@@ -118,7 +119,7 @@ func (p *parser) valueFollows(q, b int) bool {
 func (p *parser) valueFirst(a, b int, known bool) {
 	for k := a; k < b; k++ {
 		v := &p.items[k]
-		if !(v.kind == iNum || v.kind == iZero && v.zeroFirst && known) || !free(v) {
+		if !(v.kind == iNum || v.kind == iZero && v.zeroFirst) || !free(v) {
 			continue
 		}
 		if k > a+1 && p.items[k-1].kind == iSep && p.items[k-2].kind != iNum && p.items[k-2].kind != iSep {
@@ -131,8 +132,10 @@ func (p *parser) valueFirst(a, b int, known bool) {
 		if p.items[m].unitLike && k > a && p.items[k-1].kind == iNum {
 			continue // "xn 12 500 mẫu": the unit word ends a number, it names nothing
 		}
-		if known && p.items[m].unitLike && m+1 < b && p.items[m+1].kind == iLabel && free(&p.items[m+1]) && !p.items[m+1].unitLike {
-			p.items[m].consumed = true // "5 mẫu PCR": the unit, then the name
+		if nx := &p.items[min(m+1, b-1)]; known && p.items[m].unitLike && m+1 < b && free(nx) &&
+			(nx.kind == iLabel && !nx.unitLike || nx.kind == iAside || nx.kind == iOutside) {
+			// "5 mẫu PCR", "98 mẫu chưa có kết quả": the unit, then the name
+			p.items[m].consumed = true
 			m++
 		}
 		p.items[m].partner, v.partner = k, m

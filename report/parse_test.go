@@ -37,6 +37,9 @@ import (
 //	=> ! part                                  a problem naming exactly this part
 //	=> msg text                                a problem with exactly this message
 //	=> suggest code                            a problem suggesting this element
+//	=> aside text                              a part left aside, exactly (in text order)
+//	=> news                                    quotes another place's news: not a report
+//	=> additive word                           the word that may mean "add"
 //
 // A block with "!" lines must yield exactly those problems, in text order;
 // any other block must yield none. A block without day= must not set the
@@ -56,6 +59,9 @@ type fixture struct {
 	problems    []string
 	messages    []string
 	suggests    []string
+	asides      []string
+	news        bool
+	additive    string
 }
 
 var hcm = mustLocation("Asia/Ho_Chi_Minh")
@@ -150,6 +156,12 @@ func parseExpect(t testing.TB, path string, n int, f *fixture, e string) {
 		f.chatter = true
 	case e == "explicit":
 		f.explicit = true
+	case e == "news":
+		f.news, f.chatter = true, true
+	case strings.HasPrefix(e, "aside "):
+		f.asides = append(f.asides, e[6:])
+	case strings.HasPrefix(e, "additive "):
+		f.additive = e[9:]
 	case strings.HasPrefix(e, "! "):
 		f.problems = append(f.problems, e[2:])
 	case strings.HasPrefix(e, "msg "):
@@ -208,7 +220,13 @@ func (f fixture) check(t *testing.T, r Result) {
 		if r.IsReport || len(r.Values) > 0 {
 			fail("want chatter")
 		}
+		if r.News != f.news {
+			fail("news %v, want %v", r.News, f.news)
+		}
 		return
+	}
+	if r.News {
+		fail("read as news")
 	}
 	if !r.IsReport {
 		fail("want a report")
@@ -235,6 +253,16 @@ func (f fixture) check(t *testing.T, r Result) {
 			fail("OK() true for a refused report")
 		}
 		return
+	}
+	var asides []string
+	for _, a := range r.Aside {
+		asides = append(asides, a.Text)
+	}
+	if !slices.Equal(asides, f.asides) {
+		fail("left aside %q, want %q", asides, f.asides)
+	}
+	if r.Additive != f.additive {
+		fail("additive %q, want %q", r.Additive, f.additive)
 	}
 	if !maps.Equal(r.Values, f.values) {
 		fail("values %v, want %v", r.Values, f.values)
@@ -316,4 +344,10 @@ func TestDengue(t *testing.T) {
 	if n := runFixtures(t, "dengue.txt"); n < 10 {
 		t.Errorf("dengue.txt has %d messages, want at least 10", n)
 	}
+}
+
+// TestOfficials runs the corpus of messages phrased as officials write
+// them, kind by kind.
+func TestOfficials(t *testing.T) {
+	runFixtures(t, "officials.txt")
 }

@@ -19,6 +19,13 @@ type parser struct {
 	dates  []dateRef
 	units  []unitRef
 	ranges []int // positions of "đến" between dates
+	lines  int   // lines of the message
+
+	badBytes [][2]int    // runs of bytes that are not UTF-8, start and end
+	news     [][2]int    // first and last tokens of news markers ("cả nước")
+	additive [2]int      // the first word that may mean "add", pos and end; end 0 when none
+	collect  string      // the element whose heading collects the labels after it, if any
+	collects []collected // values counted into a collecting element
 
 	// Scanning state.
 	group       string // the context group in force
@@ -30,7 +37,16 @@ type parser struct {
 	unitOK      bool   // a unit name may start here
 
 	recorded []recorded
+	asides   []Aside
 	problems []Problem
+}
+
+// collected is one value written under a collecting heading ("Tiêm trẻ
+// 5-11 tuổi: mũi 1: 120"): counted into the heading's element.
+type collected struct {
+	into     string
+	val      int64
+	pos, end int
 }
 
 // recorded is a value accepted so far, for duplicate and sub-count checks.
@@ -56,6 +72,9 @@ func (p *parser) reset() {
 		units:    p.units[:0],
 		ranges:   p.ranges[:0],
 		recorded: p.recorded[:0],
+		badBytes: p.badBytes[:0],
+		news:     p.news[:0],
+		collects: p.collects[:0],
 	}
 }
 

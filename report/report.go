@@ -77,6 +77,25 @@ type Result struct {
 	// Problems are the parts not understood or not acceptable, in text
 	// order.
 	Problems []Problem
+	// Aside are the annotations understood and not recorded (running
+	// totals, changes against yesterday, negative results, the rest of a
+	// breakdown), for the echo to list.
+	Aside []Aside
+	// Additive is the word that may mean "add to what was reported" ("bổ
+	// sung", "thêm"), empty when none was written: when an element of
+	// Values already has a different value for the day, the sender must be
+	// asked whether to add or to replace.
+	Additive string
+	// News is true when the message only quotes figures of another place
+	// ("cả nước ghi nhận thêm 30.000 ca"): not a report, nothing recorded.
+	News bool
+}
+
+// Aside is one annotation left aside: the part of the message and the
+// concept it was understood as.
+type Aside struct {
+	Text    string
+	Concept string
 }
 
 // OK reports whether the message is a report that can be recorded: a

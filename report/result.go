@@ -6,8 +6,10 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/vntext"
 )
 
@@ -31,6 +33,7 @@ func (p *parser) result() Result {
 		}
 	}
 	pairs, numbers, nearMiss, named, labels := 0, 0, false, false, false
+	asides, outside := 0, 0
 	for k := range p.items {
 		it := &p.items[k]
 		switch it.kind {
@@ -40,14 +43,35 @@ func (p *parser) result() Result {
 			case it.partner >= 0:
 				pairs++
 				p.value(it, &p.items[it.partner])
-			case !it.consumed && !it.contextual && !p.heading(k, lastPair) && !(it.aside && slices.Contains(valued, it.code)):
+			case !it.consumed && !it.absorbed && !it.contextual && !p.heading(k, lastPair) && !(it.aside && slices.Contains(valued, it.code)) &&
+				!p.collectsInto(it.code) && !p.valuedOnLine(it):
 				p.problem(it.pos, it.end, it.code, msgNoValue, p.text[it.pos:it.end])
+			}
+		case iAside:
+			labels = labels || it.named
+			if it.partner >= 0 {
+				asides++
+				v := &p.items[it.partner]
+				pos, end := min(it.pos, v.pos), max(it.end, v.end)
+				p.asides = append(p.asides, Aside{Text: p.text[pos:end], Concept: it.concept})
+			}
+		case iOutside:
+			if it.partner >= 0 {
+				outside++
+				part := p.text[it.pos:it.end]
+				if strings.Join(dataset.Words(part), " ") == strings.Join(dataset.Words(it.concept), " ") {
+					p.problem(it.pos, it.end, "", msgOutside, part)
+				} else {
+					p.problem(it.pos, it.end, "", msgOutsideNamed, part, it.concept)
+				}
 			}
 		case iUnknown, iHead:
 			if it.partner < 0 {
 				continue
 			}
-			if len(p.problems) < maxProblems && p.unknownProblem(it) {
+			// a word for zero makes no report by itself: "có phải cách ly
+			// không anh?" is a question
+			if len(p.problems) < maxProblems && p.unknownProblem(it) && p.items[it.partner].kind != iZero {
 				nearMiss = true
 			}
 			if it.partner > k+1 && p.items[k+1].kind == iSep {
@@ -63,13 +87,31 @@ func (p *parser) result() Result {
 			}
 		}
 	}
+	p.collectTotals()
 	p.subCounts()
 	res.Day, res.DaySet = p.day()
 	res.Unit, res.UnitName = p.unit()
+	for _, b := range p.badBytes {
+		p.problem(b[0], b[1], "", msgBadBytes, p.around(b[0], b[1]))
+	}
 	// A report: values were read, or something was meant as a label — a
 	// near miss of a name ("F3 10"), a value given with ':' or '=' next to
-	// names of elements ("F1 lũy kế: 300"), numbers after "báo cáo".
-	res.IsReport = p.opt.Explicit || pairs > 0 || nearMiss || named && labels || p.lead && numbers > 0
+	// names of elements ("F1 lũy kế: 300"), numbers after "báo cáo", a
+	// concept outside the data set given a number ("12 người từ vùng dịch
+	// về"), an annotation beside names, bytes that are not text among
+	// numbers or names.
+	res.IsReport = p.opt.Explicit || pairs > 0 || nearMiss || named && labels || p.lead && numbers > 0 ||
+		outside > 0 || asides > 0 && (labels || p.lead) || len(p.badBytes) > 0 && (numbers > 0 || labels)
+	if len(p.news) > 0 && p.quotesNews() {
+		return Result{Day: p.today, News: true}
+	}
+	if p.additive[1] > 0 {
+		res.Additive = p.text[p.additive[0]:p.additive[1]]
+	}
+	res.Aside = p.asides
+	if res.IsReport && len(p.recorded) == 0 && len(p.problems) == 0 && asides > 0 {
+		p.problem(0, len(p.text), "", msgOnlyAside, p.asides[0].Text)
+	}
 	if len(p.recorded) > 0 {
 		res.Values = make(map[string]int64, len(p.recorded))
 		for _, r := range p.recorded {
@@ -145,6 +187,10 @@ func (p *parser) value(l, v *item) {
 		p.problem(pos, end, "", msgTooSmall, part, vntext.Number(val), vntext.Number(e.Min))
 		return
 	}
+	if l.into != "" {
+		p.collects = append(p.collects, collected{into: l.into, val: val, pos: pos, end: end})
+		return
+	}
 	for _, r := range p.recorded {
 		if r.code != l.code {
 			continue
@@ -155,6 +201,140 @@ func (p *parser) value(l, v *item) {
 		return
 	}
 	p.recorded = append(p.recorded, recorded{code: l.code, val: val, pos: pos, end: end})
+}
+
+// valuedOnLine reports whether another name of the label's element on
+// the same line was given a value ("Xét nghiệm trong ngày lấy 230 mẫu"):
+// the label restates it.
+func (p *parser) valuedOnLine(l *item) bool {
+	line := p.toks[l.t0].line
+	for k := range p.items {
+		it := &p.items[k]
+		if it != l && it.kind == iLabel && it.code == l.code && it.partner >= 0 && p.toks[it.t0].line == line {
+			return true
+		}
+	}
+	return false
+}
+
+// collectsInto reports whether values were collected into the element
+// code: its heading needs no value of its own.
+func (p *parser) collectsInto(code string) bool {
+	for k := range p.items {
+		if it := &p.items[k]; it.kind == iLabel && it.into == code && it.partner >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// collectTotals records the sum of the values collected under each
+// heading ("Tiêm trẻ 5-11 tuổi: mũi 1: 120, mũi 2: 45" is m511 = 165). A
+// total also written for the heading must equal the sum.
+func (p *parser) collectTotals() {
+	for k, c := range p.collects {
+		if slices.ContainsFunc(p.collects[:k], func(o collected) bool { return o.into == c.into }) {
+			continue // summed with the first
+		}
+		sum, pos, end := int64(0), c.pos, c.end
+		for _, o := range p.collects[k:] {
+			if o.into == c.into {
+				sum += o.val
+				end = o.end
+			}
+		}
+		e, _ := p.ds.Element(c.into)
+		part := p.text[pos:end]
+		if e.Max > 0 && sum > e.Max {
+			p.problem(pos, end, "", msgTooBig, part, vntext.Number(sum), vntext.Number(e.Max))
+			continue
+		}
+		if i := slices.IndexFunc(p.recorded, func(r recorded) bool { return r.code == c.into }); i >= 0 {
+			if p.recorded[i].val != sum {
+				p.problem(pos, end, "", msgCollectMismatch, part, e.Label, vntext.Number(sum), vntext.Number(p.recorded[i].val))
+			}
+			continue
+		}
+		p.recorded = append(p.recorded, recorded{code: c.into, val: sum, pos: pos, end: end})
+	}
+}
+
+// around returns the text around bytes pos to end, with bytes that are not UTF-8
+// shown as U+FFFD, for a reply that names where the damage is.
+func (p *parser) around(pos, end int) string {
+	from, to := max(0, pos-12), min(len(p.text), end+12)
+	for from > 0 && from < len(p.text) && !utf8.RuneStart(p.text[from]) {
+		from--
+	}
+	for to < len(p.text) && !utf8.RuneStart(p.text[to]) {
+		to++
+	}
+	return strings.TrimSpace(strings.ToValidUTF8(p.text[from:to], "\uFFFD"))
+}
+
+// lineOf returns the line of byte offset pos.
+func (p *parser) lineOf(pos int) int {
+	k := sort.Search(len(p.toks), func(k int) bool { return p.toks[k].end > pos })
+	if k == len(p.toks) {
+		return p.lines - 1
+	}
+	return p.toks[k].line
+}
+
+// quotesNews decides what a message with news markers ("cả nước", "Bộ Y
+// tế") is. The figures on a marker's line are another place's; a marker
+// line without figures of its own heads the lines after it too. When
+// every figure and every problem is another place's, the message quotes
+// news and quotesNews reports true; when the message also has figures of
+// its own, each news line is refused by name (its own problems replaced)
+// so that nothing of another place is ever booked to the unit.
+func (p *parser) quotesNews() bool {
+	news := make([]int, p.lines) // the news marker over each line, +1; 0 for none
+	valued := make([]bool, p.lines)
+	for k := range p.items {
+		if it := &p.items[k]; (it.kind == iNum || it.kind == iZero) && it.partner >= 0 {
+			valued[p.toks[it.t0].line] = true
+		}
+	}
+	for n, m := range p.news {
+		l := p.toks[m[0]].line
+		news[l] = n + 1
+		if !valued[l] {
+			for k := l + 1; k < p.lines; k++ {
+				news[k] = n + 1
+			}
+		}
+	}
+	own, other := false, false
+	touched := make([]bool, len(p.news))
+	for _, r := range p.recorded {
+		if n := news[p.lineOf(r.pos)]; n > 0 {
+			other, touched[n-1] = true, true
+		} else {
+			own = true
+		}
+	}
+	kept := p.problems[:0]
+	for _, pr := range p.problems {
+		if n := news[p.lineOf(pr.Pos)]; n > 0 {
+			other, touched[n-1] = true, true
+			continue
+		}
+		own = true
+		kept = append(kept, pr)
+	}
+	if !own {
+		p.problems = p.problems[:0]
+		return other
+	}
+	p.problems = kept
+	for n, m := range p.news {
+		if touched[n] {
+			pos, end := p.toks[m[0]].pos, p.toks[m[1]].end
+			p.problem(pos, end, "", msgNewsMixed, p.text[pos:end])
+		}
+	}
+	return false
 }
 
 // subCounts checks that no sub-count exceeds its parent.

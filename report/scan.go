@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -19,6 +20,8 @@ const (
 	iZero                        // "không", "ko": zero in a value's place
 	iSep                         // ':', '=', '-' between a label and its value
 	iBreak                       // a line break or punctuation ending a clause
+	iAside                       // an annotation left aside ("lũy kế", "âm tính")
+	iOutside                     // a concept outside the data set ("người từ vùng dịch về")
 )
 
 // item is one recognised stretch. Dates, units, filler words, bullets and
@@ -27,6 +30,7 @@ const (
 type item struct {
 	kind     itemKind
 	unitLike bool // a label that is also a unit word ("mẫu" after a number)
+	noun     bool // a label also written as the thing counted ("35 F1")
 	neg      bool // written with a minus sign
 	notInt   bool // a decimal number ("1,5")
 	badNum   bool // digits and separators that make no number
@@ -35,6 +39,8 @@ type item struct {
 	grouped  bool // written with thousands separators
 	spaced   bool // grouped by spaces ("12 500")
 	consumed bool // a label repeated or a unit word after its value
+	absorbed bool // a name that is part of the next one ("mũi 1 trẻ 5-11 tuổi")
+	named    bool // an aside or outside item that took in an element's name ("F0 lũy kế")
 	aside    bool // a lone name in parentheses after a value
 	// contextual is a name valid only in its group ("nhà" after "cách
 	// ly"); without a value it is read as the word it also is ("nha", the
@@ -49,6 +55,8 @@ type item struct {
 	partner    int    // index of the paired item, -1 when none
 	code       string // element code (labels)
 	group      string // group name (heads)
+	concept    string // the concept of an aside or outside item
+	into       string // a label under a collecting heading: the element its value counts into
 }
 
 // dateRef is a date written in the message.
@@ -109,6 +117,11 @@ func (p *parser) scanAt(i int) int {
 		return p.phrase(i, m)
 	case t.digits:
 		return p.number(i)
+	case lookAlike(p.text[t.pos:t.end]):
+		// "l5", "O5": a number typed with letters
+		p.emit(item{kind: iNum, badNum: true, pos: t.pos, end: t.end, t0: i, t1: i})
+		p.lineStart, p.unitOK = false, false
+		return i + 1
 	}
 	return p.unknown(i)
 }
@@ -208,6 +221,20 @@ func (p *parser) isUnitWord(w string) bool {
 func (p *parser) label(i int, m match) int {
 	a := m.alias
 	it := item{pos: p.toks[i].pos, end: p.toks[m.end].end, t0: i, t1: m.end}
+	switch a.Kind {
+	case dataset.KindAside, dataset.KindOutside:
+		return p.concept(i, m)
+	case dataset.KindNews:
+		p.news = append(p.news, [2]int{i, m.end})
+		p.lineStart, p.unitOK = false, false
+		return m.end + 1
+	case dataset.KindAdditive:
+		if p.additive[1] == 0 {
+			p.additive = [2]int{it.pos, it.end}
+		}
+		p.fillerStart, p.fillerEnd = i, m.end
+		return m.end + 1
+	}
 	if a.Head() {
 		it.kind, it.group = iHead, a.Group
 	} else if last := p.sameName(i, a.Code); last != nil {
@@ -221,7 +248,9 @@ func (p *parser) label(i int, m match) int {
 	} else {
 		it.kind, it.code = iLabel, a.Code
 		it.unitLike = len(a.Words) == 1 && p.isUnitWord(a.Words[0])
+		it.noun = len(a.Words) == 1 && p.ds.IsCountedNoun(a.Words[0])
 		it.contextual = a.Contextual
+		p.collecting(&it)
 	}
 	p.group = a.Group
 	p.emit(it)
@@ -246,6 +275,76 @@ func (p *parser) sameName(i int, code string) *item {
 		}
 	}
 	return nil
+}
+
+// collecting handles headings that collect ("Tiêm trẻ 5-11 tuổi:" then
+// "mũi 1: 90"): a label of an element the heading collects counts into
+// it; a heading starts collecting; any other label ends it.
+func (p *parser) collecting(it *item) {
+	e, _ := p.ds.Element(it.code)
+	if len(e.Collects) > 0 {
+		p.collect = it.code
+		// "mũi 1 trẻ 5-11 tuổi: 90": the dose named just before the age
+		// group is part of its name
+		if n := len(p.items); n > 0 {
+			last := &p.items[n-1]
+			if last.kind == iLabel && last.t1 == it.t0-1 && slices.Contains(e.Collects, last.code) {
+				last.absorbed = true
+			}
+		}
+		return
+	}
+	if p.collect == "" || it.code == p.collect {
+		return
+	}
+	if c, _ := p.ds.Element(p.collect); slices.Contains(c.Collects, it.code) {
+		it.into = p.collect
+		return
+	}
+	p.collect = ""
+}
+
+// concept emits an aside or an outside concept. Two in a row are one
+// ("lũy kế | từ đầu đợt dịch"); an element name right before it is part
+// of it ("F0 lũy kế: 96", "F1 từ vùng dịch về: 3"), not a name missing its
+// value.
+func (p *parser) concept(i int, m match) int {
+	a := m.alias
+	kind := iAside
+	if a.Kind == dataset.KindOutside {
+		kind = iOutside
+	}
+	it := item{kind: kind, pos: p.toks[i].pos, end: p.toks[m.end].end, t0: i, t1: m.end, concept: a.Concept}
+	prevEnd := i - 1
+	if p.fillerEnd == i-1 && p.fillerStart >= 0 {
+		prevEnd = p.fillerStart - 1
+	}
+	if n := len(p.items); n > 0 && p.items[n-1].t1 == prevEnd {
+		last := &p.items[n-1]
+		switch {
+		case last.kind == kind || last.kind == iAside && kind == iOutside:
+			last.kind, last.end, last.t1 = kind, it.end, it.t1
+			if kind == iOutside {
+				last.concept = it.concept
+			}
+			p.lineStart, p.unitOK = false, false
+			return m.end + 1
+		case last.kind == iOutside:
+			last.end, last.t1 = it.end, it.t1
+			return m.end + 1
+		case last.kind == iLabel:
+			it.pos, it.t0, it.named = last.pos, last.t0, true
+			*last = it
+			last.partner = -1
+			p.fillerStart, p.fillerEnd = -1, -1
+			p.lineStart, p.unitOK = false, false
+			return m.end + 1
+		}
+	}
+	p.fillerStart, p.fillerEnd = -1, -1
+	p.emit(it)
+	p.lineStart, p.unitOK = false, false
+	return m.end + 1
 }
 
 func (p *parser) phrase(i int, m match) int {

@@ -21,6 +21,7 @@ const (
 	vMonthKw                       // "tháng" inside a date: ngày 8 tháng 11
 	vYearKw                        // "năm" inside a date: ngày 8 tháng 11 năm 2021
 	vTimeUnit                      // "giờ", "h", "phút": the number before it is a time of day
+	vMeasure                       // "lít", "kg": the number before it is a size, not a count
 )
 
 // phrase is one entry of the fixed vocabulary.
@@ -43,6 +44,10 @@ var vocabulary = []struct {
 		"tính từ", "từ", "lúc", "vào", "của", "tại", "và", "với", "cụ thể", "như sau", "ạ", "nhé",
 		"covid 19", "covid", "sars cov 2", "ncov", "dịch", "tình hình", "kết quả", "chủ nhật",
 		"tiêm", "đã tiêm", "được tiêm", "tiêm được", "tiêm chủng", "vắc xin", "vaccine", "vacxin",
+		"phát sinh", "mới phát sinh", "đang theo dõi", "hiện đang theo dõi", "quản lý", "đang quản lý",
+		"hiện quản lý", "trên địa bàn", "địa bàn", "ghi nhận mới", "tiếp tục", "còn lại", "hiện còn",
+		"có tổng", "tổng số có", "trong ngày hôm nay có", "được ghi nhận", "đã ghi nhận", "chỉ còn",
+		"lấy", "lấy được", "đã lấy", "đã lấy được", "sẵn sàng",
 	}},
 	{vUnit, 0, []string{
 		"ca", "người", "mũi", "mẫu", "bình", "giường", "liều", "lượt", "trường hợp", "th",
@@ -57,12 +62,15 @@ var vocabulary = []struct {
 	{vRelDay, -1, []string{"hôm qua", "hqua", "ngày hôm qua", "trong ngày hôm qua", "hum qua"}},
 	{vRelDay, -2, []string{"hôm kia", "ngày hôm kia"}},
 	{vZero, 0, []string{"không", "ko", "k", "kh"}},
-	{vZero, 1, []string{"không có", "ko có", "k có", "chưa có", "chưa phát sinh", "không phát sinh", "không ghi nhận", "chưa ghi nhận"}},
+	{vZero, 1, []string{"không có", "ko có", "k có", "chưa có", "chưa phát sinh", "không phát sinh", "không ghi nhận", "chưa ghi nhận",
+		"chưa phát hiện", "không phát hiện", "không xảy ra", "không có trường hợp", "chưa có trường hợp", "không có thêm",
+		"chưa ghi nhận thêm", "không ghi nhận thêm", "không phát sinh thêm", "không có ca", "chưa có ca"}},
 	{vRangeTo, 0, []string{"đến", "tới", "đến hết"}},
 	{vCounter, 0, []string{"tuần", "tuần thứ", "lần", "lần thứ", "thứ", "quý", "đợt", "đợt thứ"}},
 	{vMonthKw, 0, []string{"tháng"}},
 	{vYearKw, 0, []string{"năm"}},
 	{vTimeUnit, 0, []string{"giờ", "h", "g", "phút", "p", "tiếng"}},
+	{vMeasure, 0, []string{"lít", "lit", "kg", "km", "ml", "tấn", "mét", "cm"}},
 }
 
 // vocab indexes the fixed phrases by first folded word, longest first.
