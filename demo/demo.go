@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -18,12 +20,20 @@ import (
 
 // RunOptions configure the terminal demo.
 type RunOptions struct {
-	In     io.Reader
-	Out    io.Writer
-	Log    zerolog.Logger
-	Getenv func(string) string
+	In  io.Reader
+	Out io.Writer
+	// Dir receives the pictures and files the bot sends, the exports of
+	// :xuat and the bot's log (chihuy-demo.log); empty: a new folder under
+	// the system's temporary directory. The path is printed at the start.
+	Dir string
+	// LogLevel is the level of the log file.
+	LogLevel zerolog.Level
+	Getenv   func(string) string
 	// NoIntro skips the scripted opening scene.
 	NoIntro bool
+	// Start, when set, is the time the demo's clock shows at the start
+	// (a day to replay); by default the real time.
+	Start time.Time
 }
 
 // intro is the opening scene: a commune reports, the district and the
@@ -43,14 +53,6 @@ var intro = []struct {
 	{"111", "/trangthai CD-111-0001", "Huyện xem đơn vị nào chưa nhận, chưa báo cáo:"},
 }
 
-const replHelp = `Lệnh của bản demo (mọi dòng khác được gửi vào nhóm của đơn vị đang chọn):
-  :dv <mã hoặc tên>   chọn đơn vị để gõ thay (ví dụ :dv 106, :dv Bản Giang)
-  :ds [mã]            liệt kê đơn vị (cấp dưới của mã)
-  :tua <giờ>          tua đồng hồ tới giờ đó hôm nay hoặc mai (ví dụ :tua 18:00; trong nhóm: /tua 18:00)
-  :help               hướng dẫn này
-  :q                  thoát
-Thử: /help · F0 2 F1 10 · /tonghop · /mamoi · /chidao Tăng cường truy vết hạn 17h hôm nay`
-
 // Run runs the demo in a terminal: the opening scene, then an input loop
 // in which each line is sent as an official of the chosen unit and every
 // message of the bot is printed with the chat it went to. With input that
@@ -59,28 +61,50 @@ func Run(ctx context.Context, o RunOptions) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	out := &syncWriter{w: o.Out}
-	w, err := Start(ctx, Options{Log: o.Log})
+	dir := o.Dir
+	var err error
+	if dir == "" {
+		dir, err = os.MkdirTemp("", "chihuy-demo-")
+	} else {
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
+		return fmt.Errorf("demo folder: %w", err)
+	}
+	logPath := filepath.Join(dir, "chihuy-demo.log")
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("demo log: %w", err)
+	}
+	defer logFile.Close()
+	log := zerolog.New(logFile).Level(o.LogLevel).With().Timestamp().Logger()
+	clock := &Clock{}
+	if !o.Start.IsZero() {
+		clock = StartingAt(o.Start)
+	}
+	w, err := Start(ctx, Options{Log: log, Clock: clock})
 	if err != nil {
 		return err
 	}
 	defer w.Stop()
-	fmt.Fprintf(out, "\n=== chihuy demo — %s: %d đơn vị; các xã của huyện Tân Uyên dùng Zalo, còn lại dùng Telegram ===\n",
-		w.Tree.Root().Title(), w.Tree.Len())
-	fmt.Fprintf(out, "(kho dữ liệu tạm trong bộ nhớ; HTTP %s: /healthz /metrics)\n\n", w.App.Cfg.HTTPAddr)
+	fmt.Fprintf(out, msgBanner, w.Tree.Root().Title(), w.Tree.Len())
+	fmt.Fprintf(out, msgStoreNote, w.App.Cfg.HTTPAddr)
+	fmt.Fprintf(out, msgDirNote, dir, logPath)
+	files := &saver{dir: dir}
 	printed := 0
 	flush := func() {
 		said := w.Said()
 		fresh := said[printed:]
 		for i := 0; i < len(fresh); i++ {
-			printSaid(out, fresh[i])
+			printSaid(out, fresh[i], files)
 			// A broadcast: the same text to many chats is shown once.
 			same := 0
-			for i+1 < len(fresh) && fresh[i+1].Text == fresh[i].Text && !fresh[i+1].Edited {
+			for i+1 < len(fresh) && fresh[i+1].Text == fresh[i].Text && !fresh[i+1].Edited && fresh[i+1].File == "" {
 				i++
 				same++
 			}
 			if same > 0 {
-				fmt.Fprintf(out, "    (… và %d nhóm khác nhận cùng nội dung)\n", same)
+				fmt.Fprintf(out, msgSameText, same)
 			}
 		}
 		printed = len(said)
@@ -119,10 +143,19 @@ func Run(ctx context.Context, o RunOptions) error {
 	}()
 	tick := time.NewTicker(300 * time.Millisecond)
 	defer tick.Stop()
-	for {
-		if interactive {
-			fmt.Fprintf(out, "[%s] > ", label(cur, w))
+	var pending []string // lines of a message continued with a final \
+	prompt := func() {
+		if !interactive {
+			return
 		}
+		if len(pending) > 0 {
+			fmt.Fprint(out, msgContinue)
+			return
+		}
+		fmt.Fprintf(out, "[%s] > ", label(cur, w))
+	}
+	for {
+		prompt()
 		var line string
 		var ok bool
 	wait:
@@ -135,34 +168,57 @@ func Run(ctx context.Context, o RunOptions) error {
 				if n := len(w.Said()); n > printed {
 					fmt.Fprint(out, "\r")
 					flush()
-					if interactive {
-						fmt.Fprintf(out, "[%s] > ", label(cur, w))
-					}
+					prompt()
 				}
 			case line, ok = <-lines:
 				break wait
 			}
 		}
 		if !ok {
-			w.Quiet(ctx, 1500*time.Millisecond)
-			flush()
-			return nil
-		}
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		if !interactive {
-			fmt.Fprintf(out, "[%s] > %s\n", label(cur, w), line)
-		}
-		if strings.HasPrefix(line, ":") {
-			next, quit := command(out, w, cur, line)
-			if quit {
+			if len(pending) > 0 {
+				line, ok = "", true // the input ended inside a continued message: send it
+			} else {
 				w.Quiet(ctx, 1500*time.Millisecond)
 				flush()
 				return nil
 			}
-			cur = next
+		}
+		line, more := continued(line)
+		if more || len(pending) > 0 {
+			if line != "" {
+				pending = append(pending, line)
+			}
+			if !interactive && len(pending) == 1 {
+				fmt.Fprintf(out, "[%s] > %s\n", label(cur, w), line)
+			} else if !interactive {
+				fmt.Fprintf(out, "%s %s\n", strings.Repeat(" ", len([]rune(label(cur, w)))+4), line)
+			}
+			if more {
+				continue
+			}
+			line, pending = strings.Join(pending, "\n"), nil
+		} else {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			if !interactive {
+				fmt.Fprintf(out, "[%s] > %s\n", label(cur, w), line)
+			}
+			if strings.HasPrefix(line, ":") {
+				next, quit := command(ctx, out, w, cur, line, dir)
+				if quit {
+					w.Quiet(ctx, 1500*time.Millisecond)
+					flush()
+					return nil
+				}
+				cur = next
+				w.Quiet(ctx, 800*time.Millisecond)
+				flush()
+				continue
+			}
+		}
+		if line == "" {
 			continue
 		}
 		if err := w.Say(cur.Code, line); err != nil {
@@ -174,8 +230,19 @@ func Run(ctx context.Context, o RunOptions) error {
 	}
 }
 
+// continued reads the continuation syntax of multi-line messages: a line
+// ending in a backslash goes on with the next line. It returns the line
+// without the backslash and whether more follows.
+func continued(line string) (string, bool) {
+	t := strings.TrimRight(line, " \t")
+	if strings.HasSuffix(t, "\\") {
+		return strings.TrimSpace(strings.TrimSuffix(t, "\\")), true
+	}
+	return strings.TrimSpace(line), false
+}
+
 // command runs a ":" line of the demo.
-func command(out io.Writer, w *World, cur *units.Unit, line string) (*units.Unit, bool) {
+func command(ctx context.Context, out io.Writer, w *World, cur *units.Unit, line, dir string) (*units.Unit, bool) {
 	name, arg, _ := strings.Cut(strings.TrimPrefix(line, ":"), " ")
 	arg = strings.TrimSpace(arg)
 	switch name {
@@ -190,7 +257,7 @@ func command(out io.Writer, w *World, cur *units.Unit, line string) (*units.Unit
 		found := w.Tree.Lookup(arg)
 		switch len(found) {
 		case 0:
-			fmt.Fprintf(out, "Không có đơn vị %q.\n", arg)
+			fmt.Fprintf(out, msgNoUnit, arg)
 		case 1:
 			return found[0], false
 		default:
@@ -213,10 +280,14 @@ func command(out io.Writer, w *World, cur *units.Unit, line string) (*units.Unit
 		if err := fastForward(w, arg); err != nil {
 			fmt.Fprintln(out, err)
 		} else {
-			fmt.Fprintf(out, "Đồng hồ: %s\n", w.Clock.Now().In(w.App.Cfg.Location).Format("15:04 02/01/2006"))
+			fmt.Fprintf(out, msgClock, w.Clock.Now().In(w.App.Cfg.Location).Format("15:04 02/01/2006"))
 		}
+	case "bam", "bấm", "nhan", "nhấn":
+		press(ctx, out, w, cur, arg)
+	case "xuat", "xuất":
+		exportTo(ctx, out, w, cur, arg, dir)
 	default:
-		fmt.Fprintf(out, "Lệnh demo :%s không có. Gõ :help.\n", name)
+		fmt.Fprintf(out, msgUnknownCmd, name)
 	}
 	return cur, false
 }
@@ -248,8 +319,9 @@ func label(u *units.Unit, w *World) string {
 	return s
 }
 
-// printSaid prints one message of the bot.
-func printSaid(out io.Writer, s Said) {
+// printSaid prints one message of the bot; a file is saved and its path
+// printed.
+func printSaid(out io.Writer, s Said, files *saver) {
 	where := s.Chat
 	if s.Unit != nil {
 		where = s.Unit.Title()
@@ -273,8 +345,13 @@ func printSaid(out io.Writer, s Said) {
 		}
 		fmt.Fprintf(out, "    │ %s\n", strings.Join(bs, " "))
 	}
-	if s.File != "" {
-		fmt.Fprintf(out, "    │ 📎 %s\n", s.File)
+	if s.File != "" && !s.Edited {
+		name := path.Base(s.File)
+		if p, err := files.save(s); err != nil {
+			fmt.Fprintf(out, msgNotSaved, name, err)
+		} else {
+			fmt.Fprintf(out, msgSaved, name, p)
+		}
 	}
 }
 

@@ -81,7 +81,8 @@ type Said struct {
 	Unit     *units.Unit // the unit of the chat; nil if unknown
 	Text     string
 	Buttons  [][]chihuy.Button
-	File     string
+	File     string // a file's name (Telegram) or URL (Zalo pictures)
+	FileData []byte // the file's content when the platform received it (Telegram)
 	Edited   bool
 	TgID     int // Telegram message id, for pressing buttons
 	Time     time.Time
@@ -182,7 +183,7 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	w.Telegram.OnSend(func(s telegramtest.Sent) {
 		ref := strconv.FormatInt(s.Chat, 10)
 		w.add(Said{Platform: chihuy.Telegram, Chat: ref, Unit: w.unitOfChat(chihuy.Telegram, ref), Text: s.Text,
-			Buttons: s.Buttons, File: s.FileName, Edited: s.Edits > 0, TgID: s.MessageID, Time: o.Clock.Now()})
+			Buttons: s.Buttons, File: s.FileName, FileData: s.FileData, Edited: s.Edits > 0, TgID: s.MessageID, Time: o.Clock.Now()})
 	})
 	w.Zalo.Subscribe(func(s zalotest.Sent) {
 		if s.Method == "sendChatAction" {
@@ -312,11 +313,11 @@ func parseHHMM(s string) (h, m int, err error) {
 	s = strings.ReplaceAll(strings.TrimSpace(strings.ToLower(s)), "h", ":")
 	hs, ms, _ := strings.Cut(s, ":")
 	if h, err = strconv.Atoi(hs); err != nil || h < 0 || h > 23 {
-		return 0, 0, fmt.Errorf("Cần giờ dạng 18:00")
+		return 0, 0, errors.New(msgBadHour)
 	}
 	if ms != "" {
 		if m, err = strconv.Atoi(ms); err != nil || m < 0 || m > 59 {
-			return 0, 0, fmt.Errorf("Cần giờ dạng 18:00")
+			return 0, 0, errors.New(msgBadHour)
 		}
 	}
 	return h, m, nil

@@ -37,7 +37,7 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 	log := newLogger(stderr, cfg.LogLevel)
 	if !cfg.Telegram.Enabled() && !cfg.Zalo.Enabled() {
 		log.Warn().Msg(msgDemoInstead)
-		return demo.Run(ctx, demo.RunOptions{In: stdin, Out: stdout, Log: demoLogger(stderr, getenv, false), Getenv: getenv})
+		return demo.Run(ctx, demo.RunOptions{In: stdin, Out: stdout, LogLevel: demoLogLevel(getenv, false), Getenv: getenv})
 	}
 	a, err := app.New(ctx, cfg, log, app.Options{})
 	if err != nil {
@@ -50,9 +50,22 @@ func cmdRun(ctx context.Context, args []string, stdin io.Reader, stdout, stderr 
 func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flags("demo")
 	script := fs.String("script", "", flagScript)
+	dir := fs.String("dir", "", flagDir)
 	verbose := fs.Bool("verbose", false, flagVerbose)
+	noIntro := fs.Bool("no-intro", false, flagNoIntro)
+	startS := fs.String("start", "", flagStart)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
+	}
+	var start time.Time
+	if *startS != "" {
+		loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+		if err != nil {
+			return err
+		}
+		if start, err = time.ParseInLocation("2006-01-02 15:04", *startS, loc); err != nil {
+			return usageError{msgBadStart(*startS)}
+		}
 	}
 	in := stdin
 	if *script != "" {
@@ -63,7 +76,8 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		defer f.Close()
 		in = f
 	}
-	return demo.Run(ctx, demo.RunOptions{In: in, Out: stdout, Log: demoLogger(stderr, getenv, *verbose), Getenv: getenv})
+	return demo.Run(ctx, demo.RunOptions{In: in, Out: stdout, Dir: *dir, LogLevel: demoLogLevel(getenv, *verbose),
+		Getenv: getenv, NoIntro: *noIntro, Start: start})
 }
 
 func cmdCheck(args []string, stdout io.Writer, getenv func(string) string) error {
@@ -313,9 +327,10 @@ func cmdZaloWebhook(ctx context.Context, args []string, stdout io.Writer, getenv
 	return nil
 }
 
-// demoLogger logs warnings only, unless CHIHUY_LOG_LEVEL or --verbose asks
-// for more: the demo's terminal shows the chats.
-func demoLogger(w io.Writer, getenv func(string) string, verbose bool) zerolog.Logger {
+// demoLogLevel is warnings only, unless CHIHUY_LOG_LEVEL or --verbose
+// asks for more. The demo logs to a file in its folder: the terminal shows
+// the chats.
+func demoLogLevel(getenv func(string) string, verbose bool) zerolog.Level {
 	level := zerolog.WarnLevel
 	if verbose {
 		level = zerolog.InfoLevel
@@ -323,5 +338,5 @@ func demoLogger(w io.Writer, getenv func(string) string, verbose bool) zerolog.L
 	if l, err := zerolog.ParseLevel(getenv("CHIHUY_LOG_LEVEL")); err == nil && getenv("CHIHUY_LOG_LEVEL") != "" {
 		level = l
 	}
-	return newLogger(w, level)
+	return level
 }

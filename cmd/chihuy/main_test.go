@@ -229,3 +229,50 @@ func TestCLI(t *testing.T) {
 		})
 	}
 }
+
+// The demo runs from a script: a lead presses the "Đã nhận" button, a
+// commune types a report over two lines, an export is written from the
+// demo's own store, and the evening digest's chart is saved as a file in
+// the folder the demo names.
+func TestDemoScript(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := runCmd(t, nil, "demo", "--no-intro", "--start", "2021-11-08 09:00", "--dir", dir,
+		"--script", filepath.Join("testdata", "demo_script.txt"))
+	if code != 0 {
+		t.Fatalf("demo exited %d: %s\n%s", code, errs, out)
+	}
+	if errs != "" {
+		t.Errorf("the demo wrote to stderr (logs belong in its log file): %s", errs)
+	}
+	for _, want := range []string{
+		"Hình và tệp bot gửi, tệp xuất: " + dir,
+		"(bấm nút [✅ Đã nhận]",
+		"✅ Đã nhận: ",         // the directive marked acknowledged by the button
+		"• F1: 10",            // the first line of the report…
+		"cách ly tại nhà: 30", // …and its continuation, recorded as one report
+		"Đã xuất 1 dòng số liệu",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "Đã ghi nhận báo cáo"); n != 1 {
+		t.Errorf("the two-line report gave %d echoes, want 1", n)
+	}
+	pngs, _ := filepath.Glob(filepath.Join(dir, "*-106-xu-huong-106.png"))
+	if len(pngs) != 1 {
+		t.Fatalf("chart of huyện Tam Đường not saved: %v", pngs)
+	}
+	if b, err := os.ReadFile(pngs[0]); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+		t.Fatalf("saved chart is not a PNG: %v", err)
+	}
+	if !strings.Contains(out, "đã lưu: "+pngs[0]) {
+		t.Errorf("the saved path is not printed")
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "xuat-106-2021-11-02-2021-11-08.xlsx")); err != nil || !bytes.HasPrefix(b, []byte("PK")) {
+		t.Errorf("export file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "chihuy-demo.log")); err != nil {
+		t.Errorf("no log file: %v", err)
+	}
+}

@@ -51,7 +51,7 @@ Ví dụ: chihuy invite --unit 106 --all-below`,
 
 Xuất số liệu báo cáo của đơn vị và mọi đơn vị cấp dưới. Cần CHIHUY_REDIS_URL.
 Ví dụ: chihuy export --unit 12 --from 2021-11-01 --to 2021-11-30 --format xlsx --out lai-chau.xlsx`,
-	"demo": `Cách dùng: chihuy demo [--script TỆP] [--dir THƯ_MỤC] [--verbose]
+	"demo": `Cách dùng: chihuy demo [--script TỆP] [--dir THƯ_MỤC] [--start "YYYY-MM-DD HH:MM"] [--no-intro] [--verbose]
 
 Chạy thử trên máy, không cần token hay Redis: tỉnh Lai Châu, mỗi đơn vị một
 nhóm giả lập (các xã của huyện Tân Uyên dùng Zalo). Gõ :help trong demo để
@@ -71,7 +71,9 @@ const (
 const (
 	flagScript    = "đọc các dòng gõ của demo từ tệp này thay vì bàn phím"
 	flagDir       = "lưu hình và tệp bot gửi vào thư mục này (mặc định: một thư mục tạm, in ra khi bắt đầu)"
-	flagVerbose   = "ghi log mức info (mặc định chỉ ghi cảnh báo)"
+	flagVerbose   = "ghi log mức info vào tệp log của demo (mặc định chỉ ghi cảnh báo)"
+	flagNoIntro   = "bỏ cảnh mở đầu, vào thẳng phần gõ"
+	flagStart     = "đồng hồ của demo bắt đầu lúc này (giờ Việt Nam), để diễn lại một ngày"
 	flagUnit      = "mã hoặc tên đơn vị (bắt buộc)"
 	flagAllBelow  = "mỗi đơn vị cấp dưới một mã, thay vì mã của chính đơn vị"
 	flagTTL       = "thời hạn của mã, ví dụ 7d, 48h (mặc định: invite_ttl của cấu hình)"
@@ -89,6 +91,7 @@ const (
 var flagValues = map[string]string{
 	"script": "TỆP", "dir": "THƯ_MỤC", "unit": "MÃ", "ttl": "THỜI_HẠN", "from": "YYYY-MM-DD",
 	"to": "YYYY-MM-DD", "format": "csv|xlsx", "out": "TỆP", "set": "URL",
+	"start": `"YYYY-MM-DD HH:MM"`,
 }
 
 func msgUnknownCommand(cmd, guess string) string {
@@ -136,6 +139,10 @@ const (
 	msgZaloWebhookSet  = "Đã đặt webhook Zalo: %s."
 	msgZaloWebhookInfo = "Webhook Zalo: %s (cập nhật lúc %s)"
 )
+
+func msgBadStart(v string) string {
+	return fmt.Sprintf("--start %q không hợp lệ (cần dạng \"2021-11-08 09:00\")", v)
+}
 
 func msgOpenScript(path, reason string) string {
 	return fmt.Sprintf("không mở được tệp kịch bản %s: %s", path, reason)

@@ -24,6 +24,8 @@ type Sent struct {
 	ReplyTo  int
 	FileName string
 	FileSize int
+	// FileData is the uploaded file's content (the demo saves it).
+	FileData []byte
 	Photo    bool
 	// Edits counts the editMessageText and editMessageCaption calls
 	// applied.
@@ -167,7 +169,7 @@ func (s *Server) sendFile(p *params, method, field string) (any, *apiError) {
 		if f.Size == 0 {
 			return nil, badRequest("file must be non-empty")
 		}
-		sent.FileName, sent.FileSize = f.Name, f.Size
+		sent.FileName, sent.FileSize, sent.FileData = f.Name, f.Size, f.Data
 	} else if ref := p.get(field); ref != "" {
 		sent.FileName = ref // a file_id or URL
 	} else {

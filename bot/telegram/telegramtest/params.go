@@ -27,6 +27,7 @@ type params struct {
 type upload struct {
 	Name string
 	Size int
+	Data []byte
 }
 
 func (p *params) get(key string) string { return p.values.Get(key) }
@@ -112,11 +113,11 @@ func (p *params) readMultipart(mr *multipart.Reader) error {
 			return err
 		}
 		if part.FileName() != "" {
-			n, err := io.Copy(io.Discard, part)
+			data, err := io.ReadAll(part)
 			if err != nil {
 				return err
 			}
-			p.files[part.FormName()] = upload{Name: part.FileName(), Size: int(n)}
+			p.files[part.FormName()] = upload{Name: part.FileName(), Size: len(data), Data: data}
 			continue
 		}
 		v, err := io.ReadAll(io.LimitReader(part, 1<<20))

@@ -186,8 +186,8 @@ func TestBodies(t *testing.T) {
 	want := []Sent{
 		{Chat: -100, MessageID: 1, Method: "sendMessage", Text: "qua form", Buttons: buttons},
 		{Chat: -100, MessageID: 2, Method: "sendMessage", Text: "qua JSON", Buttons: buttons},
-		{Chat: -100, MessageID: 3, Method: "sendDocument", Text: "tệp", Buttons: buttons, FileName: "baocao.csv", FileSize: 8},
-		{Chat: -100, MessageID: 4, Method: "sendPhoto", FileName: "f0.png", FileSize: 3, Photo: true},
+		{Chat: -100, MessageID: 3, Method: "sendDocument", Text: "tệp", Buttons: buttons, FileName: "baocao.csv", FileSize: 8, FileData: []byte("a,b\n1,2\n")},
+		{Chat: -100, MessageID: 4, Method: "sendPhoto", FileName: "f0.png", FileSize: 3, FileData: []byte("png"), Photo: true},
 		{Chat: -100, MessageID: 5, Method: "sendMessage", Text: "qua query"},
 	}
 	if !reflect.DeepEqual(got, want) {
