@@ -150,7 +150,7 @@ func TestSendFile(t *testing.T) {
 		}
 		got := sentOne(t, srv, groupID, id)
 		want := telegramtest.Sent{Chat: groupID, MessageID: got.MessageID, Method: "sendPhoto", Text: "Biểu đồ F0",
-			Buttons: ackButtons, ReplyTo: userMsg, FileName: "f0.png", FileSize: 8, Photo: true, Time: got.Time}
+			Buttons: ackButtons, ReplyTo: userMsg, FileName: "f0.png", FileSize: 8, FileData: []byte("\x89PNG...."), Photo: true, Time: got.Time}
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("sent %+v\nwant %+v", got, want)
 		}
