@@ -74,17 +74,31 @@ func (r Role) String() string {
 	return roleNames[r]
 }
 
-// ParseRole accepts the English names and their Vietnamese equivalents.
+// roleLabels are the one Vietnamese name of each role, shown to users
+// everywhere (help, /toi, /capquyen, chihuy check).
+var roleLabels = [...]string{"", "thành viên", "lãnh đạo", "quản trị"}
+
+// Label is the role's Vietnamese name: "thành viên", "lãnh đạo", "quản trị".
+func (r Role) Label() string {
+	if r <= RoleNone || int(r) >= len(roleLabels) {
+		return ""
+	}
+	return roleLabels[r]
+}
+
+// ParseRole accepts the English names (the configuration's member, lead,
+// admin) and the Vietnamese ones, with or without diacritics ("lãnh đạo",
+// "lanhdao", and "chỉ huy", the older word for a lead).
 func ParseRole(s string) (Role, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "member", "thanhvien", "thành viên", "tv":
+	case "member", "thanhvien", "thành viên", "thanh vien", "tv":
 		return RoleMember, nil
-	case "lead", "chihuy", "chỉ huy", "lanhdao", "lãnh đạo", "ld":
+	case "lead", "chihuy", "chỉ huy", "chi huy", "lanhdao", "lãnh đạo", "lanh dao", "ld":
 		return RoleLead, nil
-	case "admin", "quantri", "quản trị", "qt":
+	case "admin", "quantri", "quản trị", "quan tri", "qt":
 		return RoleAdmin, nil
 	}
-	return RoleNone, Errorf(EINVALID, "role %q: want member, lead or admin", s)
+	return RoleNone, Errorf(EINVALID, "Vai trò %q không rõ: cần thành viên (member), lãnh đạo (lead) hoặc quản trị (admin).", s)
 }
 
 // ChatKind tells a private chat from a group.

@@ -251,7 +251,7 @@ func (a *App) connect(ctx context.Context, pc config.Platform) (*platform, error
 	if pc.Name == chihuy.Telegram && !info.CanReadAllGroupMessages {
 		log.Warn().Msg("Telegram privacy mode is ON: in groups the bot sees only commands and replies to it, so free-text reports are not received. Turn it off with BotFather /setprivacy, or make the bot a group admin; /baocao … still works.")
 	}
-	if err := p.client.SetCommands(ctx, handlers.Menu()); err != nil {
+	if err := p.client.SetCommands(ctx, handlers.Menu(chihuy.RoleMember)); err != nil {
 		log.Warn().Err(err).Msg("set command menu")
 	}
 	return p, nil

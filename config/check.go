@@ -244,7 +244,7 @@ func (r report) people(c *Config, tree *units.Tree) {
 	}
 	r.line("%s (%d)%s", hdrRoles, len(c.Roles), colonIf(len(c.Roles)))
 	for _, g := range c.Roles {
-		r.line("  %s — %s — %s", g.User, g.Role, unitName(tree, g.Unit))
+		r.line("  %s — %s — %s", g.User, g.Role.Label(), unitName(tree, g.Unit))
 	}
 }
 

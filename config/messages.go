@@ -121,7 +121,7 @@ func msgBadChatRef(v string) string {
 }
 
 func msgBadRole(v string) string {
-	return fmt.Sprintf("vai trò %q không hợp lệ (cần member, lead hoặc admin)", v)
+	return fmt.Sprintf("vai trò %q không hợp lệ (cần member, lead, admin hoặc tên tiếng Việt: thành viên, lãnh đạo, quản trị)", v)
 }
 
 func msgUnknownPlatform(p string) string {

@@ -14,17 +14,6 @@ import (
 // maxInvitesPerCommand bounds /mamoi; the CLI makes any number.
 const maxInvitesPerCommand = 200
 
-func (h *Handler) cmdHelp(ctx context.Context, r *request) error {
-	text := helpText
-	if p, ok := h.Platforms[r.u.Chat.Platform]; ok && !p.CanReadAll && r.u.Chat.Platform == chihuy.Telegram {
-		text += msgPrivacyNote
-	}
-	if r.unit == nil {
-		text = msgUnbound + "\n\n" + text
-	}
-	return h.reply(ctx, r, text)
-}
-
 // cmdDangky binds the chat to the unit of an invite: a group binds the
 // group; a private chat binds the person (and makes them a member).
 func (h *Handler) cmdDangky(ctx context.Context, r *request) error {
@@ -178,7 +167,7 @@ func isCode(s string) bool {
 	return true
 }
 
-// cmdCapquyen grants a role: "/capquyen telegram:2002 chihuy 106" (the
+// cmdCapquyen grants a role: "/capquyen telegram:2002 lanhdao 106" (the
 // person finds their id with /toi; a bare id is on the sender's platform).
 // A lead grants member anywhere in their
 // subtree and lead strictly below their own unit; only admins grant admin.
@@ -236,7 +225,7 @@ func (h *Handler) cmdCapquyen(ctx context.Context, r *request) error {
 	if revoke {
 		return h.reply(ctx, r, fmt.Sprintf(msgCapquyenNone, user, target.FullName(), target.Code))
 	}
-	return h.reply(ctx, r, fmt.Sprintf(msgCapquyenDone, roleLabels[role.String()], target.FullName(), target.Code, user))
+	return h.reply(ctx, r, fmt.Sprintf(msgCapquyenDone, role.Label(), target.FullName(), target.Code, user))
 }
 
 // leadAbove reports whether the sender is a lead at a strict ancestor of
@@ -306,7 +295,7 @@ func (h *Handler) cmdToi(ctx context.Context, r *request) error {
 	} else {
 		lines = append(lines, msgToiRoles)
 		for _, x := range list {
-			lines = append(lines, fmt.Sprintf(msgToiRole, roleLabels[x.role.String()], x.u.FullName(), x.u.Code))
+			lines = append(lines, fmt.Sprintf(msgToiRole, x.role.Label(), x.u.FullName(), x.u.Code))
 		}
 	}
 	return h.reply(ctx, r, strings.Join(lines, "\n"))

@@ -202,12 +202,7 @@ func (h *Handler) dispatch(ctx context.Context, r *request) error {
 	}
 	c, ok := h.commands[r.cmd]
 	if !ok {
-		// In a group, a command may be meant for another bot: answer only
-		// when it was addressed to this one.
-		if r.u.ChatKind == chihuy.Group && !r.u.ToBot {
-			return nil
-		}
-		return h.reply(ctx, r, fmt.Sprintf(msgUnknownCommand, r.cmd))
+		return h.unknownCommand(ctx, r)
 	}
 	if r.unit == nil && (!c.open || (r.u.ChatKind == chihuy.Group && !c.anywhere)) {
 		return h.tellUnbound(ctx, r)
@@ -262,6 +257,9 @@ func (h *Handler) answerCallback(ctx context.Context, r *request, text string) e
 
 // handleText handles free text: reports (see report.go) in bound chats.
 func (h *Handler) handleText(ctx context.Context, r *request) error {
+	if isHelpRequest(r.args) {
+		return h.pointer(ctx, r)
+	}
 	if r.unit == nil {
 		if r.u.ChatKind == chihuy.Private || r.u.ToBot {
 			return h.tellUnbound(ctx, r)

@@ -1,52 +1,93 @@
 package handlers
 
-import "github.com/chihuy/chihuy/bot"
+import (
+	"context"
+	"strings"
 
-// helpText is /help and /trogiup: every command with an example.
-const helpText = `🤖 chihuy — bot chỉ huy phòng, chống dịch
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/bot"
+)
 
-📥 BÁO CÁO (thành viên đơn vị)
-Gõ số liệu ngay trong nhóm, có dấu hay không dấu đều được:
-  F0: 3 (cộng đồng 1), F1 25, F2 40; cách ly tập trung 15, tại nhà 30
-  bao cao ngay 8/11: f0 3 f1 25 cl nha 30
-/baocao f0=3 f1=25 — báo cáo theo mã chỉ tiêu
-/baocao xã Bản Giang: F0 2 — cấp trên báo thay đơn vị cấp dưới
-/sua — xem và sửa báo cáo hôm nay (ví dụ: /sua f1=30)
-/tonghop [đơn vị] [ngày] — tổng hợp, ví dụ: /tonghop huyện Tân Uyên 8/11
-/xuat [đơn vị] [từ ngày] [đến ngày] [csv] — xuất Excel/CSV
+// Help fits the person: /help shows what the sender may do at the chat's
+// unit — a member's few commands, a lead's directives, an admin's roles —
+// one example per line, in the platform's way (Zalo has no buttons), and
+// ends with /lenh, the full list, one tap away.
 
-📢 CHỈ ĐẠO (lãnh đạo)
-/chidao <nội dung> [1 cấp | các xã | danh sách đơn vị] [hạn 16h thứ Sáu] [Số 2468/UBND-VX] [yêu cầu báo cáo kết quả]
-/danhan <mã> — xác nhận đã nhận chỉ đạo
-/ketqua <mã> <nội dung> — báo cáo kết quả thực hiện
-/trangthai <mã> — tiến độ nhận và kết quả
-/chuyentiep <mã> [nội dung thêm] — chuyển chỉ đạo của cấp trên xuống cấp dưới
-/huycd <mã> — hủy chỉ đạo
-
-👥 ĐĂNG KÝ VÀ PHÂN QUYỀN
-/dangky <mã mời> — gắn nhóm (hoặc cuộc trò chuyện riêng) với đơn vị
-/huydangky — hủy gắn
-/mamoi [mã đơn vị …] — lãnh đạo lấy mã mời cho đơn vị cấp dưới
-/capquyen <người> <thanhvien|chihuy|quantri> [đơn vị] — cấp quyền
-/toi — tôi là ai, thuộc đơn vị nào, vai trò gì
-/help hoặc /trogiup — hướng dẫn này`
-
-// menu is the command menu registered with the platform (setMyCommands).
-var menu = []bot.Command{
-	{Name: "baocao", Description: "Báo cáo số liệu, ví dụ: /baocao f0=3 f1=25"},
-	{Name: "tonghop", Description: "Tổng hợp số liệu của đơn vị"},
-	{Name: "sua", Description: "Xem, sửa báo cáo hôm nay"},
-	{Name: "chidao", Description: "Gửi chỉ đạo xuống cấp dưới"},
-	{Name: "danhan", Description: "Xác nhận đã nhận chỉ đạo"},
-	{Name: "ketqua", Description: "Báo cáo kết quả thực hiện chỉ đạo"},
-	{Name: "trangthai", Description: "Tiến độ một chỉ đạo"},
-	{Name: "xuat", Description: "Xuất số liệu Excel/CSV"},
-	{Name: "dangky", Description: "Đăng ký nhóm với đơn vị bằng mã mời"},
-	{Name: "mamoi", Description: "Lấy mã mời cho đơn vị cấp dưới"},
-	{Name: "capquyen", Description: "Cấp quyền cho người dùng"},
-	{Name: "toi", Description: "Tôi là ai, vai trò gì"},
-	{Name: "help", Description: "Hướng dẫn sử dụng"},
+// helpFor is the /help text for a role on a platform.
+func helpFor(role chihuy.Role, platform string) string {
+	parts := []string{helpHead, helpMember}
+	if platform == chihuy.Zalo {
+		parts = append(parts, helpAckZalo)
+	} else {
+		parts = append(parts, helpAckTelegram)
+	}
+	if role >= chihuy.RoleLead {
+		parts = append(parts, helpLead)
+	}
+	if role >= chihuy.RoleAdmin {
+		parts = append(parts, helpAdmin)
+	}
+	parts = append(parts, helpTail)
+	return strings.Join(parts, "\n")
 }
 
-// Menu returns the command menu for platforms that have one.
-func Menu() []bot.Command { return menu }
+// cmdHelp answers /help, /trogiup and /start with the help of the
+// sender's role here.
+func (h *Handler) cmdHelp(ctx context.Context, r *request) error {
+	role := chihuy.RoleNone
+	if home, err := h.homeUnit(ctx, r); err == nil {
+		if role, err = h.roleAt(ctx, r, home.Code, chihuy.RoleAdmin); err != nil {
+			return err
+		}
+	}
+	text := helpFor(max(role, chihuy.RoleMember), r.u.Chat.Platform)
+	if p, ok := h.Platforms[r.u.Chat.Platform]; ok && !p.CanReadAll && r.u.Chat.Platform == chihuy.Telegram && r.u.ChatKind == chihuy.Group {
+		text += msgPrivacyNote
+	}
+	if r.unit == nil {
+		text = msgUnbound + "\n\n" + text
+	}
+	return h.reply(ctx, r, text)
+}
+
+// cmdLenh answers /lenh with every command and an example of each.
+func (h *Handler) cmdLenh(ctx context.Context, r *request) error {
+	return h.reply(ctx, r, helpFull)
+}
+
+// Menus registered with the platform (setMyCommands): what a member sees,
+// and what a lead sees in addition.
+var (
+	memberMenu = []bot.Command{
+		{Name: "baocao", Description: "Báo cáo số liệu, ví dụ: /baocao f0=3 f1=25"},
+		{Name: "sua", Description: "Xem, sửa báo cáo hôm nay"},
+		{Name: "tonghop", Description: "Tổng hợp số liệu của đơn vị"},
+		{Name: "danhan", Description: "Xác nhận đã nhận chỉ đạo"},
+		{Name: "ketqua", Description: "Báo cáo kết quả thực hiện chỉ đạo"},
+		{Name: "xuat", Description: "Xuất số liệu Excel/CSV"},
+		{Name: "toi", Description: "Tôi là ai, vai trò gì"},
+		{Name: "help", Description: "Hướng dẫn sử dụng"},
+		{Name: "lenh", Description: "Tất cả các lệnh"},
+	}
+	leadMenu = []bot.Command{
+		{Name: "chidao", Description: "Gửi chỉ đạo xuống cấp dưới"},
+		{Name: "trangthai", Description: "Tiến độ một chỉ đạo"},
+		{Name: "mamoi", Description: "Lấy mã mời cho đơn vị cấp dưới"},
+		{Name: "capquyen", Description: "Cấp hoặc thu hồi quyền"},
+	}
+)
+
+// Menu returns the command menu of a role, for platforms that have one:
+// members see reporting commands, leads also directing ones.
+func Menu(role chihuy.Role) []bot.Command {
+	if role >= chihuy.RoleLead {
+		return append(append([]bot.Command(nil), memberMenu...), leadMenu...)
+	}
+	return memberMenu
+}
+
+func init() {
+	extensions = append(extensions, func(h *Handler) {
+		h.commands["lenh"] = command{fn: h.cmdLenh, open: true, anywhere: true}
+	})
+}

@@ -14,7 +14,7 @@ const (
 	msgRebound       = "\n(Trước đây cuộc trò chuyện này gắn với %s.)"
 	msgUnboundDone   = "Đã hủy đăng ký: cuộc trò chuyện này không còn gắn với %s (%s)."
 	msgNotBound      = "Cuộc trò chuyện này chưa gắn với đơn vị nào."
-	msgNeedLead      = "Lệnh này chỉ dành cho lãnh đạo (chỉ huy) của đơn vị."
+	msgNeedLead      = "Lệnh này chỉ dành cho lãnh đạo của đơn vị."
 	msgOutOfScope    = "Bạn không có quyền với %s: đơn vị này nằm ngoài phạm vi của bạn."
 	msgUnitUnknown   = "Không tìm thấy đơn vị %q. Hãy ghi mã đơn vị (ví dụ 03418) hoặc tên đầy đủ."
 	msgUnitAmbiguous = "Tên %q trùng với nhiều đơn vị, hãy ghi mã:\n%s"
@@ -25,11 +25,12 @@ const (
 
 	msgCapquyenUsage = "Cách dùng: /capquyen <nền tảng:mã người dùng> <vai trò> [đơn vị].\n" +
 		"Mã người dùng: người đó gõ /toi để xem.\n" +
-		"Vai trò: thanhvien (thành viên), chihuy (lãnh đạo), quantri (quản trị). Ví dụ: /capquyen telegram:2002 chihuy 106"
+		"Vai trò: thanhvien (thành viên), lanhdao (lãnh đạo), quantri (quản trị); thuhoi để thu hồi quyền.\n" +
+		"Ví dụ: /capquyen telegram:2002 lanhdao 106"
 	msgCapquyenDone = "✅ Đã cấp quyền %s tại %s (%s) cho %s."
 	msgCapquyenNone = "✅ Đã thu hồi quyền của %s tại %s (%s)."
 	msgGrantTooHigh = "Bạn chỉ có thể cấp quyền lãnh đạo cho đơn vị cấp dưới, và không thể cấp quyền quản trị."
-	msgRoleBad      = "Vai trò %q không rõ. Dùng: thanhvien, chihuy hoặc quantri (hoặc 'thuhoi' để thu hồi)."
+	msgRoleBad      = "Vai trò %q không rõ. Dùng: thanhvien, lanhdao hoặc quantri (thuhoi để thu hồi)."
 
 	msgToiHead    = "👤 %s (%s)"
 	msgToiChat    = "Cuộc trò chuyện này: %s — %s"
@@ -39,18 +40,13 @@ const (
 	msgToiNoRoles = "Bạn chưa có vai trò nào được cấp riêng."
 	msgToiBroken  = "⚠️ Cuộc trò chuyện này đang bị lỗi gửi tin (%s): hãy thêm lại bot hoặc đăng ký lại."
 
-	msgUnknownCommand = "Lệnh /%s không có. Gõ /help để xem các lệnh."
-	msgInternal       = "Lỗi hệ thống khi xử lý tin nhắn, xin thử lại sau ít phút."
+	msgUnknownCommand      = "Lệnh /%s không có. Gõ /help để xem các lệnh."
+	msgUnknownCommandGuess = "Lệnh /%s không có — có phải /%s? Gõ /help để xem các lệnh."
+	msgInternal            = "Lỗi hệ thống khi xử lý tin nhắn, xin thử lại sau ít phút."
 
 	msgChatGoneParent = "⚠️ Không gửi được tin đến %s của %s (%s): %s. Đơn vị cần thêm lại bot vào nhóm hoặc đăng ký lại (/dangky)."
 	msgPrivacyNote    = "\n\nLưu ý: bot đang ở chế độ riêng tư trong nhóm Telegram nên chỉ đọc được lệnh. Hãy báo cáo bằng /baocao …, hoặc nhờ quản trị tắt chế độ riêng tư (BotFather /setprivacy) hoặc đặt bot làm quản trị viên nhóm."
 )
-
-var roleLabels = map[string]string{
-	"member": "thành viên",
-	"lead":   "lãnh đạo",
-	"admin":  "quản trị",
-}
 
 const (
 	msgBadDate    = "Ngày %02d/%02d/%d không hợp lệ."
@@ -155,3 +151,58 @@ const (
 	msgRejoined      = "✅ Đã kết nối lại nhóm với %s: tin nhắn sẽ được gửi tới nhóm như trước."
 	msgRemovedReason = "bot đã bị xóa khỏi nhóm"
 )
+
+// Help (help.go): the parts of /help by role and platform, and /lenh.
+const (
+	helpHead   = "🤖 Bot chỉ huy phòng, chống dịch — gõ số liệu hoặc lệnh ngay trong nhóm."
+	helpMember = "📥 Báo cáo: F0 3, F1 25, cách ly tại nhà 30 (có dấu hay không đều được)\n" +
+		"/baocao f0=3 f1=25 — báo cáo theo mã chỉ tiêu\n" +
+		"/sua — xem, sửa báo cáo hôm nay\n" +
+		"/tonghop — tổng hợp số liệu của đơn vị"
+	helpAckTelegram = "📢 Nhận chỉ đạo: bấm ✅ Đã nhận; báo kết quả: /ketqua <mã> <nội dung>"
+	helpAckZalo     = "📢 Nhận chỉ đạo: /danhan <mã>; báo kết quả: /ketqua <mã> <nội dung>"
+	helpLead        = "👔 Lãnh đạo:\n" +
+		"/chidao Tăng cường truy vết F1, hạn 16h thứ Sáu — gửi chỉ đạo xuống cấp dưới\n" +
+		"/trangthai CD-12-0001 — tiến độ một chỉ đạo\n" +
+		"/mamoi — mã mời cho đơn vị cấp dưới\n" +
+		"/capquyen telegram:2002 lanhdao 106 — cấp quyền (thuhoi: thu hồi)"
+	helpAdmin = "🔑 Quản trị: /capquyen telegram:2002 quantri 12 — cấp quyền quản trị"
+	helpTail  = "Tất cả các lệnh: /lenh · Bạn là ai, vai trò gì: /toi"
+
+	msgPointer = "👋 Cần giúp? Báo cáo: gõ số liệu, ví dụ F0 3, F1 25 — hoặc /baocao f0=3 f1=25.\n" +
+		"Hướng dẫn: /help · Tất cả các lệnh: /lenh"
+)
+
+// helpFull is /lenh: every command with an example.
+const helpFull = `📖 Tất cả các lệnh
+
+📥 BÁO CÁO (thành viên)
+Gõ số liệu ngay trong nhóm, ví dụ: F0: 3 (cộng đồng 1), F1 25; cách ly tại nhà 30
+/baocao f0=3 f1=25 — báo cáo theo mã chỉ tiêu
+/baocao xã Bản Giang: F0 2 — cấp trên báo thay đơn vị cấp dưới
+/sua f1=30 — sửa báo cáo hôm nay (/sua: xem)
+/tonghop huyện Tân Uyên 8/11 — tổng hợp đơn vị, ngày
+/xuat 106 1/11 7/11 csv — xuất Excel/CSV
+/danhan CD-12-0001 — xác nhận đã nhận chỉ đạo (Telegram: nút ✅ Đã nhận)
+/ketqua CD-12-0001 Đã truy vết 25 F1 — báo cáo kết quả
+
+📢 CHỈ ĐẠO (lãnh đạo)
+/chidao <nội dung> [1 cấp | các xã | gửi: xã A, xã B] [hạn 16h thứ Sáu] [Số 2468/UBND-VX] [yêu cầu báo cáo kết quả]
+/chidao — các chỉ đạo đang mở
+/xacnhan CD-12-0001 · /huy CD-12-0001 — xác nhận hoặc hủy chỉ đạo gửi nhiều đơn vị
+/trangthai CD-12-0001 — tiến độ nhận và kết quả
+/chuyentiep CD-12-0001 Các xã báo cáo trước 15h — chuyển xuống cấp dưới
+/huycd CD-12-0001 — hủy chỉ đạo
+
+👥 ĐĂNG KÝ VÀ VAI TRÒ
+/dangky <mã mời> — gắn nhóm (hoặc cuộc trò chuyện riêng) với đơn vị
+/huydangky — hủy gắn
+/mamoi 03418 03421 — lãnh đạo lấy mã mời cho đơn vị cấp dưới
+/capquyen telegram:2002 lanhdao 106 — vai trò: thanhvien, lanhdao, quantri; thuhoi: thu hồi
+/toi — tôi là ai, thuộc đơn vị nào, vai trò gì
+/help — hướng dẫn ngắn`
+
+// screenLines is the budget of an answer: about one phone screen. Longer
+// material (full lists, tables) goes in a file or behind a follow-up
+// command.
+const screenLines = 15
