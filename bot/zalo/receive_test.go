@@ -207,11 +207,18 @@ func TestPollGivesUpRecordingOnlyAfterShutdownGrace(t *testing.T) {
 	fake.PushText("u-1", zalotest.Private, "u-1", "A", "f0 1")
 	rec := newRecorder(1)
 	rec.failing = 1 << 30
+	// Shut down only once recording was tried: the fake having nothing
+	// pending says the update was fetched, not that recording began.
+	firstCall := make(chan struct{})
+	var once sync.Once
+	rec.onCall = func(chihuy.Update) { once.Do(func() { close(firstCall) }) }
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- c.Poll(ctx, rec.record) }()
-	for fake.Pending() > 0 {
-		time.Sleep(time.Millisecond)
+	select {
+	case <-firstCall:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the update was never recorded")
 	}
 	cancel()
 	start := time.Now()
