@@ -38,7 +38,7 @@ type Alert struct {
 // The u hash's write counter is bumped for retention.
 var alertOnceScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if cur and tonumber(ARGV[2]) <= tonumber(string.match(cur, '^(%-?%d+)')) then
+if cur and tonumber(ARGV[2]) <= tonumber((string.match(cur, '^(%-?%d+)'))) then
   return 0
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '\t' .. ARGV[3])

@@ -519,7 +519,7 @@ local function num(v) return tonumber(v) or 0 end
 -- and marks the broadcast finished when every unit is.
 local function settle(unit, ok, ko, at)
   local tv = redis.call('HGET', KEYS[2], unit)
-  local exp = tonumber(string.match(tv, '|(%d+)$')) or 1
+  local exp = tonumber((string.match(tv, '|(%d+)$'))) or 1
   if ok + ko == exp then
     local n = redis.call('HINCRBY', KEYS[1], 'settled', 1)
     if n >= num(redis.call('HGET', KEYS[1], 'total')) and state() ~= 'pending' then
@@ -538,7 +538,7 @@ if redis.call('SADD', KEYS[7], unit .. ' ' .. chat) == 0 then return 0 end
 local ok = num(redis.call('HGET', KEYS[3], unit))
 local ko = num(redis.call('HGET', KEYS[4], unit))
 local tv = redis.call('HGET', KEYS[2], unit)
-local exp = tonumber(string.match(tv, '|(%d+)$')) or 1
+local exp = tonumber((string.match(tv, '|(%d+)$'))) or 1
 redis.call('HINCRBY', KEYS[3], unit, 1)
 if ok == 0 then
   redis.call('HINCRBY', KEYS[1], 'sent', 1)
@@ -1051,7 +1051,7 @@ for i = 2, #ARGV do
   local unit = ARGV[i]
   if redis.call('ZSCORE', KEYS[11], unit) then
     local r = redis.call('HGET', KEYS[10], unit) or ''
-    local c = (tonumber(string.match(r, '^(%d+)')) or 0) + 1
+    local c = (tonumber((string.match(r, '^(%d+)'))) or 0) + 1
     redis.call('HSET', KEYS[10], unit, c .. '|' .. at)
     redis.call('ZADD', KEYS[11], at, unit)
     n = n + 1

@@ -49,7 +49,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/chihuy/chihuy"
@@ -64,7 +63,7 @@ type Store struct {
 	rdb    redis.UniversalClient
 	prefix string
 	clock  chihuy.Clock
-	mini   *miniredis.Miniredis
+	mini   *EmbeddedServer
 }
 
 // Option configures a Store.
@@ -89,9 +88,9 @@ func New(rdb redis.UniversalClient, opts ...Option) *Store {
 // in-memory server when rawURL is empty (see Embedded).
 func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	if strings.TrimSpace(rawURL) == "" {
-		m := miniredis.NewMiniRedis()
-		if err := m.Start(); err != nil {
-			return nil, fmt.Errorf("start embedded store: %w", err)
+		m, err := StartEmbedded()
+		if err != nil {
+			return nil, err
 		}
 		s := New(redis.NewClient(&redis.Options{Addr: m.Addr()}), opts...)
 		s.mini = m

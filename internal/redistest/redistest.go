@@ -3,11 +3,21 @@
 // each test binary gets its own server on a free loopback port, and each
 // test its own key prefix, so nothing is ever flushed that a test did not
 // write.
+//
+// # Two backends
+//
+// The embedded store (no CHIHUY_REDIS_URL: the demo, trials) is the same
+// product as Redis (SPEC §11), so the same tests run on both. With
+// CHIHUY_TEST_STORE=embedded, Shared and Start start the embedded server
+// (store.StartEmbedded) instead of redis-server; everything else is the
+// same. A package whose TestMain calls Main runs its whole suite twice,
+// once on each backend, in one `go test`.
 package redistest
 
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -22,6 +32,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/chihuy/chihuy/store"
 )
 
 // Server is a running private redis-server.
@@ -30,6 +42,56 @@ type Server struct {
 	Dir  string
 	cmd  *exec.Cmd
 	args []string
+	mini *store.EmbeddedServer
+}
+
+// BackendEnv names the environment variable that selects the backend of
+// the servers: "embedded" for the embedded store, anything else (or
+// unset) for redis-server.
+const BackendEnv = "CHIHUY_TEST_STORE"
+
+// Embedded reports whether this test binary runs on the embedded store.
+func Embedded() bool { return os.Getenv(BackendEnv) == "embedded" }
+
+// Backend is the name of this binary's backend, for messages.
+func Backend() string {
+	if Embedded() {
+		return "embedded"
+	}
+	return "redis"
+}
+
+// Main runs the package's tests on redis-server, then runs the test binary
+// again with CHIHUY_TEST_STORE=embedded, so the whole suite runs on both
+// backends; it exits with failure when either run fails. Benchmarks, fuzzing
+// and listings run once. Call it from TestMain:
+//
+//	func TestMain(m *testing.M) { redistest.Main(m) }
+func Main(m *testing.M) {
+	code := m.Run()
+	if os.Getenv(BackendEnv) != "" || onlyOnce() {
+		os.Exit(code)
+	}
+	fmt.Fprintf(os.Stderr, "=== the same tests on the embedded store (%s=embedded)\n", BackendEnv)
+	cmd := exec.Command(os.Args[0], os.Args[1:]...)
+	cmd.Env = append(os.Environ(), BackendEnv+"=embedded")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "--- FAIL: on the embedded store: %v\n", err)
+		code = max(code, 1)
+	}
+	os.Exit(code)
+}
+
+// onlyOnce reports whether the binary was asked for benchmarks, fuzzing or
+// a listing, which run on redis-server only.
+func onlyOnce() bool {
+	for _, name := range []string{"test.bench", "test.fuzz", "test.list"} {
+		if f := flag.Lookup(name); f != nil && f.Value.String() != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // URL is the redis:// URL of the server.
@@ -47,6 +109,10 @@ var (
 func Shared(tb testing.TB) *Server {
 	tb.Helper()
 	sharedOnce.Do(func() {
+		if Embedded() {
+			shared, sharedErr = startEmbedded()
+			return
+		}
 		dir, err := os.MkdirTemp("", "chihuy-redis-")
 		if err != nil {
 			sharedErr = err
@@ -69,8 +135,18 @@ func Prefix(tb testing.TB) string {
 
 // Start starts a dedicated server for one test (for restart tests), with
 // append-only persistence on when aof is true. It is stopped at cleanup.
+// On the embedded backend the server keeps its data across Restart, as
+// the embedded store keeps it for the life of the process.
 func Start(tb testing.TB, aof bool) *Server {
 	tb.Helper()
+	if Embedded() {
+		s, err := startEmbedded()
+		if err != nil {
+			tb.Fatalf("redistest: %v", err)
+		}
+		tb.Cleanup(s.mini.Close)
+		return s
+	}
 	s, err := start(tb.TempDir(), aof)
 	if err != nil {
 		tb.Fatalf("redistest: %v", err)
@@ -88,6 +164,10 @@ func (s *Server) Client(tb testing.TB) *redis.Client {
 
 // Stop kills the server and waits for it.
 func (s *Server) Stop() {
+	if s.mini != nil {
+		s.mini.Miniredis.Close() // stops listening, keeps the data for Restart
+		return
+	}
 	if s.cmd != nil && s.cmd.Process != nil {
 		s.cmd.Process.Kill()
 		s.cmd.Wait()
@@ -100,9 +180,27 @@ func (s *Server) Stop() {
 func (s *Server) Restart(tb testing.TB) {
 	tb.Helper()
 	s.Stop()
+	if s.mini != nil {
+		// miniredis cancels the context of blocking commands on Close and
+		// does not renew it on Restart: renewed here, or every blocking
+		// read after the restart fails at once.
+		s.mini.Ctx, s.mini.CtxCancel = context.WithCancel(context.Background())
+		if err := s.mini.Restart(); err != nil {
+			tb.Fatalf("redistest: restart the embedded server: %v", err)
+		}
+		return
+	}
 	if err := s.launch(); err != nil {
 		tb.Fatalf("redistest: restart: %v", err)
 	}
+}
+
+func startEmbedded() (*Server, error) {
+	m, err := store.StartEmbedded()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{Addr: m.Addr(), mini: m}, nil
 }
 
 func start(dir string, aof bool) (*Server, error) {
