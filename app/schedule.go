@@ -19,6 +19,11 @@ import (
 // deadline and the late list at it; the digests; the weekly compile; the
 // retention sweep at 03:00.
 
+// eveningCatchUp is how late the evening's jobs (late list, digests,
+// weekly compile) still run: a bot restarted at 18:20, or at 23:00, still
+// sends the 18:00 digest.
+const eveningCatchUp = 6 * time.Hour
+
 // newScheduler registers every job.
 func (a *App) newScheduler() (*schedule.Scheduler, error) {
 	opts := []schedule.Option{schedule.WithOwner(a.owner)}
@@ -34,46 +39,55 @@ func (a *App) newScheduler() (*schedule.Scheduler, error) {
 		deadline = schedule.Weekly(sc.WeeklyDeadline.Weekday, sc.WeeklyDeadline.Hour, sc.WeeklyDeadline.Minute)
 		span = 6
 	}
+	// How late each job may still run (after a restart or a clock jump):
+	// the evening's late list, digest and weekly compile until the
+	// evening is over; the retention sweep until the next one; a reminder
+	// only before its deadline (the scheduler's hour). The directive
+	// reminders do what is due when they run: one run covers the minutes
+	// missed.
+	evening := schedule.CatchUp(eveningCatchUp)
 	jobs := []struct {
 		name, spec string
 		job        schedule.Job
+		opts       []schedule.JobOption
 	}{
 		{"directives", "* * * * *", func(ctx context.Context, at time.Time) error {
 			return h.RemindAndEscalate(ctx, a.Cfg.Directives.ReminderInterval, a.Cfg.Directives.MaxReminders)
-		}},
+		}, []schedule.JobOption{schedule.Coalesce()}},
 		{"remind", deadline.Add(-time.Hour).Spec(), func(ctx context.Context, at time.Time) error {
 			to := day(at)
 			n, err := h.RemindUnreported(ctx, to.AddDays(-span), to, at.Add(time.Hour))
 			a.Log.Info().Int("units", n).Msg("reporting reminders sent")
 			return err
-		}},
+		}, nil},
 		{"late", deadline.Spec(), func(ctx context.Context, at time.Time) error {
 			to := day(at)
 			n, err := h.LateList(ctx, to.AddDays(-span), to)
 			a.Log.Info().Int("parents", n).Msg("late lists sent")
 			return err
-		}},
+		}, []schedule.JobOption{evening}},
 		{"weekly", schedule.Weekly(sc.WeeklyDeadline.Weekday, sc.WeeklyDeadline.Hour, sc.WeeklyDeadline.Minute).Spec(), func(ctx context.Context, at time.Time) error {
 			to := day(at)
 			n, err := h.WeeklyCompile(ctx, to.AddDays(-6), to)
 			a.Log.Info().Int("units", n).Msg("weekly compile sent")
 			return err
-		}},
-		{"retention", schedule.Daily(3, 0).Spec(), a.retention},
+		}, []schedule.JobOption{evening}},
+		{"retention", schedule.Daily(3, 0).Spec(), a.retention, []schedule.JobOption{schedule.CatchUp(20 * time.Hour)}},
 	}
 	for _, t := range sc.Digest {
 		jobs = append(jobs, struct {
 			name, spec string
 			job        schedule.Job
+			opts       []schedule.JobOption
 		}{fmt.Sprintf("digest-%02d%02d", t.Hour, t.Minute), schedule.Daily(t.Hour, t.Minute).Spec(), func(ctx context.Context, at time.Time) error {
 			start := time.Now()
 			n, err := h.SendDigests(ctx, day(at))
 			a.Log.Info().Int("units", n).Dur("took", time.Since(start)).Msg("digests sent")
 			return err
-		}})
+		}, []schedule.JobOption{evening}})
 	}
 	for _, j := range jobs {
-		if err := s.Add(j.name, j.spec, j.job); err != nil {
+		if err := s.Add(j.name, j.spec, j.job, j.opts...); err != nil {
 			return nil, fmt.Errorf("schedule %s: %w", j.name, err)
 		}
 	}

@@ -16,16 +16,18 @@
 // # Catching up
 //
 // When Run starts, and whenever a job is added, the job's most recent
-// occurrence runs at once if it is less than the catch-up window (CatchUp,
-// default one hour) in the past and nobody claimed it: it was missed while
+// occurrence runs at once if it is less than the catch-up window (the
+// job's CatchUp option, else the scheduler's WithCatchUp, default one
+// hour) in the past and nobody claimed it: it was missed while
 // the bot was down. An older one is not run; when it was never claimed,
 // it is logged as missed. While running, the scheduler waits for the next
 // occurrence on the clock, and also looks at the clock every poll interval
 // (200 ms for an injected clock, one minute for the system clock) and
 // whenever Kick is called: when the clock jumped forward (the demo's
 // fast-forward, a suspended machine), every occurrence jumped over that is
-// still within the catch-up window runs, each once, oldest first; older
-// ones are skipped and logged. When the clock moves back, nothing runs
+// still within the catch-up window runs, each once, oldest first (only the
+// latest for a job added with Coalesce); older ones are skipped and
+// logged. When the clock moves back, nothing runs
 // again: the claims remember what ran.
 //
 // # Running
@@ -112,11 +114,42 @@ type Scheduler struct {
 // entry is one job. cursor is owned by Run's goroutine: occurrences up to
 // it have been dealt with; zero until Run first looks at the job.
 type entry struct {
-	name   string
-	sched  *cron.SpecSchedule
-	run    Job
-	cursor time.Time
-	next   time.Time // the first occurrence after cursor
+	name     string
+	sched    *cron.SpecSchedule
+	run      Job
+	catchUp  time.Duration // zero: the scheduler's
+	coalesce bool
+	cursor   time.Time
+	next     time.Time // the first occurrence after cursor
+}
+
+// JobOption configures one job.
+type JobOption func(*entry)
+
+// CatchUp sets the job's own catch-up window (instead of the scheduler's):
+// an evening digest or a late list is still worth sending hours later the
+// same evening, a reminder before a deadline is not. Values outside
+// (0, 7 days] are ignored.
+func CatchUp(d time.Duration) JobOption {
+	return func(e *entry) {
+		if d > 0 && d <= lookback {
+			e.catchUp = d
+		}
+	}
+}
+
+// Coalesce runs only the latest of several occurrences that are due at
+// once (after a clock jump or a restart): for a job that does whatever is
+// due at the time it runs, such as the every-minute directive reminders,
+// running each missed minute in turn only delays the jobs behind it.
+func Coalesce() JobOption { return func(e *entry) { e.coalesce = true } }
+
+// window is e's catch-up window.
+func (s *Scheduler) window(e *entry) time.Duration {
+	if e.catchUp > 0 {
+		return e.catchUp
+	}
+	return s.catchUp
 }
 
 // Option configures a Scheduler.
@@ -259,7 +292,7 @@ func defaultOwner() string {
 // zone; At.Spec writes one. "@every" and an own time zone are refused: an
 // occurrence must be the same moment for every process. Added while Run
 // runs, the job starts at once, catching up like at start.
-func (s *Scheduler) Add(name, spec string, job Job) error {
+func (s *Scheduler) Add(name, spec string, job Job, opts ...JobOption) error {
 	if store.CheckJobName(name) != nil {
 		return chihuy.Errorf(chihuy.EINVALID, msgBadName, name)
 	}
@@ -291,6 +324,9 @@ func (s *Scheduler) Add(name, spec string, job Job) error {
 		return chihuy.Errorf(chihuy.EINVALID, msgDupName, name)
 	}
 	e := &entry{name: name, sched: sched, run: job}
+	for _, o := range opts {
+		o(e)
+	}
 	s.jobs = append(s.jobs, e)
 	s.Kick()
 	s.log.Info().Str("job", name).Str("spec", spec).Time("next", e.after(s.clock.Now())).Msg("scheduler: job added")
@@ -401,7 +437,7 @@ func (s *Scheduler) due(ctx context.Context, now time.Time) []occurrence {
 // the latest occurrence passed over because it is out of the catch-up
 // window (zero when none).
 func (s *Scheduler) advance(e *entry, now time.Time) (run []time.Time, missed time.Time) {
-	edge := now.Add(-s.catchUp)
+	edge := now.Add(-s.window(e))
 	switch {
 	case e.cursor.IsZero():
 		// First look: only the latest occurrence catches up.
@@ -420,6 +456,9 @@ func (s *Scheduler) advance(e *entry, now time.Time) (run []time.Time, missed ti
 			from = edge
 		}
 		run = e.between(from, now)
+		if e.coalesce && len(run) > 1 {
+			run = run[len(run)-1:]
+		}
 	}
 	e.cursor = now
 	e.next = e.after(now)
@@ -487,7 +526,7 @@ func (s *Scheduler) missed(ctx context.Context, e *entry, at, now time.Time) {
 	case claimed:
 		log.Debug().Str("owner", run.Owner).Bool("done", run.Done()).Msg("scheduler: past occurrence was run")
 	default:
-		log.Warn().Dur("late", now.Sub(at)).Dur("catch_up", s.catchUp).
+		log.Warn().Dur("late", now.Sub(at)).Dur("catch_up", s.window(e)).
 			Msg("scheduler: occurrence missed and too old to catch up: not run")
 		s.observe(Event{Job: e.name, At: at, Result: Missed})
 	}
@@ -499,7 +538,7 @@ func (s *Scheduler) fire(ctx context.Context, o occurrence) (occurrence, bool) {
 	name := o.e.name
 	log := s.log.With().Str("job", name).Time("at", o.at).Bool("retry", o.retry).Logger()
 	if o.retry {
-		if late := s.clock.Now().Sub(o.at); late >= s.catchUp {
+		if late := s.clock.Now().Sub(o.at); late >= s.window(o.e) {
 			log.Warn().Dur("late", late).Msg("scheduler: retry dropped, occurrence out of the catch-up window")
 			return occurrence{}, false
 		}

@@ -380,3 +380,34 @@ func TestAddValidates(t *testing.T) {
 		}
 	}
 }
+
+// Per-job options: a job's own catch-up window decides whether a jumped
+// occurrence still runs, and a coalescing job runs only the latest of the
+// occurrences jumped over.
+func TestJobOptionsAfterClockJump(t *testing.T) {
+	clock := newClock(local(8, 15, 30, 0))
+	rec := &recorder{}
+	p := newProc(t, newStore(t, redistest.Prefix(t)), clock, schedule.WithPoll(time.Hour))
+	p.add(t, "remind", "0 16 * * *", rec.job("remind"))
+	if err := p.Add("late", "0 17 * * *", rec.job("late"), schedule.CatchUp(6*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Add("minutely", "* * * * *", rec.job("minutely"), schedule.Coalesce()); err != nil {
+		t.Fatal(err)
+	}
+	p.start(t)
+	p.await(t, "minutely", local(8, 15, 30, 0)) // the first look is done
+
+	clock.Set(local(8, 18, 5, 0))
+	p.Kick()
+	if ev := p.await(t, "remind", local(8, 16, 0, 0)); ev.Result != schedule.Missed {
+		t.Fatalf("remind at 16:00 seen at 18:05: %v, want missed (default window of an hour)", ev.Result)
+	}
+	if ev := p.await(t, "minutely", local(8, 18, 5, 0)); ev.Result != schedule.Ran {
+		t.Fatalf("minutely: %v, want ran", ev.Result)
+	}
+	want := []string{"minutely@08 15:30", "late@08 17:00", "minutely@08 18:05"}
+	if runs := rec.list(); !slices.Equal(runs, want) {
+		t.Fatalf("runs %v, want %v", runs, want)
+	}
+}
