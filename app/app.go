@@ -7,14 +7,12 @@
 package app
 
 import (
+	"cmp"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
@@ -56,6 +54,9 @@ type Options struct {
 	FastForward func(hhmm string) error
 	// Workers is how many chats are handled in parallel (4 when zero).
 	Workers int
+	// Instance overrides the configuration's instance name (tests that
+	// run several processes in one).
+	Instance string
 }
 
 // App is a wired bot.
@@ -94,7 +95,7 @@ type platform struct {
 // the configured bindings and roles, connects to each enabled platform
 // (getMe, command menu). It does not start receiving or sending.
 func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Options) (*App, error) {
-	a := &App{Cfg: cfg, Log: log, opts: opts, clock: opts.Clock, owner: ownerID()}
+	a := &App{Cfg: cfg, Log: log, opts: opts, clock: opts.Clock, owner: cmp.Or(opts.Instance, cfg.Instance, "chihuy")}
 	if a.clock == nil {
 		a.clock = chihuy.SystemClock{}
 	}
@@ -261,6 +262,15 @@ func (a *App) connect(ctx context.Context, pc config.Platform) (*platform, error
 // gracefully: stops receiving, lets in-flight sends finish, releases the
 // poll lease.
 func (a *App) Run(ctx context.Context) error {
+	// The instance's heartbeat first: a live twin refuses the start, a dead
+	// self's leases, reservations, journal entries and job claims are
+	// taken back below under the same name.
+	inst, err := a.Store.StartInstance(ctx, a.owner)
+	if err != nil {
+		return err
+	}
+	defer inst.Close()
+	a.Log.Info().Str("instance", a.owner).Msg("instance started")
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -362,7 +372,7 @@ func (a *App) recordFunc(platform string) bot.RecordFunc {
 // with several processes, one polls and the others stand by.
 func (a *App) poll(ctx context.Context, p *platform, record bot.RecordFunc) error {
 	for ctx.Err() == nil {
-		err := a.Store.HoldLease(ctx, "poll:"+p.name, a.owner, 30*time.Second, func(lctx context.Context) error {
+		err := a.Store.HoldLease(ctx, "poll:"+p.name, a.owner, store.DefaultLeaseTTL, func(lctx context.Context) error {
 			a.Log.Info().Str("platform", p.name).Msg("polling")
 			return p.recv.Poll(lctx, record)
 		})
@@ -398,9 +408,3 @@ func (a *App) Close() error {
 	return nil
 }
 
-func ownerID() string {
-	host, _ := os.Hostname()
-	var b [4]byte
-	rand.Read(b[:])
-	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
-}

@@ -19,8 +19,10 @@ package bot
 //
 // Several processes may run an Outbox for one platform: a store lease lets
 // one of them send at a time, the others stand by and take over when it
-// stops or dies; what the dead one had in flight is sent again once its
-// reservations' lease ends (at least once).
+// stops or dies; what the dead one had in flight is sent again (at least
+// once) as soon as its instance's heartbeat has lapsed, or at once when it
+// restarts under the same instance name (WithOwner), else when its
+// reservations' lease ends.
 
 import (
 	"context"
@@ -214,8 +216,8 @@ func WithOwner(id string) OutboxOption { return func(o *Outbox) { o.owner = id }
 // limit per second, between 4 and 256: enough for one second of latency).
 func WithWorkers(n int) OutboxOption { return func(o *Outbox) { o.workers = max(n, 1) } }
 
-// WithLeaseTTL sets the sender lease's TTL (default 15 s): a standby takes
-// over within about that long after the sender dies.
+// WithLeaseTTL sets the sender lease's TTL (default store.DefaultLeaseTTL,
+// 9 s): a standby takes over within about that long after the sender dies.
 func WithLeaseTTL(d time.Duration) OutboxOption { return func(o *Outbox) { o.leaseTTL = d } }
 
 // WithReservationLease sets how long a reserved message stays with its
@@ -276,7 +278,7 @@ func NewOutbox(st *store.Store, p Platform, lim Limits, opts ...OutboxOption) *O
 		clock:       storeClock{st},
 		owner:       defaultOwner(),
 		workers:     min(max(int(lim.PerSecond+0.5), 4), 256),
-		leaseTTL:    15 * time.Second,
+		leaseTTL:    store.DefaultLeaseTTL,
 		reservation: 2 * time.Minute,
 		sendTimeout: 30 * time.Second,
 		drain:       10 * time.Second,
@@ -318,6 +320,20 @@ func (o *Outbox) Run(ctx context.Context) error {
 // serve sends while ctx (the lease) lasts.
 func (o *Outbox) serve(ctx context.Context) error {
 	o.log.Info().Str("owner", o.owner).Msg("outbox: sending")
+	// What this instance had in flight before it restarted, and what a
+	// sender whose instance is gone had, is given back now rather than
+	// when the reservations' lease ends.
+	if n, err := o.st.ReclaimReservations(ctx, o.name, func(owner string) bool {
+		if owner == o.owner {
+			return true
+		}
+		alive, err := o.st.InstanceAlive(ctx, owner)
+		return err == nil && !alive
+	}); err != nil {
+		o.log.Warn().Err(err).Msg("outbox: reclaim the reservations of a dead sender")
+	} else if n > 0 {
+		o.log.Info().Int("reservations", n).Msg("outbox: took back the messages a dead sender had in flight")
+	}
 	wake, stopWatch := o.st.WatchOutbox(ctx, o.name)
 	defer stopWatch()
 	defer o.metrics.forgetDepth(o.name)
@@ -440,7 +456,7 @@ func (l *sendLoop) run(ctx, sendCtx context.Context, wake <-chan struct{}) {
 			continue
 		}
 		n := l.budget(now)
-		res, err := o.st.Reserve(ctx, o.name, n, o.reservation)
+		res, err := o.st.ReserveAs(ctx, o.name, o.owner, n, o.reservation)
 		if err != nil {
 			if ctx.Err() == nil {
 				fail("reserve", err)

@@ -40,11 +40,13 @@
 package config
 
 import (
+	"os"
 	"time"
 
 	"github.com/rs/zerolog"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/store"
 )
 
 // Mode is how updates arrive from a platform.
@@ -132,9 +134,14 @@ type Config struct {
 	WebhookSecret string
 	PublicURL     string // without a trailing slash
 	HTTPAddr      string
-	TimeZone      string // the CHIHUY_TZ name
-	Location      *time.Location
-	LogLevel      zerolog.Level
+	// Instance is this process's stable name (CHIHUY_INSTANCE, default
+	// the host name): its leases, outbox reservations, intake consumer and
+	// job claims are kept under it, so a restarted process takes them back
+	// at once. Two live processes on one store need different names.
+	Instance string
+	TimeZone string // the CHIHUY_TZ name
+	Location *time.Location
+	LogLevel zerolog.Level
 
 	// Units is the units file, resolved, or the name of a built-in tree
 	// (units.TreeMarch2025, units.TreeJuly2025); "" means the default
@@ -179,6 +186,7 @@ func Default() *Config {
 		Telegram:         Platform{Name: chihuy.Telegram, APIURL: DefaultTelegramAPIURL, Mode: Poll},
 		Zalo:             Platform{Name: chihuy.Zalo, APIURL: DefaultZaloAPIURL, Mode: Poll},
 		HTTPAddr:         DefaultHTTPAddr,
+		Instance:         defaultInstance(),
 		TimeZone:         DefaultTimeZone,
 		Location:         loc,
 		LogLevel:         zerolog.InfoLevel,
@@ -245,3 +253,17 @@ func (c *Config) IsAdmin(u chihuy.UserRef) bool {
 	}
 	return false
 }
+
+// defaultInstance is the host name ("chihuy" when it cannot be read or is
+// not a valid instance name).
+func defaultInstance() string {
+	h, err := os.Hostname()
+	if err != nil || !validInstance(h) {
+		return "chihuy"
+	}
+	return h
+}
+
+// validInstance checks an instance name: the store's rule for names that
+// are part of its keys.
+func validInstance(name string) bool { return store.CheckJobName(name) == nil }

@@ -88,6 +88,7 @@ func TestEnv(t *testing.T) {
 		"CHIHUY_HTTP_ADDR":        "127.0.0.1:9090",
 		"CHIHUY_TZ":               "Asia/Bangkok",
 		"CHIHUY_LOG_LEVEL":        "Debug",
+		"CHIHUY_INSTANCE":         "bot-2.hcm",
 	})
 	checks := []struct {
 		name      string
@@ -102,6 +103,7 @@ func TestEnv(t *testing.T) {
 		{"HTTPAddr", c.HTTPAddr, "127.0.0.1:9090"},
 		{"TimeZone", c.Location.String(), "Asia/Bangkok"},
 		{"LogLevel", c.LogLevel, zerolog.DebugLevel},
+		{"Instance", c.Instance, "bot-2.hcm"},
 	}
 	for _, ch := range checks {
 		if !reflect.DeepEqual(ch.got, ch.want) {
@@ -153,6 +155,8 @@ func TestEnvErrors(t *testing.T) {
 		{map[string]string{"CHIHUY_TELEGRAM_MODE": "webhook", "CHIHUY_WEBHOOK_SECRET": "có dấu"}, []string{"CHIHUY_WEBHOOK_SECRET: Telegram chỉ nhận"}},
 		{map[string]string{"CHIHUY_TZ": "Asia/Hanoi_Nowhere"}, []string{"CHIHUY_TZ:"}},
 		{map[string]string{"CHIHUY_LOG_LEVEL": "loud"}, []string{"CHIHUY_LOG_LEVEL:"}},
+		{map[string]string{"CHIHUY_INSTANCE": "bot 2"}, []string{"CHIHUY_INSTANCE:"}},
+		{map[string]string{"CHIHUY_INSTANCE": "máy-chủ"}, []string{"CHIHUY_INSTANCE:"}},
 		{map[string]string{"CHIHUY_HTTP_ADDR": "8080"}, []string{"CHIHUY_HTTP_ADDR:"}},
 		{map[string]string{"CHIHUY_HTTP_ADDR": ":http99"}, []string{"CHIHUY_HTTP_ADDR:"}},
 		{map[string]string{"CHIHUY_TELEGRAM_API_URL": "api.telegram.org"}, []string{"CHIHUY_TELEGRAM_API_URL:"}},

@@ -67,6 +67,12 @@ func Load(getenv func(string) string) (*Config, error) {
 			p.add("CHIHUY_HTTP_ADDR: %s", msgBadAddr(v))
 		}
 	}
+	if v := env("CHIHUY_INSTANCE"); v != "" {
+		c.Instance = v
+		if !validInstance(v) {
+			p.add("CHIHUY_INSTANCE: %s", msgBadInstance(v))
+		}
+	}
 	if v := env("CHIHUY_TZ"); v != "" {
 		loc, err := time.LoadLocation(v)
 		if err != nil {

@@ -36,6 +36,10 @@ func msgBadRedisURL(v string) string {
 	return fmt.Sprintf("%q không hợp lệ (cần redis://, rediss://, unix://, redis-sentinel:// hoặc redis-cluster://)", v)
 }
 
+func msgBadInstance(v string) string {
+	return fmt.Sprintf("%q không hợp lệ (tên instance: 1–64 ký tự chữ Latin không dấu, chữ số và ._:-, ví dụ chihuy-1)", v)
+}
+
 func msgBadAddr(v string) string {
 	return fmt.Sprintf("%q không hợp lệ (cần dạng host:cổng, ví dụ :8080)", v)
 }

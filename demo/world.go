@@ -239,7 +239,7 @@ func (w *World) StartSecond(ctx context.Context) (*app.App, <-chan error, error)
 	cfg := *w.cfg
 	cfg.HTTPAddr = ln.Addr().String()
 	a, err := app.New(ctx, &cfg, w.opts.Log, app.Options{Clock: w.opts.Clock, Store: w.opts.Store, Tree: w.Tree,
-		Listener: ln, PollTimeout: time.Second, Demo: true})
+		Listener: ln, PollTimeout: time.Second, Demo: true, Instance: cfg.Instance + "-second"})
 	if err != nil {
 		ln.Close()
 		return nil, nil, err

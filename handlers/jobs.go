@@ -164,6 +164,18 @@ func (h *Handler) sendDigest(ctx context.Context, u *units.Unit, day chihuy.Day)
 	if err != nil || len(targets) == 0 {
 		return false, err
 	}
+	// A run again after a crash skips the units already queued (their
+	// keys are known); the outbox would drop the copies anyway, this
+	// spares computing and rendering them.
+	firsts := make([]string, len(targets))
+	for i, b := range targets {
+		firsts[i] = digestKey(day, u, b.Chat) + ":0"
+	}
+	if n, err := h.Store.Known(ctx, firsts...); err != nil {
+		return false, err
+	} else if n == len(firsts) {
+		return true, nil
+	}
 	d, err := h.Digest(ctx, u, day)
 	if err != nil {
 		return false, err
@@ -175,7 +187,7 @@ func (h *Handler) sendDigest(ctx context.Context, u *units.Unit, day chihuy.Day)
 	var msgs []chihuy.Message
 	for _, b := range targets {
 		parts := digest.Render(d, h.textLimit(b.Chat))
-		key := "dg:" + day.String() + ":" + u.Code + ":" + b.Chat.String()
+		key := digestKey(day, u, b.Chat)
 		for i, part := range parts {
 			msgs = append(msgs, chihuy.Message{Key: fmt.Sprintf("%s:%d", key, i), Chat: b.Chat, Group: b.Kind == chihuy.Group,
 				Priority: chihuy.PriorityBulk, Text: part})
@@ -188,6 +200,12 @@ func (h *Handler) sendDigest(ctx context.Context, u *units.Unit, day chihuy.Day)
 	}
 	_, err = h.Store.Enqueue(ctx, msgs...)
 	return err == nil, err
+}
+
+// digestKey is the outbox key of unit u's digest of day to chat (":N"
+// for its parts, ":png" for its chart).
+func digestKey(day chihuy.Day, u *units.Unit, chat chihuy.ChatRef) string {
+	return "dg:" + day.String() + ":" + u.Code + ":" + chat.String()
 }
 
 // Digest is Summarize plus what only the evening digest shows: open

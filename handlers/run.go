@@ -9,6 +9,10 @@ import (
 	"github.com/chihuy/chihuy/store"
 )
 
+// takeOverEvery is how often the journal is looked at for the updates of
+// dead instances, and how long one read waits for new updates.
+const takeOverEvery = 2 * time.Second
+
 // Observer receives the handling time of each update (metrics).
 type Observer func(kind string, d time.Duration, err error)
 
@@ -17,13 +21,34 @@ type Observer func(kind string, d time.Duration, err error)
 // parallel, up to workers), and marks each handled update done. An update
 // whose handling failed stays in the journal and is handed out again
 // later (the journal gives up after a few attempts). Several processes may
-// run it on one store: each takes different updates.
+// run it on one store: each takes different updates. consumer is the
+// instance name: at start the instance handles at once what it had taken
+// before a crash, and every takeOverEvery it takes over what instances
+// whose heartbeat lapsed left unfinished.
 func (h *Handler) Run(ctx context.Context, consumer string, workers int, observe Observer) error {
 	if workers < 1 {
 		workers = 1
 	}
+	gone := func(name string) bool {
+		alive, err := h.Store.InstanceAlive(ctx, name)
+		return err == nil && !alive
+	}
+	own := true // at start: what this instance took before it restarted
+	var lastTakeOver time.Time
 	for ctx.Err() == nil {
-		batch, err := h.Store.NextUpdates(ctx, consumer, int64(workers*16), 2*time.Second, time.Minute)
+		var batch []store.Delivery
+		var err error
+		if own || time.Since(lastTakeOver) >= takeOverEvery {
+			// What this instance or a dead one left unfinished, at once.
+			lastTakeOver = time.Now()
+			batch, err = h.Store.TakeOverUpdates(ctx, consumer, int64(workers*16), own, gone)
+			if err == nil {
+				own = false
+			}
+		}
+		if err == nil && len(batch) == 0 {
+			batch, err = h.Store.NextUpdates(ctx, consumer, int64(workers*16), takeOverEvery, time.Minute)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				break

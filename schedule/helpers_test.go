@@ -97,6 +97,8 @@ func (r *recorder) count(run string) int {
 // proc is one scheduler, as one bot process would run it.
 type proc struct {
 	*schedule.Scheduler
+	st     *store.Store
+	inst   *store.Instance
 	events chan schedule.Event
 	cancel context.CancelFunc
 	done   chan error
@@ -104,7 +106,7 @@ type proc struct {
 
 func newProc(t *testing.T, st *store.Store, clock *testClock, opts ...schedule.Option) *proc {
 	t.Helper()
-	p := &proc{events: make(chan schedule.Event, 256)}
+	p := &proc{st: st, events: make(chan schedule.Event, 256)}
 	opts = append([]schedule.Option{schedule.WithPoll(5 * time.Millisecond),
 		schedule.WithObserver(func(ev schedule.Event) { p.events <- ev })}, opts...)
 	log := zerolog.New(zerolog.NewTestWriter(t)).Level(zerolog.InfoLevel)
@@ -120,7 +122,15 @@ func (p *proc) add(t *testing.T, name, spec string, job schedule.Job) {
 }
 
 // start runs the scheduler until stop or the end of the test.
+// It keeps the heartbeat of the scheduler's owner, as the bot's instance
+// does; kill stops it as kill -9 would.
 func (p *proc) start(t *testing.T) {
+	t.Helper()
+	inst, err := p.st.StartInstance(context.Background(), p.Owner())
+	if err != nil {
+		t.Logf("no heartbeat (the store is down?): %v", err)
+	}
+	p.inst = inst
 	ctx, cancel := context.WithCancel(context.Background())
 	p.cancel, p.done = cancel, make(chan error, 1)
 	go func() { p.done <- p.Run(ctx) }()
@@ -133,6 +143,9 @@ func (p *proc) stop(t *testing.T) {
 	}
 	p.cancel()
 	p.cancel = nil
+	if p.inst != nil {
+		defer p.inst.Close()
+	}
 	select {
 	case err := <-p.done:
 		if err != nil {

@@ -10,8 +10,15 @@
 // among all of them: before running it, a process claims it in Redis
 // (store.ClaimJob, {cfg}:job:NAME:UNIX, created once and kept for
 // store.JobTTL) and only the process that claimed it runs it; the outcome
-// is recorded in the claim. A process that stops in the middle of a run
-// leaves the occurrence claimed and unfinished: it is not run again.
+// is recorded in the claim. The owner is the process's instance name
+// (WithOwner; store.StartInstance keeps its heartbeat). A process that
+// stops in the middle of a run leaves the occurrence claimed and
+// unfinished: it runs again, idempotently, when the process restarts under
+// the same name, or in another process once the owner's heartbeat has
+// lapsed (a process that saw the occurrence taken looks at it again every
+// watchEvery while it is unfinished and in its catch-up window). Jobs
+// make that safe with per-unit message keys (the outbox never sends a key
+// twice) and skip the units already done.
 //
 // # Catching up
 //
@@ -349,6 +356,9 @@ func (s *Scheduler) Next(name string) (time.Time, error) {
 	return e.after(s.clock.Now()), nil
 }
 
+// Owner is the name under which this scheduler claims occurrences.
+func (s *Scheduler) Owner() string { return s.owner }
+
 // Kick makes Run look at the clock now instead of at its next poll: call
 // it after moving an injected clock. It never blocks.
 func (s *Scheduler) Kick() {
@@ -365,8 +375,14 @@ type occurrence struct {
 	at      time.Time
 	retry   bool      // the second try
 	claimed bool      // this process holds the claim (a retry after the job failed)
-	after   time.Time // a retry waits until then (real time)
+	watch   bool      // claimed by another live instance, unfinished: looked at again
+	after   time.Time // a retry or a watch waits until then (real time)
 }
+
+// watchEvery is how often an occurrence that another instance claimed and
+// has not finished is looked at again: if that instance dies (its
+// heartbeat lapses), this one claims the occurrence and runs it.
+const watchEvery = 2 * time.Second
 
 // Run runs the jobs until ctx ends, then returns nil once the job in
 // progress, if any, has returned. It returns an error only when the
@@ -537,7 +553,7 @@ func (s *Scheduler) missed(ctx context.Context, e *entry, at, now time.Time) {
 func (s *Scheduler) fire(ctx context.Context, o occurrence) (occurrence, bool) {
 	name := o.e.name
 	log := s.log.With().Str("job", name).Time("at", o.at).Bool("retry", o.retry).Logger()
-	if o.retry {
+	if o.retry || o.watch {
 		if late := s.clock.Now().Sub(o.at); late >= s.window(o.e) {
 			log.Warn().Dur("late", late).Msg("scheduler: retry dropped, occurrence out of the catch-up window")
 			return occurrence{}, false
@@ -551,9 +567,19 @@ func (s *Scheduler) fire(ctx context.Context, o occurrence) (occurrence, bool) {
 			return s.retryOf(o, false)
 		}
 		if !ok {
-			log.Debug().Msg("scheduler: occurrence already claimed")
-			s.observe(Event{Job: name, At: o.at, Result: Taken, Retry: o.retry})
+			if !o.watch {
+				log.Debug().Msg("scheduler: occurrence already claimed")
+				s.observe(Event{Job: name, At: o.at, Result: Taken, Retry: o.retry})
+			}
+			// Claimed by a live instance and not finished: watch it, to run
+			// it if that instance dies before it finishes.
+			if run, found, err := s.st.JobRun(ctx, name, o.at); err == nil && found && run.Finished.IsZero() {
+				return occurrence{e: o.e, seq: o.seq, at: o.at, watch: true, after: time.Now().Add(watchEvery)}, true
+			}
 			return occurrence{}, false
+		}
+		if o.watch {
+			log.Warn().Msg("scheduler: the instance running this occurrence is gone: running it again")
 		}
 	}
 	start := time.Now()
@@ -561,6 +587,12 @@ func (s *Scheduler) fire(ctx context.Context, o occurrence) (occurrence, bool) {
 		log.Info().Dur("late", late).Msg("scheduler: running late occurrence")
 	}
 	err := call(ctx, o.e.run, o.at)
+	if err != nil && ctx.Err() != nil {
+		// Stopped by shutdown: the claim stays unfinished, so that the
+		// occurrence is finished after the restart or by another instance.
+		log.Warn().Err(err).Msg("scheduler: job interrupted by shutdown; it resumes after a restart or in another instance")
+		return occurrence{}, false
+	}
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	if _, ferr := s.st.FinishJob(fctx, name, o.at, s.owner, err); ferr != nil {
 		log.Error().Err(ferr).Msg("scheduler: cannot record the outcome")

@@ -411,3 +411,54 @@ func TestJobOptionsAfterClockJump(t *testing.T) {
 		t.Fatalf("runs %v, want %v", runs, want)
 	}
 }
+
+// An occurrence whose instance stops in the middle of it is finished by a
+// standby once that instance's heartbeat is gone, and by the instance
+// itself when it restarts under its name.
+func TestUnfinishedOccurrenceResumes(t *testing.T) {
+	at := local(8, 18, 0, 0)
+	for _, tc := range []struct {
+		name    string
+		resumer string
+	}{
+		{"a standby takes over", "p2"},
+		{"the instance restarted under its name", "p1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			prefix := redistest.Prefix(t)
+			clock := newClock(at.Add(5 * time.Second))
+			started := make(chan struct{}, 1)
+			blocking := func(ctx context.Context, at time.Time) error {
+				started <- struct{}{}
+				<-ctx.Done() // interrupted in the middle
+				return ctx.Err()
+			}
+			p1 := newProc(t, newStore(t, prefix), clock, schedule.WithOwner("p1"))
+			p1.add(t, "digest", "0 18 * * *", blocking)
+			p1.start(t)
+			<-started
+			rec := &recorder{}
+			var p2 *proc
+			if tc.resumer == "p2" {
+				p2 = newProc(t, newStore(t, prefix), clock, schedule.WithOwner("p2"))
+				p2.add(t, "digest", "0 18 * * *", rec.job("digest"))
+				p2.start(t)
+				if ev := p2.await(t, "digest", at); ev.Result != schedule.Taken {
+					t.Fatalf("standby while p1 runs: %v, want taken", ev.Result)
+				}
+			}
+			p1.stop(t)
+			if p2 == nil {
+				p2 = newProc(t, newStore(t, prefix), clock, schedule.WithOwner("p1"))
+				p2.add(t, "digest", "0 18 * * *", rec.job("digest"))
+				p2.start(t)
+			}
+			if ev := p2.await(t, "digest", at); ev.Result != schedule.Ran {
+				t.Fatalf("after p1 stopped: %v, want ran", ev.Result)
+			}
+			if runs := rec.list(); !slices.Equal(runs, []string{"digest@08 18:00"}) {
+				t.Fatalf("runs %v, want the digest finished once", runs)
+			}
+		})
+	}
+}

@@ -3,7 +3,8 @@ package store
 // Scheduled jobs (SPEC §7). One key per occurrence of a job, under the
 // {cfg} tag:
 //
-//	{cfg}:job:NAME:UNIX   hash: owner, claimed (unix ms), tries, and once
+//	{cfg}:job:NAME:UNIX   hash: owner, claimed (unix ms), tries, resumed
+//	                      (claims taken over from a dead owner), and once
 //	                      a try ended: finished (unix ms), err (empty on
 //	                      success); TTL JobTTL
 //
@@ -48,11 +49,18 @@ type JobRun struct {
 // Done reports whether the occurrence ran to success.
 func (r JobRun) Done() bool { return !r.Finished.IsZero() && r.Err == "" }
 
-// claimJobScript creates the occurrence's hash unless it exists.
-// KEYS: job. ARGV: owner, claimed ms, ttl ms.
+// claimJobScript creates the occurrence's hash unless it exists; an
+// occurrence claimed but never finished whose owner is the claimant (it
+// restarted) or has no heartbeat (it is gone) is claimed again: 2.
+// KEYS: job. ARGV: owner, claimed ms, ttl ms, heartbeat key prefix.
 var claimJobScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  return 0
+  local f = redis.call('HMGET', KEYS[1], 'owner', 'finished')
+  if f[2] or not f[1] then return 0 end
+  if f[1] ~= ARGV[1] and redis.call('EXISTS', ARGV[4] .. f[1]) == 1 then return 0 end
+  redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'claimed', ARGV[2])
+  redis.call('HINCRBY', KEYS[1], 'resumed', 1)
+  return 2
 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'claimed', ARGV[2], 'tries', 0)
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -72,9 +80,12 @@ func (s *Store) jobKey(name string, at time.Time) string {
 	return s.Key("cfg", "job", name, strconv.FormatInt(at.Unix(), 10))
 }
 
-// ClaimJob claims the occurrence of job name scheduled at at for owner. It
-// returns true when owner claimed it now, and false when any process (owner
-// included) had claimed it before: the occurrence then must not run again.
+// ClaimJob claims the occurrence of job name scheduled at at for owner (an
+// instance name). It returns true when owner claimed it now: it was never
+// claimed, or it was claimed and never finished by an instance that is
+// gone (its heartbeat lapsed) or by owner itself before a restart — the
+// job then runs again and must be idempotent. It returns false when the
+// occurrence ran, or runs in a live instance: it must not run now.
 func (s *Store) ClaimJob(ctx context.Context, name string, at time.Time, owner string) (bool, error) {
 	if err := CheckJobName(name); err != nil {
 		return false, err
@@ -83,11 +94,11 @@ func (s *Store) ClaimJob(ctx context.Context, name string, at time.Time, owner s
 		return false, fmt.Errorf("claim job %s at %d: empty owner", name, at.Unix())
 	}
 	n, err := claimJobScript.Run(ctx, s.rdb, []string{s.jobKey(name, at)},
-		owner, s.Now().UnixMilli(), JobTTL.Milliseconds()).Int()
+		owner, s.Now().UnixMilli(), JobTTL.Milliseconds(), s.instanceKey("")).Int()
 	if err != nil {
 		return false, fmt.Errorf("claim job %s at %d: %w", name, at.Unix(), err)
 	}
-	return n == 1, nil
+	return n >= 1, nil
 }
 
 // FinishJob records the end of one try of an occurrence owner claimed:

@@ -38,13 +38,16 @@ func TestJobClaimRunsOnceAndRecordsTries(t *testing.T) {
 			if _, ok, err := st.JobRun(ctx, "digest", jobAt); err != nil || ok {
 				t.Fatalf("JobRun before claim = ok %v, err %v; want not found", ok, err)
 			}
+			p1, err := st.StartInstance(ctx, "p1") // a live owner
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p1.Close()
 			if ok, err := st.ClaimJob(ctx, "digest", jobAt, "p1"); err != nil || !ok {
 				t.Fatalf("first claim = %v, %v; want true", ok, err)
 			}
-			for _, owner := range []string{"p2", "p1"} {
-				if ok, err := st.ClaimJob(ctx, "digest", jobAt, owner); err != nil || ok {
-					t.Fatalf("claim again by %s = %v, %v; want false", owner, ok, err)
-				}
+			if ok, err := st.ClaimJob(ctx, "digest", jobAt, "p2"); err != nil || ok {
+				t.Fatalf("claim again by p2 while p1 lives = %v, %v; want false", ok, err)
 			}
 			// Another occurrence and another job are separate.
 			if ok, err := st.ClaimJob(ctx, "digest", jobAt.Add(24*time.Hour), "p2"); err != nil || !ok {
@@ -145,5 +148,42 @@ func TestJobNames(t *testing.T) {
 	}
 	if _, err := st.ClaimJob(ctx, "digest", jobAt.Add(time.Hour), ""); err == nil {
 		t.Error("ClaimJob with an empty owner succeeded")
+	}
+}
+
+// An occurrence claimed and never finished is claimed again by the
+// instance itself after a restart, or by another once the owner's
+// heartbeat is gone; a finished one never is.
+func TestJobClaimTakenOverFromAGoneOwner(t *testing.T) {
+	ctx := context.Background()
+	st := store.New(redistest.Shared(t).Client(t), store.WithPrefix(redistest.Prefix(t)))
+	steps := []struct {
+		what  string
+		owner string
+		want  bool
+	}{
+		{"first claim by p1 (no heartbeat: p1 was killed)", "p1", true},
+		{"p2 takes over p1's unfinished claim", "p2", true},
+		{"p1 cannot while p2 lives", "p1", false},
+		{"p2 restarted takes its own claim back", "p2", true},
+	}
+	p2, err := st.StartInstance(ctx, "p2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p2.Close()
+	for _, s := range steps {
+		if ok, err := st.ClaimJob(ctx, "digest", jobAt, s.owner); err != nil || ok != s.want {
+			t.Fatalf("%s: claim = %v, %v; want %v", s.what, ok, err, s.want)
+		}
+	}
+	if ok, err := st.FinishJob(ctx, "digest", jobAt, "p2", nil); err != nil || !ok {
+		t.Fatalf("finish = %v, %v", ok, err)
+	}
+	p2.Close()
+	for _, owner := range []string{"p1", "p2", "p3"} {
+		if ok, err := st.ClaimJob(ctx, "digest", jobAt, owner); err != nil || ok {
+			t.Fatalf("claim of a finished occurrence by %s = %v, %v; want false", owner, ok, err)
+		}
 	}
 }

@@ -10,7 +10,17 @@ import (
 // Leases: {cfg}:lease:NAME holds the owner's id with a TTL. One process
 // holds a lease at a time (the long-poll of a platform, the outbox sender,
 // a scheduled job); it renews before the TTL runs out and releases it on a
-// clean shutdown so a standby takes over at once.
+// clean shutdown so a standby takes over at once. The owner is the
+// instance name (instance.go): a process restarted under its name renews
+// its dead self's lease at once instead of waiting for it to lapse.
+
+// DefaultLeaseTTL is the TTL of the bot's leases, renewed every third of
+// it: a standby that looks every second (leaseRetry) takes over a killed
+// holder within DefaultLeaseTTL + 1 s, inside the 15 s of SPEC §11.
+const DefaultLeaseTTL = 9 * time.Second
+
+// leaseRetry is how often a standby tries to take a lease of ttl.
+func leaseRetry(ttl time.Duration) time.Duration { return min(ttl/3, time.Second) }
 
 var renewScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -53,7 +63,7 @@ func (s *Store) HoldLease(ctx context.Context, name, owner string, ttl time.Dura
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(ttl / 3):
+		case <-time.After(leaseRetry(ttl)):
 		}
 	}
 	lctx, cancel := context.WithCancel(ctx)

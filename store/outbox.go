@@ -261,7 +261,7 @@ return added
 `)
 
 var reserveScript = redis.NewScript(outboxLib + `
-local P, LEASE, N = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
+local P, LEASE, N, OWNER = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
 local fly, res = B .. 'fly:' .. P, B .. 'res:' .. P
 
 -- Reservations of a sender that died come back.
@@ -320,7 +320,7 @@ if pause <= NOW then
         redis.call('ZREM', rk, c)
         local pr, entry, k = head(c)
         if pr then
-          local v = pr .. entry .. '\n' .. k .. '\n' .. redis.call('INCR', B .. 'seq:' .. P)
+          local v = pr .. entry .. '\n' .. k .. '\n' .. redis.call('INCR', B .. 'seq:' .. P) .. '\n' .. OWNER
           redis.call('HSET', res, c, v)
           redis.call('ZADD', fly, LEASE, c)
           local f = redis.call('HMGET', mkey(k), 'msg', 'part', 'ids', 'tries', 'since', 'edit')
@@ -609,9 +609,19 @@ func (s *Store) Enqueue(ctx context.Context, msgs ...chihuy.Message) (added int,
 // reserves up to n due messages, one per chat, replies first, each for
 // lease. Nothing is reserved while the platform is paused by a 429.
 func (s *Store) Reserve(ctx context.Context, platform string, n int, lease time.Duration) (Reserved, error) {
+	return s.ReserveAs(ctx, platform, "", n, lease)
+}
+
+// ReserveAs is Reserve for the sender of instance owner: the reservations
+// carry its name, so that ReclaimReservations can give them back at once
+// when the instance is known to be gone (or restarted).
+func (s *Store) ReserveAs(ctx context.Context, platform, owner string, n int, lease time.Duration) (Reserved, error) {
+	if strings.ContainsAny(owner, "\n\r") {
+		return Reserved{}, fmt.Errorf("reserve %s outbox: owner %q has a line break", platform, owner)
+	}
 	now := s.Now()
 	raw, err := reserveScript.Run(ctx, s.rdb, []string{s.Key("ob", "fly", platform)},
-		s.obArgs(platform, now.Add(lease).UnixMilli(), max(n, 0))...).Slice()
+		s.obArgs(platform, now.Add(lease).UnixMilli(), max(n, 0), owner)...).Slice()
 	if err != nil {
 		return Reserved{}, fmt.Errorf("reserve %s outbox: %w", platform, err)
 	}
@@ -658,6 +668,61 @@ func parseReservation(platform string, it any) (Reservation, error) {
 		return r, fmt.Errorf("decode queued message %s: %w", r.Key, err)
 	}
 	return r, nil
+}
+
+var reclaimScript = redis.NewScript(outboxLib + `
+local P = ARGV[4]
+local fly, res = B .. 'fly:' .. P, B .. 'res:' .. P
+local n = 0
+for i = 5, #ARGV, 2 do
+  local c, v = ARGV[i], ARGV[i+1]
+  if redis.call('HGET', res, c) == v then
+    redis.call('HDEL', res, c)
+    redis.call('ZREM', fly, c)
+    local pr, entry, k = parse(v)
+    restore(P, c, pr, entry, k)
+    requeue(P, c, NOW)
+    n = n + 1
+  end
+end
+if n > 0 then redis.call('PUBLISH', B .. 'wake:' .. P, '1') end
+return n`)
+
+// ReclaimReservations gives back at once, without waiting for their lease
+// to end, the reservations on platform of the instances for which gone
+// returns true (a sender that restarted under its name, or whose
+// heartbeat lapsed): their messages are sent again (at least once). It
+// returns how many were given back.
+func (s *Store) ReclaimReservations(ctx context.Context, platform string, gone func(owner string) bool) (int, error) {
+	res, err := s.rdb.HGetAll(ctx, s.Key("ob", "res", platform)).Result()
+	if err != nil {
+		return 0, fmt.Errorf("reclaim %s reservations: %w", platform, err)
+	}
+	args := s.obArgs(platform)
+	verdict := map[string]bool{}
+	for c, v := range res {
+		parts := strings.SplitN(v, "\n", 4)
+		if len(parts) < 4 || parts[3] == "" {
+			continue // reserved by a sender without a name: its lease decides
+		}
+		owner := parts[3]
+		g, ok := verdict[owner]
+		if !ok {
+			g = gone(owner)
+			verdict[owner] = g
+		}
+		if g {
+			args = append(args, c, v)
+		}
+	}
+	if len(args) == len(s.obArgs(platform)) {
+		return 0, nil
+	}
+	n, err := reclaimScript.Run(ctx, s.rdb, []string{s.Key("ob", "fly", platform)}, args...).Int()
+	if err != nil {
+		return 0, fmt.Errorf("reclaim %s reservations: %w", platform, err)
+	}
+	return n, nil
 }
 
 // Settle records the outcomes of reservations, in one round trip per
@@ -714,6 +779,24 @@ func (s *Store) CancelQueued(ctx context.Context, keyPrefix string) (int, error)
 		}
 		from = "(" + last
 	}
+}
+
+// Known counts the keys that were enqueued (queued, sent, given up or
+// cancelled within DoneTTL): a job run again after a crash skips the units
+// whose messages it already queued.
+func (s *Store) Known(ctx context.Context, keys ...string) (int, error) {
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	full := make([]string, len(keys))
+	for i, k := range keys {
+		full[i] = s.Key("ob", "m", k)
+	}
+	n, err := s.rdb.Exists(ctx, full...).Result()
+	if err != nil {
+		return 0, fmt.Errorf("known message keys (first %s): %w", keys[0], err)
+	}
+	return int(n), nil
 }
 
 // SentMessageID returns the platform message id a key became once sent

@@ -147,6 +147,88 @@ func (s *Store) NextUpdates(ctx context.Context, consumer string, n int64, block
 	return out, nil
 }
 
+// TakeOverUpdates moves to consumer the recorded updates that other
+// consumers took and did not finish, when gone says their instance is gone
+// (its heartbeat lapsed), without waiting for them to be idle; then, when
+// it moved any or own is true (at start: what this instance took before it
+// restarted), it returns up to n of consumer's own unfinished updates to
+// handle again. Updates handed out too often go to the dead list instead.
+func (s *Store) TakeOverUpdates(ctx context.Context, consumer string, n int64, own bool, gone func(consumer string) bool) ([]Delivery, error) {
+	if err := s.ensureGroup(ctx); err != nil {
+		return nil, err
+	}
+	stream := s.Key("in", "updates")
+	sum, err := s.rdb.XPending(ctx, stream, updatesGroup).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("pending updates: %w", err)
+	}
+	moved := 0
+	if sum != nil {
+		for name, count := range sum.Consumers {
+			if name == consumer || count == 0 || !gone(name) {
+				continue
+			}
+			pend, err := s.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
+				Stream: stream, Group: updatesGroup, Consumer: name, Start: "-", End: "+", Count: 1000,
+			}).Result()
+			if err != nil {
+				return nil, fmt.Errorf("pending updates of %s: %w", name, err)
+			}
+			ids := make([]string, len(pend))
+			for i, p := range pend {
+				ids[i] = p.ID
+			}
+			if len(ids) == 0 {
+				continue
+			}
+			if err := s.rdb.XClaimJustID(ctx, &redis.XClaimArgs{
+				Stream: stream, Group: updatesGroup, Consumer: consumer, Messages: ids,
+			}).Err(); err != nil && !errors.Is(err, redis.Nil) {
+				return nil, fmt.Errorf("take over the updates of %s: %w", name, err)
+			}
+			moved += len(ids)
+		}
+	}
+	if moved == 0 && !own {
+		return nil, nil
+	}
+	res, err := s.rdb.XReadGroup(ctx, &redis.XReadGroupArgs{
+		Group: updatesGroup, Consumer: consumer, Streams: []string{stream, "0"}, Count: n,
+	}).Result()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("read own pending updates: %w", err)
+	}
+	var msgs []redis.XMessage
+	for _, st := range res {
+		msgs = append(msgs, st.Messages...)
+	}
+	if len(msgs) == 0 {
+		return nil, nil
+	}
+	tries := map[string]int64{}
+	pend, err := s.rdb.XPendingExt(ctx, &redis.XPendingExtArgs{
+		Stream: stream, Group: updatesGroup, Consumer: consumer, Start: msgs[0].ID, End: msgs[len(msgs)-1].ID, Count: int64(len(msgs)),
+	}).Result()
+	if err == nil {
+		for _, p := range pend {
+			tries[p.ID] = p.RetryCount
+		}
+	}
+	var out []Delivery
+	for _, m := range msgs {
+		d, ok := decodeDelivery(m)
+		d.Attempt = max(tries[m.ID], 1)
+		if !ok || d.Attempt > maxDeliveries {
+			s.deadUpdate(ctx, m, "handled too often or undecodable")
+			continue
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
 func decodeDelivery(m redis.XMessage) (Delivery, bool) {
 	raw, _ := m.Values["u"].(string)
 	var u chihuy.Update

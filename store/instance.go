@@ -1,0 +1,147 @@
+package store
+
+// Instances (SPEC §11, CHIHUY_INSTANCE). Each bot process runs under a
+// stable instance name (default the host name) and owns, under that name,
+// its leases, its outbox reservations, its intake consumer and its job
+// claims. A process that restarts after a crash comes back under the same
+// name and takes all of that back at once, instead of waiting for its dead
+// self's leases to lapse.
+//
+//	{cfg}:inst:NAME   string: the live process's random token, with a
+//	                  TTL of InstanceHeartbeatTTL renewed every
+//	                  InstanceHeartbeatEvery: the heartbeat
+//
+// The heartbeat tells a dead self from a live twin: a process that was
+// killed stops renewing and its key lapses within InstanceHeartbeatTTL,
+// whereas a second live process with the same name keeps renewing it. So a
+// starting process waits at most InstanceHeartbeatTTL for the key to lapse,
+// and refuses to start when it sees it renewed. Other processes read the
+// heartbeat to know that an instance is gone, and take over what it held
+// (InstanceAlive).
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/chihuy/chihuy"
+)
+
+const (
+	// InstanceHeartbeatTTL is how long an instance's heartbeat outlives
+	// its last renewal: a killed instance is known to be gone after it.
+	InstanceHeartbeatTTL = 3 * time.Second
+	// InstanceHeartbeatEvery is how often a live instance renews it.
+	InstanceHeartbeatEvery = time.Second
+)
+
+// msgTwin is the error of a second live process with the same name.
+const msgTwin = "Một tiến trình khác đang chạy với cùng tên instance %q trên kho này (nhịp tim của nó vẫn được gia hạn): mỗi tiến trình cần CHIHUY_INSTANCE riêng. / Another live process runs as instance %q on this store: give each process its own CHIHUY_INSTANCE."
+
+// Instance is this process's heartbeat. Close it on shutdown.
+type Instance struct {
+	st    *Store
+	name  string
+	token string
+	stop  chan struct{}
+	done  chan struct{}
+	once  sync.Once
+}
+
+// Name is the instance name.
+func (i *Instance) Name() string { return i.name }
+
+var renewInstanceScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 2 end
+return 0`)
+
+func (s *Store) instanceKey(name string) string { return s.Key("cfg", "inst", name) }
+
+// StartInstance starts the heartbeat of instance name. When the name's
+// heartbeat is up, it watches it for up to InstanceHeartbeatTTL: a dead
+// self's heartbeat lapses and the start goes on; a live twin's is renewed,
+// and StartInstance fails with chihuy.ECONFLICT.
+func (s *Store) StartInstance(ctx context.Context, name string) (*Instance, error) {
+	if err := CheckJobName(name); err != nil {
+		return nil, chihuy.Errorf(chihuy.EINVALID, "CHIHUY_INSTANCE: %v", err)
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	inst := &Instance{st: s, name: name, token: hex.EncodeToString(b[:]), stop: make(chan struct{}), done: make(chan struct{})}
+	key := s.instanceKey(name)
+	deadline := time.Now().Add(InstanceHeartbeatTTL + InstanceHeartbeatEvery)
+	var lastTTL time.Duration
+	for {
+		ok, err := s.rdb.SetNX(ctx, key, inst.token, InstanceHeartbeatTTL).Result()
+		if err != nil {
+			return nil, fmt.Errorf("start instance %s: %w", name, err)
+		}
+		if ok {
+			break
+		}
+		ttl, err := s.rdb.PTTL(ctx, key).Result()
+		if err != nil {
+			return nil, fmt.Errorf("start instance %s: %w", name, err)
+		}
+		// A renewal since the last look means a live twin.
+		if (lastTTL > 0 && ttl > lastTTL+InstanceHeartbeatEvery/4) || time.Now().After(deadline) {
+			return nil, chihuy.Errorf(chihuy.ECONFLICT, msgTwin, name, name)
+		}
+		if ttl > 0 {
+			lastTTL = ttl
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(InstanceHeartbeatEvery / 4):
+		}
+	}
+	go inst.beat()
+	return inst, nil
+}
+
+// beat renews the heartbeat until Close.
+func (i *Instance) beat() {
+	defer close(i.done)
+	t := time.NewTicker(InstanceHeartbeatEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-i.stop:
+			return
+		case <-t.C:
+			ctx, cancel := context.WithTimeout(context.Background(), InstanceHeartbeatEvery)
+			renewInstanceScript.Run(ctx, i.st.rdb, []string{i.st.instanceKey(i.name)}, i.token, InstanceHeartbeatTTL.Milliseconds())
+			cancel()
+		}
+	}
+}
+
+// Close stops the heartbeat and removes it, so that the name is free at
+// once.
+func (i *Instance) Close() {
+	i.once.Do(func() {
+		close(i.stop)
+		<-i.done
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		releaseScript.Run(ctx, i.st.rdb, []string{i.st.instanceKey(i.name)}, i.token)
+	})
+}
+
+// InstanceAlive reports whether instance name's heartbeat is up.
+func (s *Store) InstanceAlive(ctx context.Context, name string) (bool, error) {
+	n, err := s.rdb.Exists(ctx, s.instanceKey(name)).Result()
+	if err != nil {
+		return false, fmt.Errorf("instance %s alive: %w", name, err)
+	}
+	return n == 1, nil
+}
