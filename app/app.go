@@ -407,4 +407,3 @@ func (a *App) Close() error {
 	}
 	return nil
 }
-
