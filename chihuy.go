@@ -131,7 +131,40 @@ type Update struct {
 	// the chat changing: BotJoined or BotLeft (removed, kicked).
 	Membership string    `json:"member,omitempty"`
 	Time       time.Time `json:"t"`
+	// Thread is the forum topic the message was written in (Telegram's
+	// message_thread_id), empty outside topics. Answers go back to it.
+	Thread string `json:"thread,omitempty"`
+	// Edited is true when the update is a new version of the earlier
+	// message MessageID (Telegram's edited_message): an edited report
+	// corrects what the original recorded; an edited command is not run
+	// again.
+	Edited bool `json:"edited,omitempty"`
+	// Forwarded is true when the message is a forward of someone else's
+	// message (Telegram's forward_origin, forward_from…, forward_date):
+	// its figures are not the sender's report.
+	Forwarded bool `json:"fwd,omitempty"`
+	// Pseudo is true when the sender is not a person: an anonymous group
+	// admin (GroupAnonymousBot with sender_chat), a linked channel's post
+	// (777000) or a channel writing as itself. It acts with the rights of
+	// the chat only, and no role may be granted to it.
+	Pseudo bool `json:"pseudo,omitempty"`
+	// OtherBot is true when the message is a command addressed to another
+	// bot ("/baocao@OtherBot"): it is not for this bot.
+	OtherBot bool `json:"otherbot,omitempty"`
+	// MigratedTo is set by the service message of a group upgraded to a
+	// supergroup: Chat is the old group and MigratedTo the new chat, which
+	// takes over its binding and queued messages.
+	MigratedTo *ChatRef `json:"migto,omitempty"`
+	// Invalid says why the platform's update could not be converted or
+	// recorded; such an update goes to the dead list with Raw, the
+	// platform's payload, instead of being handled.
+	Invalid string `json:"invalid,omitempty"`
+	Raw     []byte `json:"-"`
 }
+
+// NoSender reports whether the update names no sender: it then acts as
+// nobody (no role, no membership of a private chat).
+func (u Update) NoSender() bool { return u.From.ID == "" }
 
 // Membership changes of the bot in a chat.
 const (
@@ -184,6 +217,9 @@ type Message struct {
 	File *File `json:"file,omitempty"`
 	// CallbackID answers a button press (Text is shown as a toast).
 	CallbackID string `json:"cbid,omitempty"`
+	// Thread is the forum topic to post in (Telegram's message_thread_id):
+	// the topic of the message answered, or the chat's bound topic.
+	Thread string `json:"thread,omitempty"`
 }
 
 // File is an attachment.

@@ -222,7 +222,7 @@ func (a *App) connect(ctx context.Context, pc config.Platform) (*platform, error
 	switch pc.Name {
 	case chihuy.Telegram:
 		topts := []telegram.Option{telegram.WithPollTimeout(pollTimeout), telegram.WithClock(a.clock),
-			telegram.WithErrorHandler(func(err error) { log.Warn().Err(err).Msg("telegram") })}
+			telegram.WithErrorHandler(func(err error) { log.Warn().Err(err).Msg("telegram") }), telegram.WithLogger(log)}
 		if a.opts.HTTPClient != nil {
 			topts = append(topts, telegram.WithHTTPClient(a.opts.HTTPClient))
 		}

@@ -38,16 +38,33 @@ if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then
 end
 return 0`)
 
+var recordDeadScript = redis.NewScript(`
+if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then
+  redis.call('RPUSH', KEYS[2], ARGV[1])
+  return 1
+end
+return 0`)
+
 // RecordUpdate stores u durably unless an update with the same ID was
 // recorded in the last 7 days. It returns fresh=false for a duplicate. It
 // is the bot.RecordFunc of every platform's intake.
+//
+// An update that cannot be handled — u.Invalid set by the platform's
+// conversion, or one that cannot be encoded (a date past year 9999) — goes
+// to the dead list with its reason and counts as recorded (fresh=false),
+// so that the platform is acknowledged and intake goes on behind it.
 func (s *Store) RecordUpdate(ctx context.Context, u chihuy.Update) (fresh bool, err error) {
 	if u.ID == "" {
 		return false, fmt.Errorf("record update: empty id")
 	}
-	b, err := json.Marshal(u)
-	if err != nil {
-		return false, fmt.Errorf("record update %s: %w", u.ID, err)
+	var b []byte
+	if u.Invalid == "" {
+		if b, err = json.Marshal(u); err != nil {
+			u.Invalid = "cannot be recorded: " + err.Error()
+		}
+	}
+	if u.Invalid != "" {
+		return false, s.recordDead(ctx, u)
 	}
 	n, err := recordScript.Run(ctx, s.rdb,
 		[]string{s.Key("in", "seen", u.ID), s.Key("in", "updates")},
@@ -56,6 +73,36 @@ func (s *Store) RecordUpdate(ctx context.Context, u chihuy.Update) (fresh bool, 
 		return false, fmt.Errorf("record update %s: %w", u.ID, err)
 	}
 	return n == 1, nil
+}
+
+// recordDead puts an update that cannot be handled on the dead list, once
+// per update id: {"why": reason, "id": update id, "raw": the platform's
+// payload when it is JSON, "u": what was converted}.
+func (s *Store) recordDead(ctx context.Context, u chihuy.Update) error {
+	entry := struct {
+		Why string          `json:"why"`
+		ID  string          `json:"id"`
+		Raw json.RawMessage `json:"raw,omitempty"`
+		U   json.RawMessage `json:"u,omitempty"`
+	}{Why: u.Invalid, ID: u.ID}
+	if len(u.Raw) > 0 && json.Valid(u.Raw) {
+		entry.Raw = u.Raw
+	} else if len(u.Raw) > 0 {
+		entry.Raw, _ = json.Marshal(string(u.Raw))
+	}
+	cp := u
+	cp.Time, cp.Raw = time.Time{}, nil
+	entry.U, _ = json.Marshal(cp) // without the time, plain fields: cannot fail
+	b, err := json.Marshal(entry)
+	if err != nil {
+		return fmt.Errorf("dead update %s: %w", u.ID, err)
+	}
+	err = recordDeadScript.Run(ctx, s.rdb, []string{s.Key("in", "seen", u.ID), s.Key("in", "dead")},
+		b, seenTTL.Milliseconds()).Err()
+	if err != nil {
+		return fmt.Errorf("dead update %s: %w", u.ID, err)
+	}
+	return nil
 }
 
 // Record is RecordUpdate shaped as a bot.RecordFunc.

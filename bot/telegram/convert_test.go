@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
-
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/bot"
 )
@@ -36,11 +34,8 @@ func TestConvert(t *testing.T) {
 	now := time.Date(2021, 8, 12, 10, 0, 0, 0, time.UTC)
 	for _, tc := range cases {
 		t.Run(tc.Name, func(t *testing.T) {
-			var tu tgbotapi.Update
-			if err := json.Unmarshal(tc.Update, &tu); err != nil {
-				t.Fatalf("update: %v", err)
-			}
-			got, _ := json.Marshal(c.convert(&tu, now))
+			u, _, _ := c.convert(tc.Update, now)
+			got, _ := json.Marshal(u)
 			want, _ := json.Marshal(tc.Want)
 			if string(got) != string(want) {
 				t.Errorf("got  %s\nwant %s", got, want)

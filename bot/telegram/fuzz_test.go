@@ -3,6 +3,7 @@ package telegram
 import (
 	"encoding/json"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -12,8 +13,11 @@ import (
 	"github.com/chihuy/chihuy/bot"
 )
 
-// FuzzConvert: no update body, however odd, makes conversion panic, and
-// the text it gives is valid UTF-8.
+// FuzzConvert: no update body, however odd, makes conversion panic; the
+// text it gives is valid UTF-8; an update with an update_id is always
+// named by it; what is not marked invalid can be recorded (encodes to
+// JSON). Seeded with the whole updates of testdata/convert.json; crashers
+// are kept under testdata/fuzz/FuzzConvert.
 func FuzzConvert(f *testing.F) {
 	raw, err := os.ReadFile("testdata/convert.json")
 	if err != nil {
@@ -32,13 +36,22 @@ func FuzzConvert(f *testing.F) {
 	c.setMe(1000, bot.Info{ID: "1000", Username: "chihuy_test_bot"})
 	now := time.Date(2021, 8, 12, 10, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		var tu tgbotapi.Update
-		if json.Unmarshal(body, &tu) != nil {
-			return
+		u, id, ok := c.convert(body, now)
+		if u.ID == "" {
+			t.Fatalf("no id for %q", body)
 		}
-		u := c.convert(&tu, now)
+		if ok && u.ID != "telegram:"+strconv.Itoa(id) {
+			t.Errorf("id %q for update_id %d", u.ID, id)
+		}
 		if !utf8.ValidString(u.Text) {
 			t.Errorf("text %q is not UTF-8", u.Text)
+		}
+		if u.Invalid == "" {
+			if _, err := json.Marshal(u); err != nil {
+				t.Errorf("valid update %q cannot be recorded: %v", body, err)
+			}
+		} else if u.Raw == nil {
+			t.Errorf("invalid update %q without its raw body", body)
 		}
 	})
 }
@@ -55,7 +68,7 @@ func FuzzAddressedText(f *testing.F) {
 			return
 		}
 		ents := []tgbotapi.MessageEntity{{Type: kind, Offset: offset, Length: length}}
-		got, _ := addressedText(text, ents, 1000, "chihuy_test_bot")
+		got, _, _ := addressedText(text, ents, 1000, "chihuy_test_bot")
 		if !utf8.ValidString(got) {
 			t.Errorf("addressedText(%q) = %q, not UTF-8", text, got)
 		}

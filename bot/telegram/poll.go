@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -24,13 +26,32 @@ const pollLimit = 100
 // are retried with backoff (a 429 waits its retry_after) and passed to the
 // error handler (WithErrorHandler). Only one Poll may run per bot: Telegram
 // refuses concurrent getUpdates, and while a webhook is set.
+//
+// A webhook left registered (by an earlier run in webhook mode) makes
+// Telegram refuse getUpdates with 409 for as long as it is set: Poll
+// removes it before the first poll, and again whenever a poll is refused
+// because of one, logging the URL it removed.
 func (c *Client) Poll(ctx context.Context, record bot.RecordFunc) error {
 	offset, failures := 0, 0
+	clearWebhook := true
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if clearWebhook {
+			if err := c.removeWebhook(ctx); err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				c.report(err)
+			} else {
+				clearWebhook = false
+			}
+		}
 		raws, err := c.getUpdates(ctx, offset)
+		if webhookActive(err) {
+			clearWebhook = true
+		}
 		if err == nil {
 			offset, err = c.recordAll(ctx, raws, offset, record)
 		}
@@ -52,6 +73,42 @@ func (c *Client) Poll(ctx context.Context, record bot.RecordFunc) error {
 			return ctx.Err()
 		}
 	}
+}
+
+// removeWebhook deletes a registered webhook, keeping its pending
+// updates for getUpdates, and logs the URL it removed.
+func (c *Client) removeWebhook(ctx context.Context) error {
+	var info struct {
+		URL                string `json:"url"`
+		PendingUpdateCount int    `json:"pending_update_count"`
+	}
+	err := c.call(ctx, c.reqTimeout, func(api *tgbotapi.BotAPI) error {
+		resp, err := api.MakeRequest("getWebhookInfo", nil)
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(resp.Result, &info)
+	})
+	if err != nil {
+		return fmt.Errorf("telegram getWebhookInfo: %w", err)
+	}
+	if info.URL == "" {
+		return nil
+	}
+	if err := c.DeleteWebhook(ctx); err != nil {
+		return err
+	}
+	c.log.Warn().Str("url", info.URL).Int("pending_updates", info.PendingUpdateCount).
+		Msg("telegram: poll mode: removed the webhook left registered (getUpdates is refused while one is set)")
+	return nil
+}
+
+// webhookActive reports whether getUpdates was refused because a webhook
+// is set (409 naming the webhook).
+func webhookActive(err error) bool {
+	var se *bot.SendError
+	return errors.As(err, &se) && se.Code == http.StatusConflict &&
+		strings.Contains(strings.ToLower(se.Description), "webhook")
 }
 
 // getUpdates asks for the updates from offset on, each left undecoded so
@@ -76,31 +133,24 @@ func (c *Client) getUpdates(ctx context.Context, offset int) ([]json.RawMessage,
 }
 
 // recordAll records the updates in order and returns the offset past the
-// last one recorded. It stops at the first failure.
+// last one recorded. It stops at the first failure to record. An update
+// that cannot be converted is recorded too, as dead (see convert): no
+// update can hold up the ones behind it.
 func (c *Client) recordAll(ctx context.Context, raws []json.RawMessage, offset int, record bot.RecordFunc) (int, error) {
 	for _, raw := range raws {
-		var tu tgbotapi.Update
-		if err := json.Unmarshal(raw, &tu); err != nil {
-			// Unreadable even field by field: it can never be recorded.
-			// Skip it past its id, if it has one, so it does not block
-			// the updates behind it; the error handler hears of it.
-			var id struct {
-				UpdateID int `json:"update_id"`
-			}
-			if json.Unmarshal(raw, &id) == nil && id.UpdateID >= offset {
-				offset = id.UpdateID + 1
-			}
-			c.report(fmt.Errorf("telegram update %d skipped: undecodable %.200s: %w", id.UpdateID, raw, err))
-			continue
-		}
-		if tu.UpdateID < offset {
+		u, id, ok := c.convert(raw, c.clock.Now())
+		if ok && id < offset {
 			continue // confirmed already
 		}
-		u := c.convert(&tu, c.clock.Now())
+		if u.Invalid != "" {
+			c.report(fmt.Errorf("telegram update %s goes to the dead list: %s: %.200s", u.ID, u.Invalid, raw))
+		}
 		if err := record(ctx, u); err != nil {
 			return offset, fmt.Errorf("telegram record update %s: %w", u.ID, err)
 		}
-		offset = tu.UpdateID + 1
+		if ok {
+			offset = id + 1
+		}
 	}
 	return offset, nil
 }

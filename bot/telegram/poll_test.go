@@ -291,6 +291,8 @@ func TestPollSkipsUndecodable(t *testing.T) {
 		switch {
 		case strings.HasSuffix(r.URL.Path, "/getMe"):
 			w.Write([]byte(`{"ok":true,"result":{"id":7,"is_bot":true,"first_name":"b","username":"b_bot"}}`))
+		case strings.HasSuffix(r.URL.Path, "/getWebhookInfo"):
+			w.Write([]byte(`{"ok":true,"result":{"url":""}}`))
 		case strings.HasSuffix(r.URL.Path, "/getUpdates"):
 			r.ParseForm()
 			mu.Lock()
@@ -330,15 +332,20 @@ func TestPollSkipsUndecodable(t *testing.T) {
 	if err := c.Poll(ctx, r.record); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Poll = %v, want context.Canceled", err)
 	}
-	if got := r.ids(); !reflect.DeepEqual(got, []string{"telegram:6"}) {
-		t.Errorf("recorded %v, want only telegram:6", got)
+	if got := r.ids(); !reflect.DeepEqual(got, []string{"telegram:5", "telegram:6"}) {
+		t.Errorf("recorded %v, want telegram:5 (for the dead list) and telegram:6", got)
 	}
+	r.mu.Lock()
+	if len(r.got) > 0 && (r.got[0].Invalid == "" || len(r.got[0].Raw) == 0) {
+		t.Errorf("update 5 recorded as %+v, want it invalid with its body", r.got[0])
+	}
+	r.mu.Unlock()
 	mu.Lock()
 	defer mu.Unlock()
 	if offsets[0] != "" || offsets[1] != "7" {
 		t.Errorf("offsets asked = %v, want none then 7", offsets)
 	}
-	if len(r.reports) != 1 || !strings.Contains(r.reports[0].Error(), "update 5 skipped") {
+	if len(r.reports) != 1 || !strings.Contains(r.reports[0].Error(), "update telegram:5 goes to the dead list") {
 		t.Errorf("reported %v", r.reports)
 	}
 }

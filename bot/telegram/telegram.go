@@ -26,6 +26,7 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/rs/zerolog"
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/bot"
@@ -64,6 +65,7 @@ type Client struct {
 	backoffMin  time.Duration
 	backoffMax  time.Duration
 	onError     func(error)
+	log         zerolog.Logger
 	sleep       func(context.Context, time.Duration) bool // Poll's waits; tests observe them
 
 	mu sync.RWMutex
@@ -106,6 +108,10 @@ func WithClock(clock chihuy.Clock) Option { return func(c *Client) { c.clock = c
 // getUpdates, failed records, undecodable updates), for logging.
 func WithErrorHandler(fn func(error)) Option { return func(c *Client) { c.onError = fn } }
 
+// WithLogger receives what the client does on its own that an operator
+// must know (a webhook removed in poll mode).
+func WithLogger(l zerolog.Logger) Option { return func(c *Client) { c.log = l } }
+
 // New connects to the Bot API at baseURL (DefaultBaseURL when empty):
 // requests go to {baseURL}/bot{token}/{method}. It calls getMe, so a wrong
 // token or an unreachable API fails here.
@@ -118,6 +124,7 @@ func New(ctx context.Context, token, baseURL string, opts ...Option) (*Client, e
 		backoffMin:  DefaultBackoffMin,
 		backoffMax:  DefaultBackoffMax,
 		sleep:       sleep,
+		log:         zerolog.Nop(),
 	}
 	for _, o := range opts {
 		o(c)

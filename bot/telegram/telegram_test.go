@@ -1,15 +1,19 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/chihuy/chihuy"
+	"github.com/rs/zerolog"
+
 	"github.com/chihuy/chihuy/bot"
 	"github.com/chihuy/chihuy/bot/telegram/telegramtest"
 )
@@ -132,20 +136,6 @@ func TestWebhookRegistration(t *testing.T) {
 	if url, secret := srv.Webhook(); url != "https://bot.example.vn/webhook/telegram" || secret != "s3cret_-X" {
 		t.Errorf("webhook = %q, %q", url, secret)
 	}
-	// While the webhook is set, polling is refused (409): Poll keeps
-	// trying and reports it.
-	pctx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
-	defer cancel()
-	var reported error
-	c.onError = func(err error) { reported = err }
-	if err := c.Poll(pctx, func(context.Context, chihuy.Update) error { return nil }); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Poll = %v, want the context's error", err)
-	}
-	if reported == nil || !strings.Contains(reported.Error(), "webhook is active") {
-		t.Errorf("reported = %v, want the 409 conflict", reported)
-	}
-	c.onError = nil
-
 	if err := c.DeleteWebhook(ctx); err != nil {
 		t.Fatalf("DeleteWebhook: %v", err)
 	}
@@ -157,6 +147,70 @@ func TestWebhookRegistration(t *testing.T) {
 			t.Errorf("SetWebhook accepted secret %q", secret)
 		}
 	}
+}
+
+// TestPollRemovesLeftWebhook: a webhook left registered makes getUpdates
+// answer 409 for as long as it is set; poll mode removes it at start (or
+// when a 409 names it later) and logs the URL it removed, and the updates
+// that waited are then read.
+func TestPollRemovesLeftWebhook(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		// setLater registers the webhook only after polling started, as
+		// another process started in webhook mode would.
+		setLater bool
+	}{
+		{name: "set before the start"},
+		{name: "set while polling", setLater: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := fake(t)
+			c := connect(t, srv)
+			var logged bytes.Buffer
+			c.log = zerolog.New(&syncWriter{w: &logged})
+			const hook = "https://old.example.vn/webhook/telegram"
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if !tc.setLater {
+				if err := c.SetWebhook(ctx, hook, "s3cret"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			srv.PushMessage(2002, "private", "", 2002, "Lan", "F0 1")
+			r := &recorder{stopAt: 2, cancel: cancel}
+			done := make(chan error, 1)
+			go func() { done <- c.Poll(ctx, r.record) }()
+			waitUntil(t, func() bool { return len(r.ids()) == 1 })
+			if tc.setLater {
+				srv.SetWebhookURL(hook)
+			}
+			srv.PushMessage(2002, "private", "", 2002, "Lan", "F0 2")
+			if err := <-done; !errors.Is(err, context.Canceled) {
+				t.Fatalf("Poll = %v, want context.Canceled after two updates", err)
+			}
+			if url, _ := srv.Webhook(); url != "" {
+				t.Errorf("webhook still set: %q", url)
+			}
+			if got := r.ids(); len(got) != 2 {
+				t.Errorf("recorded %v, want both updates", got)
+			}
+			if !strings.Contains(logged.String(), hook) {
+				t.Errorf("log %q does not name the removed webhook", logged.String())
+			}
+		})
+	}
+}
+
+// syncWriter serialises writes to w.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
 
 // oddServer answers getMe properly and every other method with body and
@@ -172,4 +226,16 @@ func oddServer(t *testing.T, status int, body string) *httptest.Server {
 	}))
 	t.Cleanup(ts.Close)
 	return ts
+}
+
+// waitUntil polls cond for up to 10 s.
+func waitUntil(t testing.TB, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 10 s")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }

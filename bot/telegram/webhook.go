@@ -48,13 +48,17 @@ func (c *Client) Webhook(secret string, record bot.RecordFunc) http.Handler {
 			http.Error(w, "read update", http.StatusBadRequest)
 			return
 		}
-		var tu tgbotapi.Update
-		if err := json.Unmarshal(body, &tu); err != nil || tu.UpdateID <= 0 {
+		u, _, ok := c.convert(body, c.clock.Now())
+		if !ok {
+			// Not even an update_id: nothing Telegram would send.
 			http.Error(w, "not a Telegram update", http.StatusBadRequest)
 			return
 		}
-		if err := record(r.Context(), c.convert(&tu, c.clock.Now())); err != nil {
-			c.report(fmt.Errorf("telegram webhook: record update %d: %w", tu.UpdateID, err))
+		if u.Invalid != "" {
+			c.report(fmt.Errorf("telegram webhook: update %s goes to the dead list: %s", u.ID, u.Invalid))
+		}
+		if err := record(r.Context(), u); err != nil {
+			c.report(fmt.Errorf("telegram webhook: record update %s: %w", u.ID, err))
 			http.Error(w, "not recorded, send again", http.StatusInternalServerError)
 			return
 		}

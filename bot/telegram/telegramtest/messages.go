@@ -32,6 +32,9 @@ type Sent struct {
 	Edits    int
 	Time     time.Time
 	EditedAt time.Time
+	// Thread is the forum topic posted in (message_thread_id), 0 for
+	// General or a chat without topics.
+	Thread int
 }
 
 // Answer is one answerCallbackQuery call.
@@ -189,8 +192,15 @@ func (s *Server) deliver(p *params, sent Sent) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	if to, ok := s.migratedTo(id); ok {
+		return nil, migrationError(to)
+	}
 	c := s.chatFor(id)
 	reply, aerr := s.replyTarget(c, p)
+	if aerr != nil {
+		return nil, aerr
+	}
+	thread, aerr := threadOf(c, p)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -198,7 +208,8 @@ func (s *Server) deliver(p *params, sent Sent) (any, *apiError) {
 	if aerr := s.admit(c, now); aerr != nil {
 		return nil, aerr
 	}
-	m := &wireMessage{From: s.bot(), Chat: c.wire, Date: now.Unix(), ReplyToMessage: reply, ReplyMarkup: kb}
+	m := &wireMessage{From: s.bot(), Chat: c.wire, Date: now.Unix(), ReplyToMessage: reply, ReplyMarkup: kb,
+		MessageThreadID: thread, IsTopicMessage: thread != 0}
 	if sent.Method == "sendMessage" {
 		m.Text = sent.Text
 	} else {
@@ -211,13 +222,30 @@ func (s *Server) deliver(p *params, sent Sent) (any, *apiError) {
 		}
 	}
 	c.add(m, len(s.sent))
-	sent.Chat, sent.MessageID, sent.Buttons, sent.Time = id, m.MessageID, buttons, now
+	sent.Chat, sent.MessageID, sent.Buttons, sent.Time, sent.Thread = id, m.MessageID, buttons, now, thread
 	if reply != nil {
 		sent.ReplyTo = reply.MessageID
 	}
 	s.sent = append(s.sent, sent)
 	s.changedLocked(sent)
 	return m, nil
+}
+
+// threadOf reads message_thread_id: a topic of a forum supergroup (0, or
+// none, is General). Elsewhere the real API refuses it.
+func threadOf(c *chat, p *params) (int, *apiError) {
+	raw := p.get("message_thread_id")
+	if raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 0 {
+		return 0, badRequest("invalid message_thread_id")
+	}
+	if n != 0 && !c.wire.IsForum {
+		return 0, badRequest("message thread not found")
+	}
+	return n, nil
 }
 
 func (s *Server) editMessageText(p *params) (any, *apiError) { return s.editMessage(p, false) }
@@ -247,6 +275,9 @@ func (s *Server) editMessage(p *params, caption bool) (any, *apiError) {
 	kb, buttons, aerr := parseKeyboard(p.get("reply_markup"))
 	if aerr != nil {
 		return nil, aerr
+	}
+	if to, ok := s.migratedTo(id); ok {
+		return nil, migrationError(to)
 	}
 	c := s.chatFor(id)
 	st, ok := c.msgs[mid]

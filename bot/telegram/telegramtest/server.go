@@ -78,6 +78,7 @@ type Server struct {
 	webhookKey  string
 	webhookUpds []string
 	commands    []Command
+	migrated    map[int64]int64 // group → the supergroup it became
 }
 
 // Option configures a Server.
@@ -320,6 +321,7 @@ type apiError struct {
 	Code        int
 	Description string
 	RetryAfter  int
+	MigrateTo   int64 // parameters.migrate_to_chat_id
 }
 
 type envelope struct {
@@ -331,7 +333,8 @@ type envelope struct {
 }
 
 type wireParameters struct {
-	RetryAfter int `json:"retry_after,omitempty"`
+	RetryAfter      int   `json:"retry_after,omitempty"`
+	MigrateToChatID int64 `json:"migrate_to_chat_id,omitempty"`
 }
 
 func writeOK(w http.ResponseWriter, result any) {
@@ -341,8 +344,8 @@ func writeOK(w http.ResponseWriter, result any) {
 
 func writeError(w http.ResponseWriter, e *apiError) {
 	env := envelope{ErrorCode: e.Code, Description: e.Description}
-	if e.RetryAfter > 0 {
-		env.Parameters = &wireParameters{RetryAfter: e.RetryAfter}
+	if e.RetryAfter > 0 || e.MigrateTo != 0 {
+		env.Parameters = &wireParameters{RetryAfter: e.RetryAfter, MigrateToChatID: e.MigrateTo}
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.Code)

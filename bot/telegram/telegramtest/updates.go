@@ -23,6 +23,21 @@ type Incoming struct {
 	Caption bool
 	// ReplyTo is the id of the message (the bot's or a user's) replied to.
 	ReplyTo int
+	// Thread is the forum topic written in (message_thread_id): the chat
+	// becomes a forum.
+	Thread int
+	// Anonymous writes as an anonymous group admin: from is
+	// GroupAnonymousBot and sender_chat the group itself (FromID is
+	// ignored).
+	Anonymous bool
+	// SenderChatID, when set, writes on behalf of that chat (a channel),
+	// with SenderChatTitle; FromID should then be 777000 for a linked
+	// channel's post, which also makes it an automatic forward.
+	SenderChatID    int64
+	SenderChatTitle string
+	// Forwarded makes the message a forward of a message of ForwardFrom,
+	// with Bot API 7's forward_origin and the older forward_date.
+	Forwarded bool
 }
 
 // Push queues a message update as Telegram would deliver it, with
@@ -44,9 +59,28 @@ func (s *Server) Push(in Incoming) (updateID, messageID int) {
 	} else {
 		c.wire.FirstName = ""
 	}
+	if in.Thread != 0 {
+		c.wire.Type, c.wire.IsForum = "supergroup", true
+	}
 	m := &wireMessage{
 		From: &wireUser{ID: in.FromID, FirstName: in.FromName},
 		Chat: c.wire, Date: s.clock.Now().Unix(),
+		MessageThreadID: in.Thread, IsTopicMessage: in.Thread != 0,
+	}
+	switch {
+	case in.Anonymous:
+		m.From = &wireUser{ID: GroupAnonymousBotID, IsBot: true, FirstName: "Group", Username: "GroupAnonymousBot"}
+		sc := c.wire
+		m.SenderChat = &sc
+	case in.SenderChatID != 0:
+		m.SenderChat = &wireChat{ID: in.SenderChatID, Type: "channel", Title: in.SenderChatTitle}
+		if in.FromID == ServiceNotificationsID {
+			m.IsAutomatic, m.ForwardFromChat, m.ForwardDate = true, m.SenderChat, m.Date
+		}
+	}
+	if in.Forwarded {
+		m.ForwardDate = m.Date - 60
+		m.ForwardOrigin = &wireForwardOrigin{Type: "hidden_user", Date: m.Date - 60, SenderUserName: "Người khác"}
 	}
 	if in.Caption {
 		m.Caption, m.CaptionEntities = in.Text, entities(in.Text)

@@ -29,6 +29,7 @@ type wireChat struct {
 	Type      string `json:"type"`
 	Title     string `json:"title,omitempty"`
 	FirstName string `json:"first_name,omitempty"`
+	IsForum   bool   `json:"is_forum,omitempty"`
 }
 
 type wireEntity struct {
@@ -75,6 +76,25 @@ type wireMessage struct {
 	Photo           []wirePhotoSize `json:"photo,omitempty"`
 	Document        *wireDocument   `json:"document,omitempty"`
 	ReplyMarkup     *wireKeyboard   `json:"reply_markup,omitempty"`
+	// Fields of newer Bot APIs than the client library knows.
+	MessageThreadID   int                `json:"message_thread_id,omitempty"`
+	IsTopicMessage    bool               `json:"is_topic_message,omitempty"`
+	SenderChat        *wireChat          `json:"sender_chat,omitempty"`
+	ForwardOrigin     *wireForwardOrigin `json:"forward_origin,omitempty"`
+	ForwardDate       int64              `json:"forward_date,omitempty"`
+	ForwardFromChat   *wireChat          `json:"forward_from_chat,omitempty"`
+	IsAutomatic       bool               `json:"is_automatic_forward,omitempty"`
+	MigrateToChatID   int64              `json:"migrate_to_chat_id,omitempty"`
+	MigrateFromChatID int64              `json:"migrate_from_chat_id,omitempty"`
+}
+
+// wireForwardOrigin is Bot API 7.0's MessageOrigin.
+type wireForwardOrigin struct {
+	Type           string    `json:"type"` // user, hidden_user, chat, channel
+	Date           int64     `json:"date"`
+	SenderUser     *wireUser `json:"sender_user,omitempty"`
+	SenderUserName string    `json:"sender_user_name,omitempty"`
+	Chat           *wireChat `json:"chat,omitempty"`
 }
 
 type wireCallbackQuery struct {
