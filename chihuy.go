@@ -54,6 +54,33 @@ func ParseUserRef(s string) (UserRef, error) {
 	return UserRef{Platform: p, ID: id}, nil
 }
 
+// Telegram's pseudo-senders: accounts that stand for a chat, not a person
+// (SPEC §2).
+const (
+	// TelegramGroupAnonymousBot sends an anonymous group admin's messages;
+	// sender_chat is then the group itself.
+	TelegramGroupAnonymousBot = "1087968824"
+	// TelegramServiceNotifications sends a linked channel's posts into
+	// its discussion group.
+	TelegramServiceNotifications = "777000"
+	// TelegramChannelBot sends the messages a channel writes as itself.
+	TelegramChannelBot = "136817688"
+)
+
+// IsPseudoUser reports whether u is not a person but an account that
+// stands for a chat: Telegram's pseudo-senders, or a chat id (negative on
+// Telegram) given where a user is meant. No role can be granted to one.
+func IsPseudoUser(u UserRef) bool {
+	if u.Platform != Telegram {
+		return false
+	}
+	switch u.ID {
+	case TelegramGroupAnonymousBot, TelegramServiceNotifications, TelegramChannelBot:
+		return true
+	}
+	return strings.HasPrefix(u.ID, "-")
+}
+
 // Role is what a user may do in a unit's subtree. Roles are ordered:
 // a higher role includes the lower ones.
 type Role int
@@ -159,7 +186,7 @@ type Update struct {
 	// recorded; such an update goes to the dead list with Raw, the
 	// platform's payload, instead of being handled.
 	Invalid string `json:"invalid,omitempty"`
-	Raw     []byte `json:"-"`
+	Raw     string `json:"-"`
 }
 
 // NoSender reports whether the update names no sender: it then acts as

@@ -305,7 +305,7 @@ func (a *App) Run(ctx context.Context) error {
 		ob := bot.NewOutbox(a.Store, p.client, bot.Limits{
 			PerSecond: lim.PerSecond, PerChatPerSecond: lim.PerChatPerSecond, PerGroupPerMinute: int(lim.PerGroupPerMinute),
 		}, bot.WithOwner(a.owner), bot.WithMetrics(a.Metrics), bot.WithLogger(a.Log.With().Str("component", "outbox").Str("platform", p.name).Logger()),
-			bot.OnChatGone(a.Handler.ChatGone), bot.OnSent(a.Handler.Sent), bot.OnDead(a.Handler.Dead))
+			bot.OnChatGone(a.Handler.ChatGone), bot.OnSent(a.Handler.Sent), bot.OnDead(a.Handler.Dead), bot.OnMigrated(a.Handler.Migrated))
 		goRun(p.name+" outbox", ob.Run)
 	}
 	workers := a.opts.Workers

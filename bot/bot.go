@@ -84,6 +84,10 @@ const (
 	// Permanent: the request itself is wrong (400 other than chat not
 	// found): drop it and log.
 	Permanent
+	// Migrated: the group became a supergroup with a new chat id
+	// (MigratedTo): move what is queued for the chat there and send the
+	// message again to the new id.
+	Migrated
 )
 
 func (f Failure) String() string {
@@ -96,6 +100,8 @@ func (f Failure) String() string {
 		return "chat_gone"
 	case Permanent:
 		return "permanent"
+	case Migrated:
+		return "migrated"
 	}
 	return fmt.Sprintf("failure(%d)", int(f))
 }
@@ -106,6 +112,7 @@ type SendError struct {
 	Failure     Failure
 	Code        int           // platform error code, 0 for network errors
 	RetryAfter  time.Duration // for RateLimited
+	MigratedTo  string        // for Migrated: the chat's new id
 	Description string
 	Err         error // underlying error, if any
 }

@@ -14,6 +14,7 @@ const (
 	ResultRateLimited = "rate_limited" // 429: tried again after retry_after
 	ResultChatGone    = "chat_gone"    // the chat blocked or removed the bot
 	ResultDead        = "dead"         // given up: a bad request, or retried too long
+	ResultMigrated    = "migrated"     // the chat has a new id: sent again there
 )
 
 // Metrics are the Prometheus collectors of the platform side of the bot.

@@ -15,7 +15,10 @@ package bot
 //   - network errors and 5xx are tried again with exponential backoff and
 //     jitter, for up to RetryPolicy.GiveUpAfter, then dead-lettered;
 //   - a permanent error dead-letters the message at once; a chat that is
-//     gone dead-letters everything queued for it and calls OnChatGone.
+//     gone dead-letters everything queued for it and calls OnChatGone;
+//   - a chat that has a new id (a Telegram group upgraded to a supergroup)
+//     is not gone: what is queued for it moves to the new id, the message
+//     is sent again there, and OnMigrated moves the binding.
 //
 // Several processes may run an Outbox for one platform: a store lease lets
 // one of them send at a time, the others stand by and take over when it
@@ -197,6 +200,7 @@ type Outbox struct {
 	onSent      func(context.Context, chihuy.Message, []string)
 	onDead      func(context.Context, chihuy.Message, string)
 	onChatGone  func(context.Context, chihuy.ChatRef, error)
+	onMigrated  func(context.Context, chihuy.ChatRef, chihuy.ChatRef)
 
 	pause  platformPause
 	starts *startWindow
@@ -266,6 +270,14 @@ func OnDead(fn func(ctx context.Context, m chihuy.Message, reason string)) Outbo
 // binding broken and tells the parent unit.
 func OnChatGone(fn func(ctx context.Context, chat chihuy.ChatRef, err error)) OutboxOption {
 	return func(o *Outbox) { o.onChatGone = fn }
+}
+
+// OnMigrated is called when the platform says a chat has a new id (a
+// Telegram group upgraded to a supergroup answers with
+// migrate_to_chat_id): the outbox has moved the chat's queue there; the
+// handler moves the binding and what else names the old id.
+func OnMigrated(fn func(ctx context.Context, from, to chihuy.ChatRef)) OutboxOption {
+	return func(o *Outbox) { o.onMigrated = fn }
 }
 
 // NewOutbox returns the sender of p's queued messages. Limits that are not
@@ -410,6 +422,8 @@ type delivery struct {
 	took   time.Duration // duration of the send call
 	ids    []string      // every part's id, once the message is fully sent
 	err    error
+	// migratedTo is the chat's new id, for ResultMigrated.
+	migratedTo string
 }
 
 // sendLoop is the state of one lease's sending.
@@ -586,6 +600,12 @@ func (l *sendLoop) after(d *delivery) {
 			reason := deadReason(d)
 			l.hooks.run(func(ctx context.Context) { o.onDead(ctx, m, reason) })
 		}
+	case ResultMigrated:
+		to := chihuy.ChatRef{Platform: m.Chat.Platform, ID: d.migratedTo}
+		o.log.Info().Str("chat", m.Chat.String()).Str("new_chat", to.String()).Msg("outbox: the chat has a new id; its messages go there")
+		if o.onMigrated != nil {
+			l.hooks.run(func(ctx context.Context) { o.onMigrated(ctx, m.Chat, to) })
+		}
 	case ResultChatGone:
 		o.log.Warn().Err(d.err).Str("chat", m.Chat.String()).Msg("outbox: chat is gone, its queued messages are dead-lettered")
 		if o.onDead != nil { // the message itself is given up too
@@ -656,13 +676,19 @@ func (o *Outbox) deliver(sendCtx context.Context, stop <-chan struct{}, r *store
 	}
 	now := o.clock.Now()
 	gap := o.lim.chatGap(r.Message.Group)
-	parts := o.plan(r.Message)
+	msg := r.Message
+	if r.EditID == store.EditAsNew {
+		// The edited message is in the chat's old incarnation: the edit
+		// goes as a new message, which later edits address.
+		msg.EditOf = ""
+	}
+	parts := o.plan(msg)
 	if r.Part >= len(parts) { // the text limit shrank since the last part: nothing is left
 		d.out, d.ids = r.Sent("", true, now.Add(gap)), r.SentIDs
 		return d
 	}
 	editID := ""
-	if r.Message.EditOf != "" {
+	if msg.EditOf != "" {
 		if r.EditID == "" {
 			d.err = fmt.Errorf("edit of %s: no platform id is known for it", r.Message.EditOf)
 			d.out, d.result = r.Dead(d.err.Error(), now.Add(gap)), ResultDead
@@ -700,6 +726,13 @@ func (o *Outbox) deliver(sendCtx context.Context, stop <-chan struct{}, r *store
 		until := end.Add(wait)
 		o.setPause(until)
 		d.out, d.result = r.Postpone(end, until), ResultRateLimited
+	case Migrated:
+		var se *SendError
+		if errors.As(err, &se) && se.MigratedTo != "" && se.MigratedTo != r.Chat.ID {
+			d.out, d.result, d.migratedTo = r.Migrated(se.MigratedTo), ResultMigrated, se.MigratedTo
+			break
+		}
+		d.out, d.result = r.ChatGone(err.Error()), ResultChatGone
 	case ChatGone:
 		d.out, d.result = r.ChatGone(err.Error()), ResultChatGone
 	case Permanent:
@@ -734,13 +767,23 @@ func retryAfter(err error) time.Duration {
 // plan cuts m into the parts sent one by one: text over the platform's
 // limit is split with vntext.Split; the reply goes on the first part, the
 // buttons on the last; a file goes first, with the text as its caption when
-// it fits, else with no caption and the text after it. An edit or a button
-// answer is one part, cut to the limit.
+// it fits, else with no caption and the text after it. A button answer is
+// one part, cut to the limit. An edit is one part too: it addresses the
+// edited message's last part (the one carrying the buttons), so over the
+// limit it keeps the last part of its text — a split message is one
+// message, whose end changes when it is marked acknowledged.
 func (o *Outbox) plan(m chihuy.Message) []chihuy.Message {
 	limit := o.p.TextLimit()
-	if m.EditOf != "" || m.CallbackID != "" {
+	if m.CallbackID != "" {
 		if utf8.RuneCountInString(m.Text) > limit {
 			m.Text = vntext.Split(m.Text, limit)[0]
+		}
+		return []chihuy.Message{m}
+	}
+	if m.EditOf != "" {
+		if utf8.RuneCountInString(m.Text) > limit {
+			texts := vntext.Split(m.Text, limit)
+			m.Text = texts[len(texts)-1]
 		}
 		return []chihuy.Message{m}
 	}

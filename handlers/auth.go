@@ -14,7 +14,11 @@ import (
 //   - admin everywhere for the bootstrap admins of the configuration;
 //   - each role granted to them at that unit or an ancestor of it;
 //   - member, when they write in a group bound to that unit or an
-//     ancestor of it.
+//     ancestor of it, or in a private chat bound to it (by /dangky or by
+//     the configuration's chats: the private chat's person is a member).
+// A pseudo-sender (an anonymous group admin, a channel, a linked channel's
+// post) is not a person: it has the rights the chat gives and nothing
+// more. An update with no sender acts as nobody.
 // Every decision is scoped: nothing outside the subtree of the unit that
 // gives the role.
 
@@ -22,14 +26,19 @@ import (
 // roles are read only when the chat does not already give need: a commune
 // member reporting in its own group costs no look-up.
 func (h *Handler) roleAt(ctx context.Context, r *request, code string, need chihuy.Role) (chihuy.Role, error) {
-	if h.admins[r.u.From] {
+	if r.u.NoSender() {
+		return chihuy.RoleNone, nil
+	}
+	person := isPerson(r.u)
+	if person && h.admins[r.u.From] {
 		return chihuy.RoleAdmin, nil
 	}
 	best := chihuy.RoleNone
-	if r.binding != nil && r.binding.Kind == chihuy.Group && h.Tree.Within(code, r.binding.Unit) {
+	if r.binding != nil && h.Tree.Within(code, r.binding.Unit) &&
+		(r.binding.Kind == chihuy.Group || person && r.u.ChatKind == chihuy.Private) {
 		best = chihuy.RoleMember
 	}
-	if best >= need {
+	if best >= need || !person {
 		return best, nil
 	}
 	roles, err := h.Store.Roles(ctx, r.u.From)
@@ -44,6 +53,12 @@ func (h *Handler) roleAt(ctx context.Context, r *request, code string, need chih
 	return best, nil
 }
 
+// isPerson reports whether u was sent by a person: not a pseudo-sender,
+// not without a sender.
+func isPerson(u chihuy.Update) bool {
+	return !u.Pseudo && !u.NoSender() && !chihuy.IsPseudoUser(u.From)
+}
+
 // require returns an EUNAUTHORIZED error unless the sender has at least
 // role at unit u.
 func (h *Handler) require(ctx context.Context, r *request, u *units.Unit, role chihuy.Role) error {
@@ -53,6 +68,9 @@ func (h *Handler) require(ctx context.Context, r *request, u *units.Unit, role c
 	}
 	if got >= role {
 		return nil
+	}
+	if !r.u.NoSender() && !isPerson(r.u) && got >= chihuy.RoleMember {
+		return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgPseudoNeedsPerson)
 	}
 	if got == chihuy.RoleNone {
 		return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgOutOfScope, u.String())
@@ -65,6 +83,9 @@ func (h *Handler) require(ctx context.Context, r *request, u *units.Unit, role c
 func (h *Handler) homeUnit(ctx context.Context, r *request) (*units.Unit, error) {
 	if r.unit != nil {
 		return r.unit, nil
+	}
+	if !isPerson(r.u) {
+		return nil, chihuy.Errorf(chihuy.EUNAUTHORIZED, msgNotBound)
 	}
 	if h.admins[r.u.From] {
 		return h.Tree.Root(), nil

@@ -195,7 +195,7 @@ func (h *Handler) deliver(ctx context.Context, d store.Directive, targets []*uni
 	for _, u := range targets {
 		for _, b := range chats[u.Code] {
 			m := chihuy.Message{
-				Key: "cd:" + d.ID + ":" + u.Code + ":" + b.Chat.String(), Chat: b.Chat, Group: b.Kind == chihuy.Group,
+				Key: "cd:" + d.ID + ":" + u.Code + ":" + b.Chat.String(), Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread,
 				Priority: chihuy.PriorityBulk, Text: text,
 			}
 			if h.buttons(b.Chat) {
@@ -959,7 +959,7 @@ func (h *Handler) RemindAndEscalate(ctx context.Context, interval time.Duration,
 		for _, b := range targets {
 			if b.Chat != st.LeadChat {
 				msgs = append(msgs, chihuy.Message{Key: "cddl:" + id + ":" + b.Chat.String(), Chat: b.Chat,
-					Group: b.Kind == chihuy.Group, Priority: chihuy.PriorityReply, Text: text})
+					Group: b.Kind == chihuy.Group, Thread: b.Thread, Priority: chihuy.PriorityReply, Text: text})
 			}
 		}
 		if len(msgs) > 0 {

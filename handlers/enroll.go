@@ -31,7 +31,9 @@ func (h *Handler) cmdDangky(ctx context.Context, r *request) error {
 	if !ok {
 		return h.reply(ctx, r, fmt.Sprintf(msgInviteBad, code))
 	}
-	b := store.Binding{Chat: r.u.Chat, Unit: u.Code, Kind: r.u.ChatKind, Title: r.u.ChatTitle, By: r.u.From}
+	// A group enrolled from a forum topic keeps that topic: broadcasts,
+	// digests and alerts go there rather than to General.
+	b := store.Binding{Chat: r.u.Chat, Unit: u.Code, Kind: r.u.ChatKind, Title: r.u.ChatTitle, By: r.u.From, Thread: r.u.Thread}
 	if r.u.ChatKind == chihuy.Private {
 		b.User = r.u.From
 		b.Title = r.u.FromName
@@ -184,6 +186,9 @@ func (h *Handler) cmdCapquyen(ctx context.Context, r *request) error {
 		} else {
 			return h.reply(ctx, r, msgCapquyenUsage)
 		}
+	}
+	if chihuy.IsPseudoUser(user) {
+		return h.reply(ctx, r, fmt.Sprintf(msgGrantPseudo, user))
 	}
 	role, revoke := chihuy.RoleNone, false
 	switch strings.ToLower(fields[1]) {

@@ -190,6 +190,12 @@ func (h *Handler) Handle(ctx context.Context, u chihuy.Update) error {
 
 // dispatch routes an update to its handler.
 func (h *Handler) dispatch(ctx context.Context, r *request) error {
+	if r.u.MigratedTo != nil {
+		return h.migrate(ctx, r.u.Chat, *r.u.MigratedTo)
+	}
+	if r.u.OtherBot {
+		return nil // "/cmd@OtherBot": only commands without a bot name or with ours are ours
+	}
 	if r.u.Membership != "" {
 		return h.membership(ctx, r)
 	}
@@ -201,6 +207,10 @@ func (h *Handler) dispatch(ctx context.Context, r *request) error {
 		return h.handleText(ctx, r)
 	}
 	c, ok := h.commands[r.cmd]
+	if ok && r.u.Edited && !correctable[r.cmd] {
+		// An edited command is never run again: the original ran.
+		return h.reply(ctx, r, msgEditedCommand)
+	}
 	if !ok {
 		return h.unknownCommand(ctx, r)
 	}
@@ -292,6 +302,7 @@ func (h *Handler) replyWith(ctx context.Context, r *request, m chihuy.Message) e
 	m.Key = "re:" + r.u.ID + ":" + strconv.Itoa(r.n)
 	m.Chat = r.u.Chat
 	m.Group = r.u.ChatKind == chihuy.Group
+	m.Thread = r.u.Thread // an answer goes to the topic of what it answers
 	m.Priority = chihuy.PriorityReply
 	if m.ReplyTo == "" {
 		m.ReplyTo = r.u.MessageID
@@ -310,7 +321,7 @@ func (h *Handler) sendUnit(ctx context.Context, unit, key string, prio chihuy.Pr
 	msgs := make([]chihuy.Message, 0, len(targets))
 	for _, t := range targets {
 		msgs = append(msgs, chihuy.Message{
-			Key: key + ":" + t.Chat.String(), Chat: t.Chat, Group: t.Kind == chihuy.Group,
+			Key: key + ":" + t.Chat.String(), Chat: t.Chat, Group: t.Kind == chihuy.Group, Thread: t.Thread,
 			Priority: prio, Text: text,
 		})
 	}

@@ -189,11 +189,11 @@ func (h *Handler) sendDigest(ctx context.Context, u *units.Unit, day chihuy.Day)
 		parts := digest.Render(d, h.textLimit(b.Chat))
 		key := digestKey(day, u, b.Chat)
 		for i, part := range parts {
-			msgs = append(msgs, chihuy.Message{Key: fmt.Sprintf("%s:%d", key, i), Chat: b.Chat, Group: b.Kind == chihuy.Group,
+			msgs = append(msgs, chihuy.Message{Key: fmt.Sprintf("%s:%d", key, i), Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread,
 				Priority: chihuy.PriorityBulk, Text: part})
 		}
 		if png != nil {
-			msgs = append(msgs, chihuy.Message{Key: key + ":png", Chat: b.Chat, Group: b.Kind == chihuy.Group,
+			msgs = append(msgs, chihuy.Message{Key: key + ":png", Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread,
 				Priority: chihuy.PriorityBulk, Text: fmt.Sprintf(msgChartCaption, u.Title()),
 				File: &chihuy.File{Name: "xu-huong-" + u.Code + ".png", Photo: true, Data: png}})
 		}
@@ -330,8 +330,8 @@ func (h *Handler) WeeklyCompile(ctx context.Context, from, to chihuy.Day) (int, 
 		for _, b := range targets {
 			key := "wk:" + to.String() + ":" + u.Code + ":" + b.Chat.String()
 			msgs = append(msgs,
-				chihuy.Message{Key: key, Chat: b.Chat, Group: b.Kind == chihuy.Group, Priority: chihuy.PriorityBulk, Text: text},
-				chihuy.Message{Key: key + ":xlsx", Chat: b.Chat, Group: b.Kind == chihuy.Group, Priority: chihuy.PriorityBulk,
+				chihuy.Message{Key: key, Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread, Priority: chihuy.PriorityBulk, Text: text},
+				chihuy.Message{Key: key + ":xlsx", Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread, Priority: chihuy.PriorityBulk,
 					Text: fmt.Sprintf(msgWeeklyFile, u.Title(), from.Short(), to.Short()),
 					File: &chihuy.File{Name: fmt.Sprintf("tuan-%s-%s.xlsx", u.Code, to), Data: buf.Bytes()}})
 		}

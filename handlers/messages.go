@@ -7,14 +7,20 @@ const (
 		"Để đăng ký, lãnh đạo đơn vị cấp trên gõ /mamoi để lấy mã mời, rồi gõ tại đây:\n" +
 		"/dangky <mã mời>\n" +
 		"Gõ /help để xem hướng dẫn."
-	msgDangkyUsage   = "Cách dùng: /dangky <mã mời>. Mã mời do lãnh đạo cấp trên tạo bằng lệnh /mamoi."
-	msgInviteBad     = "Mã mời %q không đúng, đã dùng hoặc đã hết hạn. Xin mã mới từ lãnh đạo cấp trên (/mamoi)."
-	msgBoundGroup    = "✅ Nhóm này đã được đăng ký cho %s (%s).\nMọi thành viên trong nhóm có thể báo cáo số liệu và xác nhận chỉ đạo."
-	msgBoundPrivate  = "✅ Bạn đã đăng ký nhận tin và báo cáo cho %s (%s) qua cuộc trò chuyện riêng này."
-	msgRebound       = "\n(Trước đây cuộc trò chuyện này gắn với %s.)"
-	msgUnboundDone   = "Đã hủy đăng ký: cuộc trò chuyện này không còn gắn với %s (%s)."
-	msgNotBound      = "Cuộc trò chuyện này chưa gắn với đơn vị nào."
-	msgNeedLead      = "Lệnh này chỉ dành cho lãnh đạo của đơn vị."
+	msgDangkyUsage  = "Cách dùng: /dangky <mã mời>. Mã mời do lãnh đạo cấp trên tạo bằng lệnh /mamoi."
+	msgInviteBad    = "Mã mời %q không đúng, đã dùng hoặc đã hết hạn. Xin mã mới từ lãnh đạo cấp trên (/mamoi)."
+	msgBoundGroup   = "✅ Nhóm này đã được đăng ký cho %s (%s).\nMọi thành viên trong nhóm có thể báo cáo số liệu và xác nhận chỉ đạo."
+	msgBoundPrivate = "✅ Bạn đã đăng ký nhận tin và báo cáo cho %s (%s) qua cuộc trò chuyện riêng này."
+	msgRebound      = "\n(Trước đây cuộc trò chuyện này gắn với %s.)"
+	msgUnboundDone  = "Đã hủy đăng ký: cuộc trò chuyện này không còn gắn với %s (%s)."
+	msgNotBound     = "Cuộc trò chuyện này chưa gắn với đơn vị nào."
+	msgNeedLead     = "Lệnh này chỉ dành cho lãnh đạo của đơn vị."
+	// msgPseudoNeedsPerson answers a lead action sent as an anonymous
+	// admin or on behalf of a channel.
+	msgPseudoNeedsPerson = "Tin nhắn gửi dưới danh nghĩa nhóm hoặc kênh (quản trị viên ẩn danh, bài của kênh) chỉ có quyền của nhóm. " +
+		"Lệnh này cần tài khoản cá nhân: hãy tắt chế độ ẩn danh rồi gửi lại từ tài khoản của anh/chị."
+	// msgEditedCommand answers an edited command, which is not run again.
+	msgEditedCommand = "Lệnh đã sửa không được chạy lại. Muốn thực hiện lệnh mới, hãy gửi một tin nhắn mới."
 	msgOutOfScope    = "Bạn không có quyền với %s: đơn vị này nằm ngoài phạm vi của bạn."
 	msgUnitUnknown   = "Không tìm thấy đơn vị %q. Hãy ghi mã đơn vị (ví dụ 03418) hoặc tên đầy đủ."
 	msgUnitAmbiguous = "Tên %q trùng với nhiều đơn vị, hãy ghi mã:\n%s"
@@ -30,6 +36,7 @@ const (
 	msgCapquyenDone = "✅ Đã cấp quyền %s tại %s (%s) cho %s."
 	msgCapquyenNone = "✅ Đã thu hồi quyền của %s tại %s (%s)."
 	msgGrantTooHigh = "Bạn chỉ có thể cấp quyền lãnh đạo cho đơn vị cấp dưới, và không thể cấp quyền quản trị."
+	msgGrantPseudo  = "Không thể cấp quyền cho %s: đây là tài khoản thay mặt nhóm hoặc kênh (quản trị viên ẩn danh, kênh liên kết), không phải một người. Hãy cấp quyền cho tài khoản cá nhân (người đó gõ /toi để xem mã)."
 	msgRoleBad      = "Vai trò %q không rõ. Dùng: thanhvien, lanhdao hoặc quantri (thuhoi để thu hồi)."
 
 	msgToiHead    = "👤 %s (%s)"

@@ -55,7 +55,7 @@ func (h *Handler) parseOptions(scope *units.Unit) report.Options {
 // textReport handles free text: a report is recorded and echoed; chatter
 // in a group gets no answer.
 func (h *Handler) textReport(ctx context.Context, r *request) error {
-	res := report.Parse(r.args, h.DataSet, h.parseOptions(r.unit))
+	res := report.Parse(r.args, h.DataSet, h.reportOptions(r))
 	if !res.IsReport {
 		if r.u.ChatKind == chihuy.Private || r.u.ToBot {
 			return h.reply(ctx, r, msgNotAReport)
@@ -69,7 +69,7 @@ func (h *Handler) cmdBaocao(ctx context.Context, r *request) error {
 	if strings.TrimSpace(r.args) == "" {
 		return h.reply(ctx, r, msgBaocaoUsage)
 	}
-	res := report.ParseStructured(r.args, h.DataSet, h.parseOptions(r.unit))
+	res := report.ParseStructured(r.args, h.DataSet, h.reportOptions(r))
 	return h.record(ctx, r, res)
 }
 

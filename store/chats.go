@@ -5,7 +5,8 @@ package store
 //	{cfg}:chat:PLATFORM:ID      hash: unit, kind (group|private), title,
 //	                            user (the member, for private chats), by,
 //	                            at (unix s), broken (reason, when the
-//	                            platform said the chat is gone)
+//	                            platform said the chat is gone), thread
+//	                            (the forum topic enrolled from)
 //	{cfg}:targets:UNIT          set of chat refs a unit's messages go to:
 //	                            its bound groups and members' private chats
 //	{cfg}:roles:PLATFORM:ID     hash of a user's roles: unit → role name
@@ -38,6 +39,9 @@ type Binding struct {
 	By     chihuy.UserRef
 	At     time.Time
 	Broken string // why the platform refused it; empty when healthy
+	// Thread is the forum topic the chat was enrolled from (Telegram's
+	// message_thread_id): broadcasts, digests and alerts go there.
+	Thread string
 }
 
 // Bind binds chat to unit, replacing an earlier binding of that chat.
@@ -57,6 +61,9 @@ func (s *Store) Bind(ctx context.Context, b Binding) error {
 	p.Del(ctx, key)
 	p.HSet(ctx, key, "unit", b.Unit, "kind", string(b.Kind), "title", b.Title,
 		"user", userString(b.User), "by", userString(b.By), "at", b.At.Unix())
+	if b.Thread != "" {
+		p.HSet(ctx, key, "thread", b.Thread)
+	}
 	p.SAdd(ctx, s.Key("cfg", "targets", b.Unit), b.Chat.String())
 	if _, err := p.Exec(ctx); err != nil {
 		return fmt.Errorf("bind %s to %s: %w", b.Chat, b.Unit, err)
@@ -100,7 +107,8 @@ func (s *Store) Binding(ctx context.Context, chat chihuy.ChatRef) (Binding, erro
 }
 
 func bindingFrom(chat chihuy.ChatRef, m map[string]string) Binding {
-	b := Binding{Chat: chat, Unit: m["unit"], Kind: chihuy.ChatKind(m["kind"]), Title: m["title"], Broken: m["broken"]}
+	b := Binding{Chat: chat, Unit: m["unit"], Kind: chihuy.ChatKind(m["kind"]), Title: m["title"], Broken: m["broken"],
+		Thread: m["thread"]}
 	b.User, _ = chihuy.ParseUserRef(m["user"])
 	b.By, _ = chihuy.ParseUserRef(m["by"])
 	if sec, err := strconv.ParseInt(m["at"], 10, 64); err == nil {
@@ -177,6 +185,56 @@ func (s *Store) MarkBroken(ctx context.Context, chat chihuy.ChatRef, reason stri
 	}
 	b.Broken = reason
 	return b, nil
+}
+
+// MoveChat moves chat from's binding to chat to — a Telegram group
+// upgraded to a supergroup gets a new id — with its unit, kind, title and
+// topic, healthy again; and the open directives issued from from now
+// report there. It returns the binding as moved, or chihuy.ENOTFOUND when
+// from is not bound (already moved). Roles belong to people, not chats:
+// they need no move; the outbox moves its own queue (MigrateOutbox).
+func (s *Store) MoveChat(ctx context.Context, from, to chihuy.ChatRef) (Binding, error) {
+	b, err := s.Binding(ctx, from)
+	if err != nil {
+		return b, err
+	}
+	nb := b
+	nb.Chat, nb.Broken = to, ""
+	if nb.Kind == "" {
+		nb.Kind = chihuy.Group
+	}
+	if old, err := s.Binding(ctx, to); err == nil && old.Unit != b.Unit {
+		// The new chat was bound meanwhile (enrolled again by hand): that
+		// binding is the newer word.
+		nb = old
+	}
+	key := s.Key("cfg", "chat", to.String())
+	p := s.rdb.TxPipeline()
+	p.Del(ctx, s.Key("cfg", "chat", from.String()))
+	p.SRem(ctx, s.Key("cfg", "targets", b.Unit), from.String())
+	p.Del(ctx, key)
+	p.HSet(ctx, key, "unit", nb.Unit, "kind", string(nb.Kind), "title", nb.Title,
+		"user", userString(nb.User), "by", userString(nb.By), "at", nb.At.Unix())
+	if nb.Thread != "" {
+		p.HSet(ctx, key, "thread", nb.Thread)
+	}
+	p.SAdd(ctx, s.Key("cfg", "targets", nb.Unit), to.String())
+	if _, err := p.Exec(ctx); err != nil {
+		return b, fmt.Errorf("move chat %s to %s: %w", from, to, err)
+	}
+	ids, err := s.OpenDirectiveIDs(ctx)
+	if err != nil {
+		return nb, err
+	}
+	for _, id := range ids {
+		key := s.cdKey(id, "meta")
+		if c, err := s.rdb.HGet(ctx, key, "chat").Result(); err == nil && c == from.String() {
+			if err := s.rdb.HSet(ctx, key, "chat", to.String()).Err(); err != nil {
+				return nb, fmt.Errorf("move directive %s to %s: %w", id, to, err)
+			}
+		}
+	}
+	return nb, nil
 }
 
 // Bindings lists every binding (for `chihuy check` and operators).

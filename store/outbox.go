@@ -207,6 +207,41 @@ local function restore(p, c, pr, entry, k)
   end
 end
 
+-- migrate moves what is queued for chat old to chat new (a Telegram group
+-- upgraded to a supergroup): the queue entries, after what new has, and
+-- the chat of the queued messages. A reservation in flight for old is left
+-- to its settle. It returns how many entries moved.
+local function migrate(p, old, new)
+  if old == new then return 0 end
+  local n = 0
+  for _, pr in ipairs({'r', 'b'}) do
+    local q = qkey(p, pr, old)
+    for _, e in ipairs(redis.call('LRANGE', q, 0, -1)) do
+      local k = nil
+      if string.sub(e, 1, 1) == 'm' then
+        k = string.sub(e, 3)
+      else
+        k = redis.call('GET', B .. 'e:' .. string.sub(e, 3))
+      end
+      if k and redis.call('HGET', mkey(k), 'st') == 'q' then
+        redis.call('HSET', mkey(k), 'c', new)
+      end
+      redis.call('RPUSH', qkey(p, pr, new), e)
+      n = n + 1
+    end
+    redis.call('DEL', q)
+    redis.call('ZREM', rkey(p, pr), old)
+  end
+  redis.call('ZREM', B .. 'cool:' .. p, old)
+  if n > 0 then
+    for _, pr in ipairs({'r', 'b'}) do
+      if redis.call('LLEN', qkey(p, pr, new)) > 0 then schedule(p, new, pr) end
+    end
+    redis.call('PUBLISH', B .. 'wake:' .. p, '1')
+  end
+  return n
+end
+
 -- queueEdit puts the pending edit of target t in its chat's queue.
 local function queueEdit(t)
   local e = redis.call('GET', B .. 'e:' .. t)
@@ -324,10 +359,20 @@ if pause <= NOW then
           redis.call('HSET', res, c, v)
           redis.call('ZADD', fly, LEASE, c)
           local f = redis.call('HMGET', mkey(k), 'msg', 'part', 'ids', 'tries', 'since', 'edit')
+          -- An edit addresses the message's last part, the one carrying
+          -- its buttons; '+' when the message was sent to another chat (the
+          -- group became a supergroup: its old messages are not there), so
+          -- the edit goes as a new message.
           local eid = ''
           if f[6] then
-            local ids = redis.call('HGET', mkey(f[6]), 'ids')
-            if ids then eid = string.match(ids, '^[^\n]*') end
+            local tf = redis.call('HMGET', mkey(f[6]), 'ids', 'c')
+            if tf[1] then
+              if tf[2] and tf[2] ~= c then
+                eid = '+'
+              else
+                eid = string.match(tf[1], '[^\n]*$')
+              end
+            end
           end
           out[#out + 1] = {c, v, f[1], f[2] or '0', f[3] or '', f[4] or '0', f[5] or '0', eid}
         end
@@ -370,6 +415,13 @@ for i = 5, #ARGV, 8 do
         redis.call('HSET', m, 'part', part + 1, 'ids', ids)
       else
         redis.call('HSET', m, 'ids', ids)
+        -- An edit sent as a new message in another chat than its
+        -- target's: the target now is that message, for later edits.
+        local t = redis.call('HGET', m, 'edit')
+        if t then
+          local tc = redis.call('HGET', mkey(t), 'c')
+          if tc and tc ~= c then redis.call('HSET', mkey(t), 'ids', ids, 'c', c) end
+        end
         finish(k, 's')
         local woke = queueEdit(k)
         if woke then redis.call('PUBLISH', B .. 'wake:' .. woke, '1') end
@@ -397,6 +449,11 @@ for i = 5, #ARGV, 8 do
         redis.call('SET', pk, pause, 'PX', math.max(1, pause - NOW) + 60000)
       end
     end
+  elseif kind == 'm' then
+    -- The chat has a new id (id): what is queued for it moves there, this
+    -- message first among its own.
+    if mine then restore(P, c, pr, entry, k) end
+    migrate(P, c, id)
   elseif kind == 'd' or kind == 'g' then
     bury(k, reason)
     if mine then
@@ -429,6 +486,27 @@ for i = 5, #ARGV, 8 do
 end
 return 0
 `)
+
+var migrateScript = redis.NewScript(outboxLib + `
+return migrate(ARGV[4], ARGV[5], ARGV[6])
+`)
+
+// MigrateOutbox moves what is queued for chat from to chat to, on one
+// platform: a Telegram group upgraded to a supergroup gets a new id. The
+// messages keep their keys and order; edits of messages sent to the old
+// chat go to the new one as new messages (see Reserve). It returns how
+// many queue entries moved.
+func (s *Store) MigrateOutbox(ctx context.Context, from, to chihuy.ChatRef) (int, error) {
+	if from.Platform != to.Platform {
+		return 0, fmt.Errorf("migrate outbox %s to %s: not the same platform", from, to)
+	}
+	n, err := migrateScript.Run(ctx, s.rdb, []string{s.Key("ob", "pending")},
+		s.obArgs(from.Platform, from.ID, to.ID)...).Int()
+	if err != nil {
+		return 0, fmt.Errorf("migrate outbox %s to %s: %w", from, to, err)
+	}
+	return n, nil
+}
 
 var cancelScript = redis.NewScript(outboxLib + `
 local ks = redis.call('ZRANGEBYLEX', B .. 'pending', ARGV[4], ARGV[5], 'LIMIT', 0, tonumber(ARGV[6]))
@@ -467,7 +545,10 @@ type Reservation struct {
 	// send now. SentIDs are their platform message ids.
 	Part    int
 	SentIDs []string
-	// EditID is, for an edit, the platform id of the message it edits.
+	// EditID is, for an edit, the platform id of the message it edits:
+	// its last part, the one carrying the buttons. It is EditAsNew when
+	// that message was sent to another chat (the chat changed its id), so
+	// the edit must be sent as a new message.
 	EditID string
 	// Attempts counts failed sends (429s are not failures).
 	Attempts int
@@ -522,6 +603,17 @@ func (r *Reservation) Dead(reason string, next time.Time) Outcome {
 func (r *Reservation) ChatGone(reason string) Outcome {
 	return Outcome{r: r, kind: "g", reason: reason}
 }
+
+// Migrated records that the chat has a new id, newID (a group upgraded to
+// a supergroup): the message and everything queued for the chat move
+// there, and are sent to the new id.
+func (r *Reservation) Migrated(newID string) Outcome {
+	return Outcome{r: r, kind: "m", id: newID}
+}
+
+// EditAsNew is the EditID of an edit whose message is not in the chat the
+// edit goes to.
+const EditAsNew = "+"
 
 // Reserved is the answer of Reserve.
 type Reserved struct {
@@ -667,6 +759,9 @@ func parseReservation(platform string, it any) (Reservation, error) {
 	if err := json.Unmarshal([]byte(str(2)), &r.Message); err != nil {
 		return r, fmt.Errorf("decode queued message %s: %w", r.Key, err)
 	}
+	// The queue's chat is the truth: it differs from the message's when
+	// the chat migrated after the message was queued.
+	r.Message.Chat = r.Chat
 	return r, nil
 }
 

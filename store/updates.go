@@ -85,13 +85,13 @@ func (s *Store) recordDead(ctx context.Context, u chihuy.Update) error {
 		Raw json.RawMessage `json:"raw,omitempty"`
 		U   json.RawMessage `json:"u,omitempty"`
 	}{Why: u.Invalid, ID: u.ID}
-	if len(u.Raw) > 0 && json.Valid(u.Raw) {
-		entry.Raw = u.Raw
-	} else if len(u.Raw) > 0 {
-		entry.Raw, _ = json.Marshal(string(u.Raw))
+	if u.Raw != "" && json.Valid([]byte(u.Raw)) {
+		entry.Raw = json.RawMessage(u.Raw)
+	} else if u.Raw != "" {
+		entry.Raw, _ = json.Marshal(u.Raw)
 	}
 	cp := u
-	cp.Time, cp.Raw = time.Time{}, nil
+	cp.Time, cp.Raw = time.Time{}, ""
 	entry.U, _ = json.Marshal(cp) // without the time, plain fields: cannot fail
 	b, err := json.Marshal(entry)
 	if err != nil {

@@ -18,22 +18,10 @@ import (
 // allowedUpdates are the update kinds the bot asks for.
 var allowedUpdates = []string{"message", "edited_message", "callback_query", "my_chat_member"}
 
-// Telegram's pseudo-senders: accounts that stand for a chat, not a person.
-const (
-	// GroupAnonymousBotID is the sender of an anonymous group admin's
-	// messages; sender_chat is then the group itself.
-	GroupAnonymousBotID = 1087968824
-	// ServiceNotificationsID is the sender of a linked channel's posts
-	// forwarded automatically into its discussion group.
-	ServiceNotificationsID = 777000
-	// ChannelBotID is the sender of messages a channel writes as itself.
-	ChannelBotID = 136817688
-)
-
-// IsPseudoSender reports whether a Telegram user id is one of the accounts
+// isPseudoSender reports whether a Telegram user id is one of the accounts
 // that stand for a chat rather than a person.
-func IsPseudoSender(id int64) bool {
-	return id == GroupAnonymousBotID || id == ServiceNotificationsID || id == ChannelBotID
+func isPseudoSender(id int64) bool {
+	return chihuy.IsPseudoUser(chihuy.UserRef{Platform: chihuy.Telegram, ID: strconv.FormatInt(id, 10)})
 }
 
 // maxDate bounds message dates: a date past year 9999 cannot be recorded.
@@ -73,7 +61,7 @@ func (c *Client) convert(raw []byte, now time.Time) (u chihuy.Update, updateID i
 		u.ID = chihuy.Telegram + ":raw:" + hex.EncodeToString(sum[:12])
 	}
 	invalid := func(why string) chihuy.Update {
-		return chihuy.Update{ID: u.ID, Invalid: why, Raw: raw}
+		return chihuy.Update{ID: u.ID, Invalid: why, Raw: string(raw)}
 	}
 	if !ok {
 		return invalid("no update_id"), 0, false
@@ -117,7 +105,7 @@ func (c *Client) convertUpdate(tu *tgbotapi.Update, ex *extra, now time.Time) (c
 		u.Time = now.UTC()
 		if cq.From != nil {
 			u.From, u.FromName = user(cq.From)
-			u.Pseudo = IsPseudoSender(cq.From.ID)
+			u.Pseudo = isPseudoSender(cq.From.ID)
 		}
 		if m := cq.Message; m != nil {
 			u.Callback.MessageID = strconv.Itoa(m.MessageID)
@@ -164,7 +152,7 @@ func fromMessage(u *chihuy.Update, m *tgbotapi.Message, ex *extraMessage, botID 
 	}
 	if m.From != nil {
 		u.From, u.FromName = user(m.From)
-		u.Pseudo = IsPseudoSender(m.From.ID)
+		u.Pseudo = isPseudoSender(m.From.ID)
 	}
 	if m.SenderChat != nil {
 		// Written on behalf of a chat (an anonymous admin, a channel): the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,9 +66,10 @@ func classify(err error, status int) *bot.SendError {
 			se.RetryAfter = time.Second
 		}
 	case te.MigrateToChatID != 0:
-		// The group became a supergroup with a new id: this chat is gone;
-		// the description names the new one.
-		se.Failure = bot.ChatGone
+		// The group became a supergroup with a new id: not a broken chat,
+		// the same chat under a new id, where the message is sent again.
+		se.Failure = bot.Migrated
+		se.MigratedTo = strconv.FormatInt(te.MigrateToChatID, 10)
 		se.Description = fmt.Sprintf("%s (migrated to chat %d)", te.Message, te.MigrateToChatID)
 	case se.Code == http.StatusForbidden:
 		se.Failure = bot.ChatGone

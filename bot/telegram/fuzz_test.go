@@ -50,7 +50,7 @@ func FuzzConvert(f *testing.F) {
 			if _, err := json.Marshal(u); err != nil {
 				t.Errorf("valid update %q cannot be recorded: %v", body, err)
 			}
-		} else if u.Raw == nil {
+		} else if u.Raw == "" {
 			t.Errorf("invalid update %q without its raw body", body)
 		}
 	})

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -46,6 +47,12 @@ func (c *Client) Send(ctx context.Context, m chihuy.Message, editID string) (str
 			return "", permanent("reply-to message id %q is not a Telegram message id", m.ReplyTo)
 		}
 	}
+	if m.Thread != "" {
+		if n, err := strconv.ParseInt(m.Thread, 10, 64); err != nil || n <= 0 {
+			return "", permanent("message_thread_id %q is not a Telegram topic id", m.Thread)
+		}
+		to.thread = m.Thread
+	}
 	if m.File != nil {
 		return c.sendFile(ctx, to, m, replyTo, kb)
 	}
@@ -53,19 +60,30 @@ func (c *Client) Send(ctx context.Context, m chihuy.Message, editID string) (str
 }
 
 // chatTarget is a chat as the library addresses it: a numeric id, or a
-// public @username.
+// public @username; and the forum topic to post in, if any.
 type chatTarget struct {
 	id       int64
 	username string
+	thread   string // message_thread_id; empty for none (General)
 }
 
-func (t chatTarget) base(replyTo int, kb *tgbotapi.InlineKeyboardMarkup) tgbotapi.BaseChat {
-	b := tgbotapi.BaseChat{ChatID: t.id, ChannelUsername: t.username,
-		ReplyToMessageID: replyTo, AllowSendingWithoutReply: replyTo != 0}
-	if kb != nil {
-		b.ReplyMarkup = kb
+// params are the request parameters of a message to the target. They are
+// built here rather than by the library's configs because the library,
+// frozen at an older Bot API, has no message_thread_id.
+func (t chatTarget) params(replyTo int, kb *tgbotapi.InlineKeyboardMarkup) (tgbotapi.Params, error) {
+	p := tgbotapi.Params{}
+	if err := p.AddFirstValid("chat_id", t.id, t.username); err != nil {
+		return nil, err
 	}
-	return b
+	p.AddNonEmpty("message_thread_id", t.thread)
+	p.AddNonZero("reply_to_message_id", replyTo)
+	p.AddBool("allow_sending_without_reply", replyTo != 0)
+	if kb != nil {
+		if err := p.AddInterface("reply_markup", kb); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
 }
 
 func target(ref chihuy.ChatRef) (chatTarget, error) {
@@ -103,8 +121,13 @@ func (c *Client) sendText(ctx context.Context, to chatTarget, text string, reply
 	if strings.TrimSpace(text) == "" {
 		return "", permanent("empty message text")
 	}
-	cfg := tgbotapi.MessageConfig{BaseChat: to.base(replyTo, kb), Text: text, DisableWebPagePreview: true}
-	return c.send(ctx, cfg)
+	p, err := to.params(replyTo, kb)
+	if err != nil {
+		return "", permanent("sendMessage: %v", err)
+	}
+	p["text"] = text
+	p.AddBool("disable_web_page_preview", true)
+	return c.request(ctx, "sendMessage", p, nil)
 }
 
 func (c *Client) sendFile(ctx context.Context, to chatTarget, m chihuy.Message, replyTo int, kb *tgbotapi.InlineKeyboardMarkup) (string, error) {
@@ -120,15 +143,17 @@ func (c *Client) sendFile(ctx context.Context, to chatTarget, m chihuy.Message, 
 	if name == "" {
 		name = "file"
 	}
-	data := tgbotapi.FileBytes{Name: name, Bytes: m.File.Data}
-	base := tgbotapi.BaseFile{BaseChat: to.base(replyTo, fileKB), File: data}
-	var cfg tgbotapi.Chattable
-	if m.File.Photo {
-		cfg = tgbotapi.PhotoConfig{BaseFile: base, Caption: caption}
-	} else {
-		cfg = tgbotapi.DocumentConfig{BaseFile: base, Caption: caption}
+	p, err := to.params(replyTo, fileKB)
+	if err != nil {
+		return "", permanent("send file: %v", err)
 	}
-	id, err := c.send(ctx, cfg)
+	p.AddNonEmpty("caption", caption)
+	method, field := "sendDocument", "document"
+	if m.File.Photo {
+		method, field = "sendPhoto", "photo"
+	}
+	files := []tgbotapi.RequestFile{{Name: field, Data: tgbotapi.FileBytes{Name: name, Bytes: m.File.Data}}}
+	id, err := c.request(ctx, method, p, files)
 	if err != nil || rest == "" {
 		return id, err
 	}
@@ -160,6 +185,33 @@ func (c *Client) answerCallback(ctx context.Context, m chihuy.Message) error {
 		_, err := api.Request(tgbotapi.NewCallback(m.CallbackID, text))
 		return err
 	})
+}
+
+// request makes one call that returns a Message, with files uploaded when
+// there are any, and gives the message's id.
+func (c *Client) request(ctx context.Context, method string, p tgbotapi.Params, files []tgbotapi.RequestFile) (string, error) {
+	var msg tgbotapi.Message
+	err := c.call(ctx, c.reqTimeout, func(api *tgbotapi.BotAPI) error {
+		var resp *tgbotapi.APIResponse
+		var err error
+		if len(files) > 0 {
+			resp, err = api.UploadFiles(method, p, files)
+		} else {
+			resp, err = api.MakeRequest(method, p)
+		}
+		if err != nil {
+			return err
+		}
+		return json.Unmarshal(resp.Result, &msg)
+	})
+	if err != nil {
+		return "", err
+	}
+	if msg.MessageID <= 0 {
+		return "", &bot.SendError{Platform: chihuy.Telegram, Failure: bot.Retry, Code: 200,
+			Description: "the answer names no message id"}
+	}
+	return strconv.Itoa(msg.MessageID), nil
 }
 
 // send makes one call that returns a Message and gives its id.
