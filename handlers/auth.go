@@ -69,10 +69,17 @@ func (h *Handler) require(ctx context.Context, r *request, u *units.Unit, role c
 	if got >= role {
 		return nil
 	}
-	if !r.u.NoSender() && !isPerson(r.u) && got >= chihuy.RoleMember {
+	return denied(r, u, got)
+}
+
+// denied is the EUNAUTHORIZED error for a sender whose role at u, got, is
+// not enough. A pseudo-sender that has the chat's rights is told to post
+// as a person.
+func denied(r *request, u *units.Unit, got chihuy.Role) error {
+	switch {
+	case !r.u.NoSender() && !isPerson(r.u) && got >= chihuy.RoleMember:
 		return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgPseudoNeedsPerson)
-	}
-	if got == chihuy.RoleNone {
+	case got == chihuy.RoleNone:
 		return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgOutOfScope, u.String())
 	}
 	return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgNeedLead)

@@ -178,7 +178,7 @@ func (h *Handler) deliver(ctx context.Context, d store.Directive, targets []*uni
 	issuer, _ := h.Tree.Get(d.Issuer)
 	if _, err := h.Store.Enqueue(ctx, chihuy.Message{
 		Key: d.ProgressKey, Chat: d.LeadChat, Priority: chihuy.PriorityReply, Group: d.LeadChat.ID != "" && d.LeadChat.ID[0] == '-',
-		Text: h.progressText(d, issuer, time.Time{}),
+		Thread: h.chatThread(ctx, d.LeadChat), Text: h.progressText(d, issuer, time.Time{}),
 	}); err != nil {
 		return err
 	}
@@ -505,7 +505,8 @@ func (h *Handler) showResults(ctx context.Context, id string) error {
 	text := strings.Join(lines, "\n")
 	key := "cdr:" + id
 	if len(with) == 1 {
-		_, err = h.Store.Enqueue(ctx, chihuy.Message{Key: key, Chat: st.LeadChat, Priority: chihuy.PriorityBulk, Text: text})
+		_, err = h.Store.Enqueue(ctx, chihuy.Message{Key: key, Chat: st.LeadChat, Thread: h.chatThread(ctx, st.LeadChat),
+			Priority: chihuy.PriorityBulk, Text: text})
 		return err
 	}
 	_, err = h.Store.Enqueue(ctx, chihuy.Message{Key: key + ":e:" + strconv.Itoa(len(with)), Chat: st.LeadChat,
@@ -947,7 +948,8 @@ func (h *Handler) RemindAndEscalate(ctx context.Context, interval time.Duration,
 			lines = append(lines, fmt.Sprintf(msgCdDeadlineNoResult, len(noResult), strings.Join(noResult, ", ")))
 		}
 		text := strings.Join(lines, "\n")
-		if _, err := h.Store.Enqueue(ctx, chihuy.Message{Key: "cddl:" + id + ":lead", Chat: st.LeadChat, Priority: chihuy.PriorityReply, Text: text}); err != nil {
+		if _, err := h.Store.Enqueue(ctx, chihuy.Message{Key: "cddl:" + id + ":lead", Chat: st.LeadChat, Thread: h.chatThread(ctx, st.LeadChat),
+			Priority: chihuy.PriorityReply, Text: text}); err != nil {
 			return err
 		}
 		// And the issuing unit's other chats (the lead's is often one).

@@ -216,10 +216,7 @@ func (h *Handler) cmdCapquyen(ctx context.Context, r *request) error {
 	}
 	switch {
 	case mine < chihuy.RoleLead:
-		if mine == chihuy.RoleNone {
-			return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgOutOfScope, target.String())
-		}
-		return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgNeedLead)
+		return denied(r, target, mine)
 	case mine == chihuy.RoleLead && (role == chihuy.RoleAdmin || (role >= chihuy.RoleLead || revoke) && !h.leadAbove(ctx, r, target)):
 		return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgGrantTooHigh)
 	}

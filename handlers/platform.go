@@ -57,3 +57,13 @@ func (h *Handler) reportOptions(r *request) report.Options {
 	}
 	return o
 }
+
+// chatThread is the forum topic a chat was enrolled from, "" when none
+// (or the chat is not bound): where messages that answer nothing go.
+func (h *Handler) chatThread(ctx context.Context, chat chihuy.ChatRef) string {
+	b, err := h.Store.Binding(ctx, chat)
+	if err != nil {
+		return ""
+	}
+	return b.Thread
+}
