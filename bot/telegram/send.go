@@ -204,14 +204,7 @@ func (c *Client) request(ctx context.Context, method string, p tgbotapi.Params, 
 		}
 		return json.Unmarshal(resp.Result, &msg)
 	})
-	if err != nil {
-		return "", err
-	}
-	if msg.MessageID <= 0 {
-		return "", &bot.SendError{Platform: chihuy.Telegram, Failure: bot.Retry, Code: 200,
-			Description: "the answer names no message id"}
-	}
-	return strconv.Itoa(msg.MessageID), nil
+	return messageID(msg, err)
 }
 
 // send makes one call that returns a Message and gives its id.
@@ -221,6 +214,11 @@ func (c *Client) send(ctx context.Context, cfg tgbotapi.Chattable) (string, erro
 		msg, err = api.Send(cfg)
 		return err
 	})
+	return messageID(msg, err)
+}
+
+// messageID is the id of the message a call answered, or its error.
+func messageID(msg tgbotapi.Message, err error) (string, error) {
 	if err != nil {
 		return "", err
 	}

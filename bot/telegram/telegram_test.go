@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -167,7 +165,7 @@ func TestPollRemovesLeftWebhook(t *testing.T) {
 			srv := fake(t)
 			c := connect(t, srv)
 			var logged bytes.Buffer
-			c.log = zerolog.New(&syncWriter{w: &logged})
+			c.log = zerolog.New(zerolog.SyncWriter(&logged))
 			const hook = "https://old.example.vn/webhook/telegram"
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -199,18 +197,6 @@ func TestPollRemovesLeftWebhook(t *testing.T) {
 			}
 		})
 	}
-}
-
-// syncWriter serialises writes to w.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
 
 // oddServer answers getMe properly and every other method with body and
