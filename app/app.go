@@ -120,7 +120,8 @@ func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Optio
 			log.Warn().Msg("!!! CHIHUY_REDIS_URL is empty: using an EMBEDDED IN-MEMORY store. NOTHING PERSISTS — every report, binding and queued message is lost when the process stops. Set CHIHUY_REDIS_URL for production. !!!")
 		}
 	}
-	if err := a.applyConfig(ctx); err != nil {
+	plan, err := a.setUpTree(ctx)
+	if err != nil {
 		a.Close()
 		return nil, err
 	}
@@ -151,7 +152,7 @@ func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Optio
 		infos[p.name] = handlers.PlatformInfo{Buttons: p.client.HasButtons(), CanReadAll: p.info.CanReadAllGroupMessages, TextLimit: p.client.TextLimit()}
 	}
 	a.Handler = handlers.New(handlers.Deps{
-		Store: a.Store, Tree: a.Tree, DataSet: a.DataSet, Clock: a.clock, Loc: cfg.Location,
+		Store: a.Store, Tree: a.Tree, Reorg: plan, DataSet: a.DataSet, Clock: a.clock, Loc: cfg.Location,
 		Log: log.With().Str("component", "handlers").Logger(), Admins: cfg.Admins, Platforms: infos,
 		InviteTTL: cfg.InviteTTL, ReportWindow: cfg.ReportWindowDays,
 		DailyDeadline: time.Duration(cfg.Schedule.DailyDeadline.Hour)*time.Hour + time.Duration(cfg.Schedule.DailyDeadline.Minute)*time.Minute,
@@ -190,25 +191,6 @@ func LoadDataSet(cfg *config.Config) (*dataset.DataSet, error) {
 		cp.Rules = append(cp.Rules, r)
 	}
 	return &cp, nil
-}
-
-// applyConfig writes the configured chat bindings and roles to the store.
-func (a *App) applyConfig(ctx context.Context) error {
-	for _, c := range a.Cfg.Chats {
-		kind := chihuy.Private
-		if c.Chat.Platform == chihuy.Telegram && len(c.Chat.ID) > 0 && c.Chat.ID[0] == '-' {
-			kind = chihuy.Group
-		}
-		if err := a.Store.Bind(ctx, store.Binding{Chat: c.Chat, Unit: c.Unit, Kind: kind, Title: "cấu hình"}); err != nil {
-			return err
-		}
-	}
-	for _, r := range a.Cfg.Roles {
-		if err := a.Store.Grant(ctx, r.User, r.Unit, r.Role); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // connect creates a platform's client and asks who the bot is.

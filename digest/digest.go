@@ -45,6 +45,9 @@ type Digest struct {
 	// Coverage lists the localities below a vaccination coverage
 	// threshold.
 	Coverage []Coverage
+	// Notes say how figures were computed where it is not the plain way
+	// (days before a reorganisation of units), shown last as written.
+	Notes []string
 }
 
 // Figure is one element's numbers for the day.
@@ -252,6 +255,9 @@ func compose(d Digest, n int) []section {
 		cov.lines = cut(cov.lines, n, moreLocalities)
 		secs = append(secs, cov)
 	}
+	if len(d.Notes) > 0 {
+		secs = append(secs, section{lines: d.Notes})
+	}
 	return secs
 }
 
@@ -337,6 +343,9 @@ func summarise(d Digest, limit, n int) []section {
 			items[i] = fmt.Sprintf(summaryCovItem, c.Name, c.Element, rate(c.Rate), rate(c.Threshold))
 		}
 		secs = append(secs, section{lines: wrap(fmt.Sprintf(summaryCoverage, len(items)), cutItems(items, n, summaryMoreLocalities), width)})
+	}
+	if len(d.Notes) > 0 {
+		secs = append(secs, section{lines: d.Notes})
 	}
 	return secs
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/export"
+	"github.com/chihuy/chihuy/reorg"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 )
@@ -49,44 +50,46 @@ func shardOf(tree *units.Tree, u *units.Unit) store.UnitShard {
 // aggregate over from..to (flows added, stocks the last value, maxima the
 // largest). Callers check scope.
 func ExportTable(ctx context.Context, st *store.Store, tree *units.Tree, ds *dataset.DataSet, unit string, from, to chihuy.Day, aggregate bool) (export.Table, error) {
+	t, _, err := ExportHistory(ctx, st, tree, nil, ds, unit, from, to, aggregate)
+	return t, err
+}
+
+// ExportHistory is ExportTable across a reorganisation (plan, nil when
+// none): for days before its effective date, a unit's row holds the
+// combined values of the old units that went into it whole (their own
+// reports, or their aggregates). The notes say so, naming the old units
+// split and left out.
+func ExportHistory(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg.Plan, ds *dataset.DataSet, unit string, from, to chihuy.Day, aggregate bool) (export.Table, []string, error) {
 	t := export.Table{Columns: Columns(ds)}
 	root, ok := tree.Get(unit)
 	if !ok {
-		return t, chihuy.Errorf(chihuy.ENOTFOUND, msgUnitUnknown, unit)
+		return t, nil, chihuy.Errorf(chihuy.ENOTFOUND, msgUnitUnknown, unit)
 	}
 	if to.Before(from) {
-		return t, chihuy.Errorf(chihuy.EINVALID, msgExportRange, from.Short(), to.Short())
+		return t, nil, chihuy.Errorf(chihuy.EINVALID, msgExportRange, from.Short(), to.Short())
 	}
 	if n := to.Sub(from) + 1; n > maxExportDays {
-		return t, chihuy.Errorf(chihuy.EINVALID, msgExportTooLong, n, maxExportDays)
+		return t, nil, chihuy.Errorf(chihuy.EINVALID, msgExportTooLong, n, maxExportDays)
+	}
+	var notes []string
+	if note := historyNote(tree, plan, root, from); note != "" {
+		notes = append(notes, note)
 	}
 	var subtree []*units.Unit
 	tree.Walk(root.Code, func(u *units.Unit) bool { subtree = append(subtree, u); return true })
-	addr := make([]store.UnitShard, len(subtree))
-	byCode := make(map[string]*units.Unit, len(subtree))
-	for i, u := range subtree {
-		addr[i] = shardOf(tree, u)
-		byCode[u.Code] = u
-	}
+	aggs := aggregations(ds)
 	if !aggregate {
-		reps, err := st.ReportRange(ctx, addr, from, to)
-		if err != nil {
-			return t, err
-		}
-		for _, r := range reps {
-			u := byCode[r.Unit]
-			t.Rows = append(t.Rows, export.Row{Day: r.Day, Unit: r.Unit, Name: u.Title(), Level: u.Level, Values: r.Values})
-		}
-		return t, nil
+		rows, err := ownRows(ctx, st, tree, plan, subtree, from, to, aggs)
+		t.Rows = rows
+		return t, notes, err
 	}
 	var days []chihuy.Day
 	for d := from; !d.After(to); d = d.AddDays(1) {
 		days = append(days, d)
 	}
-	aggs := aggregations(ds)
-	vals, err := st.Aggregates(ctx, addr, days, aggs)
+	vals, err := readAggregates(ctx, st, tree, plan, subtree, days, aggs)
 	if err != nil {
-		return t, err
+		return t, notes, err
 	}
 	for _, u := range subtree {
 		total := map[string]int64{}
@@ -107,7 +110,71 @@ func ExportTable(ctx context.Context, st *store.Store, tree *units.Tree, ds *dat
 		}
 		t.Rows = append(t.Rows, export.Row{Day: from, To: to, Unit: u.Code, Name: u.Title(), Level: u.Level, Values: total})
 	}
-	return t, nil
+	return t, notes, nil
+}
+
+// ownRows are the rows of the units' own reports from..to, by day then
+// unit; days before plan's effective date combine the own reports of the
+// old units that went into each unit whole.
+func ownRows(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg.Plan, subtree []*units.Unit, from, to chihuy.Day, aggs store.Aggregations) ([]export.Row, error) {
+	var rows []export.Row
+	if plan != nil && plan.Before(from) {
+		last := plan.Effective.AddDays(-1)
+		if to.Before(last) {
+			last = to
+		}
+		var oldAddr []store.UnitShard
+		for _, u := range subtree {
+			whole, _ := plan.Sources(u.Code)
+			for _, o := range whole {
+				oldAddr = append(oldAddr, shardOf(plan.From, o))
+			}
+		}
+		reps, err := st.ReportRange(ctx, oldAddr, from, last)
+		if err != nil {
+			return nil, err
+		}
+		byDay := map[chihuy.Day]map[string]store.Values{}
+		for _, r := range reps {
+			if byDay[r.Day] == nil {
+				byDay[r.Day] = map[string]store.Values{}
+			}
+			byDay[r.Day][r.Unit] = r.Values
+		}
+		for d := from; !d.After(last); d = d.AddDays(1) {
+			for _, u := range subtree {
+				whole, _ := plan.Sources(u.Code)
+				v, any := store.Values{}, false
+				for _, o := range whole {
+					if w, ok := byDay[d][o.Code]; ok {
+						v.Merge(w, aggs)
+						any = true
+					}
+				}
+				if any {
+					rows = append(rows, export.Row{Day: d, Unit: u.Code, Name: u.Title(), Level: u.Level, Values: v})
+				}
+			}
+		}
+		if from = plan.Effective; from.After(to) {
+			return rows, nil
+		}
+	}
+	addr := make([]store.UnitShard, len(subtree))
+	byCode := make(map[string]*units.Unit, len(subtree))
+	for i, u := range subtree {
+		addr[i] = shardOf(tree, u)
+		byCode[u.Code] = u
+	}
+	reps, err := st.ReportRange(ctx, addr, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range reps {
+		u := byCode[r.Unit]
+		rows = append(rows, export.Row{Day: r.Day, Unit: r.Unit, Name: u.Title(), Level: u.Level, Values: r.Values})
+	}
+	return rows, nil
 }
 
 // Levels lists the level names of tree from the top, for the totals
@@ -157,7 +224,7 @@ func (h *Handler) cmdXuat(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	t, err := ExportTable(ctx, h.Store, h.Tree, h.DataSet, u.Code, from, to, false)
+	t, notes, err := ExportHistory(ctx, h.Store, h.Tree, h.Reorg, h.DataSet, u.Code, from, to, false)
 	if err != nil {
 		return err
 	}
@@ -173,6 +240,6 @@ func (h *Handler) cmdXuat(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	caption := fmt.Sprintf(msgXuatCaption, u.Title(), from.Short(), to.Short(), len(t.Rows))
+	caption := strings.Join(append([]string{fmt.Sprintf(msgXuatCaption, u.Title(), from.Short(), to.Short(), len(t.Rows))}, notes...), "\n")
 	return h.replyWith(ctx, r, chihuy.Message{Text: caption, File: &chihuy.File{Name: name, Data: buf.Bytes()}})
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/reorg"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 )
@@ -44,8 +45,12 @@ func (h *Handler) textLimit(chat chihuy.ChatRef) int {
 
 // Deps are the handler's collaborators.
 type Deps struct {
-	Store     *store.Store
-	Tree      *units.Tree
+	Store *store.Store
+	Tree  *units.Tree
+	// Reorg, when set, is the reorganisation that made Tree the tree in
+	// force: figures of days before its effective date are read from the
+	// old units (see history.go).
+	Reorg     *reorg.Plan
 	DataSet   *dataset.DataSet
 	Clock     chihuy.Clock
 	Loc       *time.Location

@@ -235,11 +235,7 @@ func (h *Handler) coverage(ctx context.Context, u *units.Unit) ([]digest.Coverag
 	if len(h.Coverage) == 0 || len(u.Children) == 0 {
 		return nil, nil
 	}
-	addr := make([]store.UnitShard, len(u.Children))
-	for i, c := range u.Children {
-		addr[i] = h.unitShard(c)
-	}
-	cum, err := h.Store.Cumulative(ctx, addr)
+	cum, err := readCumulative(ctx, h.Store, h.Tree, h.Reorg, u.Children)
 	if err != nil {
 		return nil, err
 	}
@@ -286,7 +282,7 @@ func (h *Handler) TrendChart(ctx context.Context, u *units.Unit, day chihuy.Day)
 	for i := range days {
 		days[i] = day.AddDays(i - 6)
 	}
-	vals, err := h.Store.Aggregates(ctx, []store.UnitShard{h.unitShard(u)}, days, aggregations(h.DataSet))
+	vals, err := readAggregates(ctx, h.Store, h.Tree, h.Reorg, []*units.Unit{u}, days, aggregations(h.DataSet))
 	if err != nil {
 		return nil, err
 	}
@@ -359,12 +355,8 @@ func (h *Handler) weekly(ctx context.Context, u *units.Unit, from, to chihuy.Day
 	for d := from; !d.After(to); d = d.AddDays(1) {
 		days = append(days, d)
 	}
-	addr := make([]store.UnitShard, len(u.Children))
-	for i, c := range u.Children {
-		addr[i] = h.unitShard(c)
-	}
 	aggs := aggregations(h.DataSet)
-	vals, err := h.Store.Aggregates(ctx, addr, days, aggs)
+	vals, err := readAggregates(ctx, h.Store, h.Tree, h.Reorg, u.Children, days, aggs)
 	if err != nil {
 		return wk, err
 	}

@@ -213,3 +213,11 @@ Gõ số liệu ngay trong nhóm, ví dụ: F0: 3 (cộng đồng 1), F1 25; cá
 // material (full lists, tables) goes in a file or behind a follow-up
 // command.
 const screenLines = 15
+// History across a reorganisation of units.
+const (
+	msgHistoryFrom    = "ℹ️ Số liệu trước ngày %s của %s tính từ các đơn vị cũ đã nhập trọn vẹn vào: %s."
+	msgHistoryNone    = "ℹ️ Trước ngày %s, %s không có đơn vị cũ nào nhập trọn vẹn: chưa có số liệu."
+	msgHistoryLeftOut = " Không gồm phần của các đơn vị cũ bị chia tách: %s."
+	msgHistoryBelow   = " Số liệu các đơn vị trực thuộc không gồm phần của %d đơn vị cũ bị chia tách."
+	msgHistoryMore    = " và %d đơn vị khác"
+)

@@ -60,19 +60,19 @@ func (h *Handler) Summarize(ctx context.Context, u *units.Unit, day chihuy.Day) 
 	}
 	prev := day.AddDays(-1)
 	days = append(days, day.AddDays(-7))
-	addr := []store.UnitShard{h.unitShard(u)}
-	for _, c := range u.Children {
-		addr = append(addr, h.unitShard(c))
-	}
+	us := append([]*units.Unit{u}, u.Children...)
 	aggs := aggregations(h.DataSet)
-	vals, err := h.Store.Aggregates(ctx, addr, days, aggs)
+	vals, err := readAggregates(ctx, h.Store, h.Tree, h.Reorg, us, days, aggs)
 	if err != nil {
 		return d, err
 	}
 	mine := vals[u.Code]
-	cum, err := h.Store.Cumulative(ctx, addr[:1])
+	cum, err := readCumulative(ctx, h.Store, h.Tree, h.Reorg, us[:1])
 	if err != nil {
 		return d, err
+	}
+	if note := historyNote(h.Tree, h.Reorg, u, days[len(days)-1]); note != "" {
+		d.Notes = append(d.Notes, note)
 	}
 	for _, e := range h.DataSet.Elements {
 		f := digest.Figure{Label: e.Label, Stock: e.Aggregation == dataset.Latest}

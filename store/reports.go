@@ -158,6 +158,11 @@ func (as Aggregations) Of(e string) Aggregation {
 // Values maps element codes to values.
 type Values map[string]int64
 
+// Merge combines w into v, element by element, with each element's
+// aggregation across units (Sum and Latest add up, Max takes the
+// largest): the aggregate of two units from theirs.
+func (v Values) Merge(w Values, aggs Aggregations) { v.merge(w, aggs) }
+
 // merge combines w into v, element by element, with each element's
 // aggregation.
 func (v Values) merge(w Values, aggs Aggregations) {

@@ -201,7 +201,7 @@ func cmdInvite(ctx context.Context, args []string, stdout io.Writer, getenv func
 	return w.Error()
 }
 
-func cmdExport(ctx context.Context, args []string, stdout io.Writer, getenv func(string) string) error {
+func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	fs := flags("export")
 	unit := fs.String("unit", "", flagExpUnit)
 	fromS := fs.String("from", "", flagFrom)
@@ -242,10 +242,6 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer, getenv func
 	if err != nil {
 		return err
 	}
-	u, err := findUnit(tree, *unit)
-	if err != nil {
-		return err
-	}
 	ds, err := app.LoadDataSet(cfg)
 	if err != nil {
 		return err
@@ -255,7 +251,18 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer, getenv func
 		return err
 	}
 	defer st.Close()
-	t, err := handlers.ExportTable(ctx, st, tree, ds, u.Code, from, to, *aggregate)
+	plan, tree, err := loadPlan(ctx, cfg, st, tree)
+	if err != nil {
+		return err
+	}
+	u, err := findUnit(tree, *unit)
+	if err != nil {
+		return err
+	}
+	t, notes, err := handlers.ExportHistory(ctx, st, tree, plan, ds, u.Code, from, to, *aggregate)
+	for _, n := range notes {
+		fmt.Fprintln(stderr, n)
+	}
 	if err != nil {
 		if msg := chihuy.ErrorMessage(err); chihuy.ErrorCode(err) != chihuy.EINTERNAL {
 			return fmt.Errorf("%s", msg)

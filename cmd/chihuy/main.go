@@ -41,7 +41,7 @@ func main() {
 }
 
 // commands are the subcommands, for the dispatcher and for suggestions.
-var commands = []string{"run", "check", "invite", "export", "demo", "zalo-webhook", "help"}
+var commands = []string{"run", "check", "invite", "export", "reorganise", "demo", "zalo-webhook", "help"}
 
 // Exit codes: 0 done (or help printed), 1 the command failed, 2 it was
 // called wrongly (unknown command or option, missing argument).
@@ -80,7 +80,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "invite":
 		err = cmdInvite(ctx, args, stdout, getenv)
 	case "export":
-		err = cmdExport(ctx, args, stdout, getenv)
+		err = cmdExport(ctx, args, stdout, stderr, getenv)
+	case "reorganise":
+		err = cmdReorganise(ctx, args, stdout, getenv)
 	case "demo":
 		err = cmdDemo(ctx, args, stdin, stdout, stderr, getenv)
 	case "zalo-webhook":
@@ -164,7 +166,11 @@ func printHelp(w io.Writer, fs *flag.FlagSet) {
 	fs.VisitAll(func(f *flag.Flag) {
 		text := f.Usage
 		head := "--" + f.Name
-		if name := flagValues[f.Name]; name != "" && !isBool(f) {
+		name := flagValues[fs.Name()+"."+f.Name]
+		if name == "" {
+			name = flagValues[f.Name]
+		}
+		if name != "" && !isBool(f) {
 			head += " " + name
 		}
 		if f.DefValue != "" && f.DefValue != "false" && !strings.Contains(text, txtDefault) {

@@ -18,6 +18,7 @@ Lệnh:
   check          kiểm tra cấu hình và cây đơn vị, in những gì đã nạp
   invite         in mã mời dùng một lần cho đơn vị (CSV)
   export         xuất số liệu báo cáo ra CSV hoặc Excel
+  reorganise     chuyển sang cây đơn vị mới (sắp xếp lại từ 01/07/2025), chạy thử, hoàn tác
   demo           chạy thử trên máy: kho trong bộ nhớ, tỉnh Lai Châu, nhóm giả lập
   zalo-webhook   xem, đặt hoặc xóa webhook Zalo
   help [lệnh]    hướng dẫn này, hoặc hướng dẫn của một lệnh
@@ -51,6 +52,14 @@ Ví dụ: chihuy invite --unit 106 --all-below`,
 
 Xuất số liệu báo cáo của đơn vị và mọi đơn vị cấp dưới. Cần CHIHUY_REDIS_URL.
 Ví dụ: chihuy export --unit 12 --from 2021-11-01 --to 2021-11-30 --format xlsx --out lai-chau.xlsx`,
+	"reorganise": `Cách dùng: chihuy reorganise --to gso-2025-07 --effective YYYY-MM-DD [tùy chọn]
+
+Chuyển nhóm, quyền và mã mời của các đơn vị cũ sang cây đơn vị mới: đơn vị nhập
+trọn vẹn thì chuyển theo; đơn vị bị chia tách hoặc không còn thì nhóm được báo
+đăng ký lại, lãnh đạo được liệt kê. Số liệu đã báo cáo giữ nguyên. Chạy lại lần
+nữa không đổi gì; --undo hoàn tác. Thiếu tùy chọn thì lấy từ khóa reorganise:
+của cấu hình. Cần CHIHUY_REDIS_URL (kho của bot).
+Ví dụ: chihuy reorganise --to gso-2025-07 --effective 2025-07-01 --dry-run`,
 	"demo": `Cách dùng: chihuy demo [--script TỆP] [--dir THƯ_MỤC] [--start "YYYY-MM-DD HH:MM"] [--no-intro] [--verbose]
 
 Chạy thử trên máy, không cần token hay Redis: tỉnh Lai Châu, mỗi đơn vị một
@@ -87,11 +96,13 @@ const (
 	flagSet       = "đặt webhook tới địa chỉ này (cần CHIHUY_WEBHOOK_SECRET)"
 )
 
-// flagValues name the value of each option in the help.
+// flagValues name the value of each option in the help; "command.option"
+// names it for one command only.
 var flagValues = map[string]string{
 	"script": "TỆP", "dir": "THƯ_MỤC", "unit": "MÃ", "ttl": "THỜI_HẠN", "from": "YYYY-MM-DD",
 	"to": "YYYY-MM-DD", "format": "csv|xlsx", "out": "TỆP", "set": "URL",
 	"start": `"YYYY-MM-DD HH:MM"`,
+	"effective": "YYYY-MM-DD", "mapping": "TỆP", "reorganise.to": "CÂY",
 }
 
 func msgUnknownCommand(cmd, guess string) string {
@@ -161,3 +172,26 @@ func msgUnitsFile(path, reason string) string {
 func msgRedisOpen(url string, err error) string {
 	return fmt.Sprintf("không kết nối được kho Redis %s: %v", url, err)
 }
+
+// The reorganise command.
+const (
+	flagReTo        = "cây đơn vị mới: gso-2025-07 hoặc tệp đơn vị"
+	flagReMapping   = "bảng sáp nhập: builtin (mặc định) hoặc tệp cùng dạng merges.json"
+	flagReEffective = "ngày cây mới có hiệu lực, ví dụ 2025-07-01"
+	flagReDryRun    = "chạy thử: in những gì sẽ thay đổi, không ghi gì"
+	flagReUndo      = "hoàn tác lần sắp xếp lại đã làm"
+	msgUndoDry      = "--undo và --dry-run không dùng cùng nhau"
+	msgReHead       = "Sắp xếp lại đơn vị: %s"
+	msgReHeadDry    = "Sắp xếp lại đơn vị (chạy thử, chưa ghi gì): %s"
+	msgReAlready    = "Đã sắp xếp lại từ trước: không có gì thay đổi."
+	msgReMoved      = "Nhóm chuyển sang đơn vị mới: %d"
+	msgReReEnrol    = "Nhóm phải đăng ký lại (đơn vị bị chia tách hoặc không còn), đã được nhắn: %d"
+	msgReRoles      = "Quyền chuyển sang đơn vị mới: %d"
+	msgReLeads      = "Quyền của đơn vị bị chia tách hoặc không còn, đã gỡ — cần liên hệ: %d"
+	msgReInvites    = "Mã mời chưa dùng: chuyển %d, hủy %d"
+	msgReUnknown    = "Nhóm gắn với mã không có trong cây cũ, để nguyên: %d"
+	msgReTold       = "Tin nhắn đã xếp hàng gửi: %d"
+	msgReUndone     = "Đã hoàn tác sắp xếp lại %s: %d nhóm, %d quyền, %d mã mời trở lại như trước; %d tin nhắn đã xếp hàng gửi."
+	msgReGone       = "không còn trong cây mới"
+	msgReSplitInto  = "chia vào: "
+)
