@@ -288,8 +288,7 @@ func (p *Plan) resultOf(j journal) Result {
 	}
 	for _, jr := range j.Roles {
 		f, _ := p.Fate(jr.Old)
-		user, _ := chihuy.ParseUserRef(jr.User)
-		role, _ := chihuy.ParseRole(jr.Role)
+		user, role, _ := jr.parse()
 		res.Roles = append(res.Roles, RoleChange{User: user, Role: role, Old: f.Old, New: f.Into, Fate: f})
 	}
 	for _, ji := range j.Invites {
@@ -313,11 +312,10 @@ func (p *Plan) run(ctx context.Context, st *store.Store, j journal, res Result) 
 		return res, err
 	}
 	for _, jr := range j.Roles {
-		user, err := chihuy.ParseUserRef(jr.User)
-		if err != nil {
+		user, role, ok := jr.parse()
+		if !ok {
 			continue
 		}
-		role, _ := chihuy.ParseRole(jr.Role)
 		if jr.New != "" {
 			keep := role
 			if prev, err := chihuy.ParseRole(jr.Prev); err == nil && prev > keep {
@@ -438,11 +436,10 @@ func (p *Plan) Undo(ctx context.Context, st *store.Store) (Result, error) {
 		return res, err
 	}
 	for _, jr := range j.Roles {
-		user, err := chihuy.ParseUserRef(jr.User)
-		if err != nil {
+		user, role, ok := jr.parse()
+		if !ok {
 			continue
 		}
-		role, _ := chihuy.ParseRole(jr.Role)
 		if jr.New != "" && jr.New != jr.Old {
 			prev, err := chihuy.ParseRole(jr.Prev)
 			if err != nil {
@@ -497,6 +494,16 @@ func (jb jBind) binding() store.Binding {
 		b.At = time.Unix(jb.At, 0)
 	}
 	return b
+}
+
+// parse reads the user and role of a journal entry.
+func (jr jRole) parse() (chihuy.UserRef, chihuy.Role, bool) {
+	user, err := chihuy.ParseUserRef(jr.User)
+	if err != nil {
+		return user, chihuy.RoleNone, false
+	}
+	role, err := chihuy.ParseRole(jr.Role)
+	return user, role, err == nil
 }
 
 func (ji jInvite) invite() store.Invite {
