@@ -213,6 +213,7 @@ Gõ số liệu ngay trong nhóm, ví dụ: F0: 3 (cộng đồng 1), F1 25; cá
 // material (full lists, tables) goes in a file or behind a follow-up
 // command.
 const screenLines = 15
+
 // History across a reorganisation of units.
 const (
 	msgHistoryFrom    = "ℹ️ Số liệu trước ngày %s của %s tính từ các đơn vị cũ đã nhập trọn vẹn vào: %s."

@@ -101,7 +101,7 @@ const (
 var flagValues = map[string]string{
 	"script": "TỆP", "dir": "THƯ_MỤC", "unit": "MÃ", "ttl": "THỜI_HẠN", "from": "YYYY-MM-DD",
 	"to": "YYYY-MM-DD", "format": "csv|xlsx", "out": "TỆP", "set": "URL",
-	"start": `"YYYY-MM-DD HH:MM"`,
+	"start":     `"YYYY-MM-DD HH:MM"`,
 	"effective": "YYYY-MM-DD", "mapping": "TỆP", "reorganise.to": "CÂY",
 }
 
