@@ -330,7 +330,7 @@ func TestFormats(t *testing.T) {
 	percents := []struct {
 		part, whole int
 		want        string
-	}{{7, 10, "70%"}, {149, 150, "99%"}, {150, 150, "100%"}, {0, 0, "0%"}, {2, 3, "66%"}}
+	}{{7, 10, "70%"}, {149, 150, "99%"}, {150, 150, "100%"}, {0, 0, "0%"}, {2, 3, "67%"}, {1, 114, "1%"}}
 	for _, tt := range percents {
 		if got := percent(tt.part, tt.whole); got != tt.want {
 			t.Errorf("percent(%d, %d) = %q, want %q", tt.part, tt.whole, got, tt.want)

@@ -20,13 +20,10 @@ func change(n int64) string {
 	return changeNone
 }
 
-// percent writes part/whole as a whole percentage, rounded down so that
-// 149/150 never shows as 100%; "0%" when whole is zero.
+// percent writes part/whole as a whole percentage (vntext.Percent:
+// rounded, never 0% when some did nor 100% when some did not).
 func percent(part, whole int) string {
-	if whole <= 0 {
-		return "0%"
-	}
-	return strconv.Itoa(part*100/whole) + "%"
+	return strconv.Itoa(vntext.Percent(part, whole)) + "%"
 }
 
 // rate writes a percentage with at most one decimal, with a decimal

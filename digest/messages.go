@@ -32,7 +32,7 @@ const (
 	progressAll   = "Tất cả đơn vị đã báo cáo."
 	bullet        = "• %s"
 	alertLine     = "• %s: %s"
-	directiveLine = "• #%s %s — đã nhận %d/%d (%s)"
+	directiveLine = "• %s %s — đã nhận %d/%d (%s)"
 	coverageLine  = "• %s — %s: %s (ngưỡng %s)"
 
 	// more closes a cut list: how many were left out, where to see them.
@@ -52,7 +52,7 @@ const (
 	summaryAlerts         = "Cảnh báo (%d): "
 	summaryAlertItem      = "%s: %s"
 	summaryDirectives     = "Chỉ đạo (%d): "
-	summaryDirItem        = "#%s %s — đã nhận %d/%d"
+	summaryDirItem        = "%s %s — đã nhận %d/%d"
 	summaryCoverage       = "Dưới ngưỡng tiêm chủng (%d): "
 	summaryCovItem        = "%s (%s) %s/%s"
 	summaryMoreUnits      = "và %d đơn vị khác"

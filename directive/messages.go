@@ -26,7 +26,7 @@ const (
 	progResults  = "kết quả %d/%d"
 	progFailed   = "lỗi %d"
 	progSep      = " · "
-	progDone     = "Hoàn tất sau %s"
+	progDone     = "Thời gian gửi: %s"
 	progNoTarget = "Không có đơn vị nào để gửi."
 	barFull      = "▓"
 	barEmpty     = "░"

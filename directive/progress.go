@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/chihuy/chihuy/vntext"
 )
 
 // BarWidth is the number of cells of the progress bar.
@@ -29,8 +31,9 @@ type Progress struct {
 //	Đã gửi 120/200 ▓▓▓▓▓▓░░░░ 60%
 //	Đã nhận 45/200 (22%) · lỗi 2
 //
-// and, when done, a last line "Hoàn tất sau 3 phút 12 giây". Percentages
-// are rounded down, so 100% means all. Counts out of range are clamped.
+// and, when done, a last line "Thời gian gửi: 3 phút 12 giây". Percentages
+// are rounded, never 0% when some did nor 100% when some did not. Counts
+// out of range are clamped.
 func (p Progress) Text() string {
 	total := max(p.Total, 0)
 	if total == 0 {
@@ -71,7 +74,7 @@ func Bar(n, total, width int) string {
 	return strings.Repeat(barFull, filled) + strings.Repeat(barEmpty, width-filled)
 }
 
-func percent(n, total int) int { return n * 100 / total }
+func percent(n, total int) int { return vntext.Percent(n, total) }
 
 // FormatDuration writes d in Vietnamese with its two largest units:
 // "3 phút 12 giây", "1 giờ 5 phút", "2 ngày 3 giờ", "45 giây". Durations

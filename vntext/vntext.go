@@ -146,3 +146,18 @@ func Number(n int64) string {
 	}
 	return b.String()
 }
+
+// Percent is part of whole as a whole percentage, rounded to the nearest,
+// except that it never shows 0 when part is above zero nor 100 when part
+// is below whole: "1/114" is 1, not 0; "149/150" is 99, not 100. It is 0
+// when whole is not positive.
+func Percent(part, whole int) int {
+	if whole <= 0 || part <= 0 {
+		return 0
+	}
+	if part >= whole {
+		return 100
+	}
+	p := (part*200 + whole) / (2 * whole)
+	return min(max(p, 1), 99)
+}

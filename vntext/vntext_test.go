@@ -137,3 +137,14 @@ func TestClosest(t *testing.T) {
 		}
 	}
 }
+
+func TestPercent(t *testing.T) {
+	for _, c := range []struct{ part, whole, want int }{
+		{0, 114, 0}, {1, 114, 1}, {1, 8, 13}, {1, 3, 33}, {2, 3, 67}, {57, 114, 50},
+		{149, 150, 99}, {150, 150, 100}, {200, 150, 100}, {3, 0, 0}, {-1, 5, 0}, {1, 1000, 1}, {999, 1000, 99},
+	} {
+		if got := Percent(c.part, c.whole); got != c.want {
+			t.Errorf("Percent(%d, %d) = %d, want %d", c.part, c.whole, got, c.want)
+		}
+	}
+}
