@@ -286,6 +286,8 @@ func command(ctx context.Context, out io.Writer, w *World, cur *units.Unit, line
 		press(ctx, out, w, cur, arg)
 	case "xuat", "xuất":
 		exportTo(ctx, out, w, cur, arg, dir)
+	case "cho", "chờ":
+		waitFor(ctx, out, w, arg)
 	default:
 		fmt.Fprintf(out, msgUnknownCmd, name)
 	}

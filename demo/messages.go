@@ -8,6 +8,7 @@ const replHelp = `Lệnh của bản demo (mọi dòng khác được gửi vào
   :bam [chữ trên nút] bấm nút của tin gần nhất trong nhóm đang chọn (mặc định nút đầu: ✅ Đã nhận)
   :xuat [đơn vị] [từ YYYY-MM-DD] [đến YYYY-MM-DD] [csv]
                       xuất số liệu từ kho của demo ra tệp (mặc định 7 ngày gần nhất, Excel)
+  :cho <chữ>          chờ (tối đa 1 phút) tới khi bot gửi tin có chữ đó — dùng trong kịch bản
   :tua <giờ>          tua đồng hồ tới giờ đó hôm nay hoặc mai (ví dụ :tua 18:00; trong nhóm: /tua 18:00)
   :help               hướng dẫn này
   :q                  thoát
@@ -32,4 +33,5 @@ const (
 	msgExportBad  = "Không xuất được: %s\n"
 	msgContinue   = "… > "
 	msgBadHour    = "Cần giờ dạng 18:00"
+	msgWaitGaveUp = "Đã chờ 1 phút mà bot chưa gửi tin nào có %q.\n"
 )

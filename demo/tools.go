@@ -188,3 +188,28 @@ func exportTo(ctx context.Context, out io.Writer, w *World, cur *units.Unit, arg
 	}
 	fmt.Fprintf(out, msgExported, len(t.Rows), u.Title(), from.Short(), to.Short(), p)
 }
+
+// waitFor waits, up to a minute, until the bot has sent a message whose
+// text or file name holds want (":cho xu-huong-106.png"): a script
+// waits for what the scheduler sends before it goes on.
+func waitFor(ctx context.Context, out io.Writer, w *World, want string) {
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	for {
+		w.mu.Lock()
+		ch := w.changed
+		for _, s := range w.said {
+			if strings.Contains(s.Text, want) || strings.Contains(s.File, want) {
+				w.mu.Unlock()
+				return
+			}
+		}
+		w.mu.Unlock()
+		select {
+		case <-wctx.Done():
+			fmt.Fprintf(out, msgWaitGaveUp, want)
+			return
+		case <-ch:
+		}
+	}
+}
