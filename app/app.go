@@ -305,7 +305,7 @@ func (a *App) Run(ctx context.Context) error {
 	})
 	goRun("scheduler", a.runScheduler)
 
-	srv := &http.Server{Handler: newMux(a.Store.Ping, a.Registry, webhooks, a.pics), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: newMux(a.Store.Ready, a.Registry, webhooks, a.pics), ReadHeaderTimeout: 10 * time.Second}
 	ln := a.opts.Listener
 	if ln == nil {
 		var err error

@@ -67,6 +67,12 @@ type Receiver interface {
 	DeleteWebhook(ctx context.Context) error
 }
 
+// RecordRetryMax bounds the wait between two tries of a recording that
+// failed (the store is failing over or restarting): the intake notices
+// that the store is back within about this long, instead of after a
+// backoff grown for a platform outage.
+const RecordRetryMax = time.Second
+
 // RecordFunc stores one update durably. It returns nil for a duplicate.
 type RecordFunc func(ctx context.Context, u chihuy.Update) error
 

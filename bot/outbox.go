@@ -441,7 +441,9 @@ func (l *sendLoop) run(ctx, sendCtx context.Context, wake <-chan struct{}) {
 	var lastDepth time.Time
 	var errWait time.Duration
 	fail := func(what string, err error) {
-		errWait = min(max(2*errWait, 100*time.Millisecond), 5*time.Second)
+		// Capped at a second: after a store failover, sending resumes
+		// within about a second of the store taking writes again.
+		errWait = min(max(2*errWait, 100*time.Millisecond), time.Second)
 		o.log.Error().Err(err).Dur("retry_in", errWait).Msg("outbox: " + what)
 		select {
 		case <-time.After(errWait):

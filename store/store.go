@@ -100,6 +100,7 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	failoverTimeouts(uo)
 	s := New(redis.NewUniversalClient(uo), opts...)
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
@@ -108,6 +109,25 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("connect to redis %s: %w", redactURL(rawURL), err)
 	}
 	return s, nil
+}
+
+// failoverTimeouts sizes the client for a store failover (SPEC §11: at
+// most 5 s beyond the store's own recovery). A dead master is given up
+// after a 1 s dial or a 2 s read rather than go-redis's 5 s and 3 s; a
+// command is retried (go-redis's 3 times) after 50–500 ms rather than
+// 8–512 ms. Callers retry beyond that (the intake every second at most,
+// the outbox too).
+// In a Cluster, go-redis reloads its slot map after a MOVED answer or a
+// connection error, and follows up to 8 redirects; under Sentinel it
+// switches master on the sentinels' +switch-master.
+func failoverTimeouts(o *redis.UniversalOptions) {
+	o.DialTimeout = time.Second
+	o.ReadTimeout = 2 * time.Second
+	o.WriteTimeout = 2 * time.Second
+	o.MaxRetries = 3
+	o.MinRetryBackoff = 50 * time.Millisecond
+	o.MaxRetryBackoff = 500 * time.Millisecond
+	o.MaxRedirects = 8
 }
 
 // universalOptions turns a URL into go-redis universal options.
@@ -158,8 +178,21 @@ func (s *Store) Prefix() string { return s.prefix }
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.clock.Now() }
 
-// Ping checks that Redis answers (readiness).
+// Ping checks that Redis answers.
 func (s *Store) Ping(ctx context.Context) error { return s.rdb.Ping(ctx).Err() }
+
+// Ready checks that the store takes writes where the bot writes first: the
+// intake journal ({in}) and the outbox ({ob}). A replica or a master that
+// lost its quorum answers PING but refuses writes; in a Cluster the two
+// tags may live on different masters. Each probe is a short-lived key.
+func (s *Store) Ready(ctx context.Context) error {
+	for _, tag := range []string{"in", "ob"} {
+		if err := s.rdb.Set(ctx, s.Key(tag, "ready"), s.Now().UnixMilli(), 10*time.Second).Err(); err != nil {
+			return fmt.Errorf("store cannot take writes ({%s}): %w", tag, err)
+		}
+	}
+	return nil
+}
 
 // Close closes the client and stops an embedded server.
 func (s *Store) Close() error {

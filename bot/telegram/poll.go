@@ -52,8 +52,10 @@ func (c *Client) Poll(ctx context.Context, record bot.RecordFunc) error {
 		if webhookActive(err) {
 			clearWebhook = true
 		}
+		recording := false
 		if err == nil {
 			offset, err = c.recordAll(ctx, raws, offset, record)
+			recording = err != nil
 		}
 		if err == nil {
 			failures = 0
@@ -68,6 +70,8 @@ func (c *Client) Poll(ctx context.Context, record bot.RecordFunc) error {
 		var se *bot.SendError
 		if errors.As(err, &se) && se.Failure == bot.RateLimited {
 			wait = se.RetryAfter
+		} else if recording {
+			wait = min(wait, bot.RecordRetryMax) // the store: back as soon as it is
 		}
 		if !c.sleep(ctx, wait) {
 			return ctx.Err()

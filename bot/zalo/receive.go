@@ -243,7 +243,7 @@ func (c *Client) recordDurably(ctx context.Context, record bot.RecordFunc, u chi
 				giveUp = t.C
 			}
 		}
-		wait = min(2*wait, c.backoffMax)
+		wait = min(2*wait, c.backoffMax, bot.RecordRetryMax)
 	}
 }
 
