@@ -14,13 +14,15 @@ package store
 // The heartbeat tells a dead self from a live twin: a process that was
 // killed stops renewing and its key lapses within InstanceHeartbeatTTL,
 // whereas a second live process with the same name keeps renewing it. So a
-// starting process waits at most InstanceHeartbeatTTL for the key to lapse,
-// and refuses to start when it sees it renewed. Other processes read the
+// starting process that finds the key watches it for a little more than
+// one renewal period: not renewed, it is a dead self's and is taken over;
+// renewed, it is a live twin's and the process refuses to start. Other processes read the
 // heartbeat to know that an instance is gone, and take over what it held
 // (InstanceAlive).
 
 import (
 	"context"
+	"errors"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -63,12 +65,22 @@ end
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 2 end
 return 0`)
 
+// takeOverInstanceScript replaces a dead self's heartbeat, unless it
+// changed since it was judged dead. KEYS: heartbeat. ARGV: dead token,
+// new token, ttl ms.
+var takeOverInstanceScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0`)
+
 func (s *Store) instanceKey(name string) string { return s.Key("cfg", "inst", name) }
 
 // StartInstance starts the heartbeat of instance name. When the name's
-// heartbeat is up, it watches it for up to InstanceHeartbeatTTL: a dead
-// self's heartbeat lapses and the start goes on; a live twin's is renewed,
-// and StartInstance fails with chihuy.ECONFLICT.
+// heartbeat is up, it watches it: a dead self's is not renewed and is
+// taken over after a little more than InstanceHeartbeatEvery; a live
+// twin's is renewed, and StartInstance fails with chihuy.ECONFLICT.
 func (s *Store) StartInstance(ctx context.Context, name string) (*Instance, error) {
 	if err := CheckJobName(name); err != nil {
 		return nil, chihuy.Errorf(chihuy.EINVALID, "CHIHUY_INSTANCE: %v", err)
@@ -77,8 +89,16 @@ func (s *Store) StartInstance(ctx context.Context, name string) (*Instance, erro
 	rand.Read(b[:])
 	inst := &Instance{st: s, name: name, token: hex.EncodeToString(b[:]), stop: make(chan struct{}), done: make(chan struct{})}
 	key := s.instanceKey(name)
-	deadline := time.Now().Add(InstanceHeartbeatTTL + InstanceHeartbeatEvery)
-	var lastTTL time.Duration
+	// A heartbeat that is not renewed for longer than the renewal period
+	// (with a margin) is a dead self's: taken over without waiting for it
+	// to lapse. One renewed meanwhile is a live twin's.
+	quiet := InstanceHeartbeatEvery + InstanceHeartbeatEvery/4
+	var (
+		seen     string // the heartbeat's token when first seen
+		seenAt   time.Time
+		lastTTL  time.Duration
+		deadline = time.Now().Add(InstanceHeartbeatTTL + InstanceHeartbeatEvery)
+	)
 	for {
 		ok, err := s.rdb.SetNX(ctx, key, inst.token, InstanceHeartbeatTTL).Result()
 		if err != nil {
@@ -87,15 +107,32 @@ func (s *Store) StartInstance(ctx context.Context, name string) (*Instance, erro
 		if ok {
 			break
 		}
+		cur, err := s.rdb.Get(ctx, key).Result()
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return nil, fmt.Errorf("start instance %s: %w", name, err)
+		}
 		ttl, err := s.rdb.PTTL(ctx, key).Result()
 		if err != nil {
 			return nil, fmt.Errorf("start instance %s: %w", name, err)
 		}
-		// A renewal since the last look means a live twin.
-		if (lastTTL > 0 && ttl > lastTTL+InstanceHeartbeatEvery/4) || time.Now().After(deadline) {
+		switch {
+		case cur == "":
+			continue // lapsed meanwhile
+		case cur != seen:
+			seen, seenAt, lastTTL = cur, time.Now(), ttl
+		case ttl > lastTTL+InstanceHeartbeatEvery/4 || time.Now().After(deadline):
 			return nil, chihuy.Errorf(chihuy.ECONFLICT, msgTwin, name, name)
-		}
-		if ttl > 0 {
+		case time.Since(seenAt) >= quiet:
+			took, err := takeOverInstanceScript.Run(ctx, s.rdb, []string{key}, seen, inst.token, InstanceHeartbeatTTL.Milliseconds()).Int()
+			if err != nil {
+				return nil, fmt.Errorf("start instance %s: %w", name, err)
+			}
+			if took == 1 {
+				go inst.beat()
+				return inst, nil
+			}
+			continue
+		default:
 			lastTTL = ttl
 		}
 		select {

@@ -1,0 +1,311 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/bot/telegram/telegramtest"
+	"github.com/chihuy/chihuy/internal/redistest"
+	"github.com/chihuy/chihuy/store"
+	"github.com/chihuy/chihuy/units"
+)
+
+// Recovery end to end (SPEC §11): the bot as real processes — this test
+// binary re-executed as the chihuy command — on a private redis-server and
+// the fake Bot API; a process is killed with SIGKILL in the middle of the
+// work. The times are measured by BenchmarkRecovery (BENCHMARKS.md); the
+// tests check that nothing is lost or counted twice.
+
+// asBinaryEnv makes the test binary run the chihuy command instead of the
+// tests.
+const asBinaryEnv = "CHIHUY_TEST_AS_BINARY"
+
+func TestMain(m *testing.M) {
+	if os.Getenv(asBinaryEnv) == "1" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+// recoveryWorld is one store, one fake Telegram and the communes of Lai
+// Châu, each with its Telegram group bound in the configuration.
+type recoveryWorld struct {
+	t      testing.TB
+	redis  *redistest.Server
+	tg     *telegramtest.Server
+	dir    string
+	config string
+	groups map[int64]string // chat id → commune code
+	procs  []*exec.Cmd
+	logs   int
+}
+
+func newRecoveryWorld(tb testing.TB, communes int) *recoveryWorld {
+	tb.Helper()
+	w := &recoveryWorld{t: tb, redis: redistest.Start(tb, true), tg: telegramtest.Start(), dir: tb.TempDir(),
+		groups: map[int64]string{}}
+	tb.Cleanup(w.tg.Close)
+	tree, err := units.Builtin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	province, ok := tree.Get("12")
+	if !ok {
+		tb.Fatal("no unit 12 (Lai Châu) in the built-in tree")
+	}
+	var yaml strings.Builder
+	yaml.WriteString("chats:\n")
+	var walk func(u *units.Unit)
+	walk = func(u *units.Unit) {
+		if len(w.groups) == communes {
+			return
+		}
+		if u.IsLeaf() {
+			id := int64(-1_001_000_000 - len(w.groups))
+			w.groups[id] = u.Code
+			fmt.Fprintf(&yaml, "  - {chat: \"telegram:%d\", unit: %q}\n", id, u.Code)
+			return
+		}
+		for _, c := range u.Children {
+			walk(c)
+		}
+	}
+	walk(province)
+	if len(w.groups) < communes {
+		tb.Fatalf("only %d communes in Lai Châu", len(w.groups))
+	}
+	w.config = filepath.Join(w.dir, "config.yaml")
+	if err := os.WriteFile(w.config, []byte(yaml.String()), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		for _, p := range w.procs {
+			if p.ProcessState == nil {
+				p.Process.Kill()
+				p.Wait()
+			}
+		}
+	})
+	return w
+}
+
+// start runs a bot process under instance name.
+func (w *recoveryWorld) start(instance string) *exec.Cmd {
+	w.t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	w.logs++
+	logf, err := os.Create(filepath.Join(w.dir, fmt.Sprintf("bot-%d-%s.log", w.logs, instance)))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "run")
+	cmd.Env = append(os.Environ(), asBinaryEnv+"=1",
+		"CHIHUY_CONFIG="+w.config, "CHIHUY_REDIS_URL="+w.redis.URL(),
+		"CHIHUY_TELEGRAM_TOKEN="+w.tg.Token(), "CHIHUY_TELEGRAM_API_URL="+w.tg.URL(),
+		"CHIHUY_HTTP_ADDR="+addr, "CHIHUY_INSTANCE="+instance, "CHIHUY_LOG_LEVEL=info")
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	if err := cmd.Start(); err != nil {
+		w.t.Fatal(err)
+	}
+	w.procs = append(w.procs, cmd)
+	return cmd
+}
+
+// kill9 kills a bot process as kill -9 does.
+func (w *recoveryWorld) kill9(cmd *exec.Cmd) {
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+}
+
+// logTail is the end of every bot process's log, for failures.
+func (w *recoveryWorld) logTail() string {
+	files, _ := filepath.Glob(filepath.Join(w.dir, "bot-*.log"))
+	var b strings.Builder
+	for _, f := range files {
+		data, _ := os.ReadFile(f)
+		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
+		fmt.Fprintf(&b, "== %s\n%s\n", filepath.Base(f), strings.Join(lines[max(0, len(lines)-30):], "\n"))
+	}
+	return b.String()
+}
+
+// awaitPolls waits until the fake has seen n more getUpdates calls than
+// from: a bot is polling.
+func (w *recoveryWorld) awaitPolls(from, n int) {
+	w.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for w.tg.Calls("getUpdates") < from+n {
+		if time.Now().After(deadline) {
+			w.t.Fatalf("no bot polls the fake Bot API; logs:\n%s", w.logTail())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// report sends one report from every commune's group; it returns when
+// each was pushed.
+func (w *recoveryWorld) report(text string) {
+	for id, code := range w.groups {
+		w.tg.PushMessage(id, "supergroup", "BCĐ xã "+code, 5_000_000+(-id%1_000_000), "Cán bộ "+code, text)
+	}
+}
+
+// echoes counts the bot's echoes of recorded reports per group.
+func (w *recoveryWorld) echoes() map[int64]int {
+	n := map[int64]int{}
+	for _, s := range w.tg.Messages() {
+		if _, ok := w.groups[s.Chat]; ok && strings.Contains(s.Text, "Đã ghi nhận") {
+			n[s.Chat]++
+		}
+	}
+	return n
+}
+
+// awaitEchoes waits until every group has its echo, and returns how long
+// that took from since.
+func (w *recoveryWorld) awaitEchoes(since time.Time, timeout time.Duration) time.Duration {
+	w.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		if e := w.echoes(); len(e) == len(w.groups) {
+			return time.Since(since)
+		} else if time.Now().After(deadline) {
+			w.t.Fatalf("%d of %d groups answered in %v; logs:\n%s", len(e), len(w.groups), timeout, w.logTail())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// checkRecorded checks that every commune's report is stored once: its own
+// F0 is 1, and the province's aggregate is the number of communes.
+func (w *recoveryWorld) checkRecorded() {
+	w.t.Helper()
+	ctx := context.Background()
+	st := store.New(w.redis.Client(w.t))
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	today := chihuy.DayOf(time.Now().In(loc))
+	var us []store.UnitShard
+	for _, code := range w.groups {
+		us = append(us, store.UnitShard{Unit: code, Shard: "12"})
+	}
+	reps, err := st.ReportRange(ctx, us, today.AddDays(-1), today.AddDays(1))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	if len(reps) != len(w.groups) {
+		w.t.Errorf("%d reports stored, want %d (one per commune)", len(reps), len(w.groups))
+	}
+	for _, r := range reps {
+		if r.Values["f0"] != 1 {
+			w.t.Errorf("%s on %s: f0 = %d, want 1", r.Unit, r.Day, r.Values["f0"])
+		}
+	}
+	if len(reps) > 0 {
+		agg, err := st.Aggregate(ctx, store.UnitShard{Unit: "12", Shard: "12"}, reps[0].Day, store.Aggregations{"f0": store.Sum})
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		if agg["f0"] != int64(len(w.groups)) {
+			w.t.Errorf("province F0 = %d, want %d: a report lost or counted twice", agg["f0"], len(w.groups))
+		}
+	}
+}
+
+// recoveryScenario runs one crash: 40 reports, the active process killed
+// 0.3 s later, then either the same instance restarted at once or a
+// standby (already running) left alone. It returns the time from the kill
+// to the last answer.
+func recoveryScenario(tb testing.TB, standby bool) time.Duration {
+	w := newRecoveryWorld(tb, 40)
+	active := w.start("bot-a")
+	w.awaitPolls(0, 1)
+	if standby {
+		w.start("bot-b")
+		time.Sleep(time.Second) // the standby is up and waiting for the leases
+	}
+	w.report("F0 1")
+	time.Sleep(300 * time.Millisecond)
+	w.kill9(active)
+	killed := time.Now()
+	if !standby {
+		w.start("bot-a")
+	}
+	took := w.awaitEchoes(killed, 60*time.Second)
+	w.checkRecorded()
+	return took
+}
+
+func TestKilledProcessRestartedAnswersEverything(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts bot processes")
+	}
+	recoveryScenario(t, false)
+}
+
+func TestKilledProcessStandbyAnswersEverything(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts bot processes")
+	}
+	recoveryScenario(t, true)
+}
+
+// A second live process under the same instance name refuses to start,
+// with the reason in Vietnamese and English.
+func TestLiveTwinRefusesToStart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts bot processes")
+	}
+	w := newRecoveryWorld(t, 1)
+	w.start("bot-a")
+	w.awaitPolls(0, 1)
+	twin := w.start("bot-a")
+	err := twin.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() == 0 {
+		t.Fatalf("the twin exited with %v, want a failure", err)
+	}
+	b, _ := os.ReadFile(filepath.Join(w.dir, "bot-2-bot-a.log"))
+	if !strings.Contains(string(b), "CHIHUY_INSTANCE") || !strings.Contains(string(b), "Một tiến trình khác") {
+		t.Errorf("the twin's output does not say why:\n%s", b)
+	}
+}
+
+// BenchmarkRecovery measures the time from kill -9 of the active process
+// to the last of 40 pending answers: restarted at once under its name, or
+// taken over by a standby.
+func BenchmarkRecovery(b *testing.B) {
+	for _, standby := range []bool{false, true} {
+		name := "restart"
+		if standby {
+			name = "standby"
+		}
+		b.Run(name, func(b *testing.B) {
+			var total time.Duration
+			for i := 0; i < b.N; i++ {
+				total += recoveryScenario(b, standby)
+			}
+			b.ReportMetric(total.Seconds()/float64(b.N), "s-to-answer-all")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
