@@ -44,6 +44,9 @@ type JobRun struct {
 	Finished time.Time
 	// Err is the error of the last try, empty when it succeeded.
 	Err string
+	// Resumed counts the claims taken over after the owner stopped in
+	// the middle (a restart under its name, or another instance).
+	Resumed int
 }
 
 // Done reports whether the occurrence ran to success.
@@ -138,6 +141,7 @@ func (s *Store) JobRun(ctx context.Context, name string, at time.Time) (run JobR
 	}
 	run = JobRun{Name: name, At: at, Owner: h["owner"], Err: h["err"]}
 	run.Tries, _ = strconv.Atoi(h["tries"])
+	run.Resumed, _ = strconv.Atoi(h["resumed"])
 	run.Claimed = timeOfMilli(h["claimed"])
 	run.Finished = timeOfMilli(h["finished"])
 	return run, true, nil

@@ -56,37 +56,48 @@ type recoveryWorld struct {
 
 func newRecoveryWorld(tb testing.TB, communes int) *recoveryWorld {
 	tb.Helper()
-	w := &recoveryWorld{t: tb, redis: redistest.Start(tb, true), tg: telegramtest.Start(), dir: tb.TempDir(),
-		groups: map[int64]string{}}
-	tb.Cleanup(w.tg.Close)
-	tree, err := units.Builtin()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	province, ok := tree.Get("12")
-	if !ok {
-		tb.Fatal("no unit 12 (Lai Châu) in the built-in tree")
-	}
-	var yaml strings.Builder
-	yaml.WriteString("chats:\n")
+	tree := builtinTree(tb)
+	province, _ := tree.Get("12")
+	var codes []string
 	var walk func(u *units.Unit)
 	walk = func(u *units.Unit) {
-		if len(w.groups) == communes {
-			return
-		}
-		if u.IsLeaf() {
-			id := int64(-1_001_000_000 - len(w.groups))
-			w.groups[id] = u.Code
-			fmt.Fprintf(&yaml, "  - {chat: \"telegram:%d\", unit: %q}\n", id, u.Code)
-			return
+		if u.IsLeaf() && len(codes) < communes {
+			codes = append(codes, u.Code)
 		}
 		for _, c := range u.Children {
 			walk(c)
 		}
 	}
 	walk(province)
-	if len(w.groups) < communes {
-		tb.Fatalf("only %d communes in Lai Châu", len(w.groups))
+	if len(codes) < communes {
+		tb.Fatalf("only %d communes in Lai Châu", len(codes))
+	}
+	return newWorldOf(tb, codes, "")
+}
+
+func builtinTree(tb testing.TB) *units.Tree {
+	tb.Helper()
+	tree, err := units.Builtin()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tree
+}
+
+// newWorldOf binds one Telegram group to each unit of codes; extra is
+// more of the YAML configuration.
+func newWorldOf(tb testing.TB, codes []string, extra string) *recoveryWorld {
+	tb.Helper()
+	w := &recoveryWorld{t: tb, redis: redistest.Start(tb, true), tg: telegramtest.Start(), dir: tb.TempDir(),
+		groups: map[int64]string{}}
+	tb.Cleanup(w.tg.Close)
+	var yaml strings.Builder
+	yaml.WriteString(extra)
+	yaml.WriteString("chats:\n")
+	for i, code := range codes {
+		id := int64(-1_001_000_000 - i)
+		w.groups[id] = code
+		fmt.Fprintf(&yaml, "  - {chat: \"telegram:%d\", unit: %q}\n", id, code)
 	}
 	w.config = filepath.Join(w.dir, "config.yaml")
 	if err := os.WriteFile(w.config, []byte(yaml.String()), 0o600); err != nil {
@@ -267,6 +278,86 @@ func TestKilledProcessStandbyAnswersEverything(t *testing.T) {
 		t.Skip("starts bot processes")
 	}
 	recoveryScenario(t, true)
+}
+
+// A kill -9 in the middle of the evening digest job: the restarted
+// instance finishes the job, and every bound unit gets its digest — once,
+// but for the messages that were in flight at the kill (at least once).
+func TestKilledInTheDigestJobEveryUnitGetsOne(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts bot processes")
+	}
+	tree := builtinTree(t)
+	// Every province, and the districts of the first provinces: ~150
+	// digests, with their charts.
+	var codes []string
+	for _, p := range tree.Root().Children {
+		codes = append(codes, p.Code)
+	}
+	for _, p := range tree.Root().Children {
+		for _, d := range p.Children {
+			if len(codes) < 150 && !d.IsLeaf() {
+				codes = append(codes, d.Code)
+			}
+		}
+	}
+	// The digest time is this minute: the job runs as soon as the bot
+	// starts (it catches up the occurrence that just passed).
+	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
+	now := time.Now().In(loc)
+	at := time.Date(now.Year(), now.Month(), now.Day(), now.Hour(), now.Minute(), 0, 0, loc)
+	job := fmt.Sprintf("digest-%02d%02d", at.Hour(), at.Minute())
+	w := newWorldOf(t, codes, fmt.Sprintf("schedule: {digest: [\"%02d:%02d\"]}\n", at.Hour(), at.Minute()))
+	digests := func() map[int64]int {
+		n := map[int64]int{}
+		for _, s := range w.tg.Messages() {
+			if _, ok := w.groups[s.Chat]; ok && strings.Contains(s.Text, "TỔNG HỢP NGÀY") {
+				n[s.Chat]++
+			}
+		}
+		return n
+	}
+	bot := w.start("bot-a")
+	deadline := time.Now().Add(60 * time.Second)
+	for len(digests()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no digest sent; logs:\n%s", w.logTail())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	w.kill9(bot)
+	before := len(digests())
+	w.start("bot-a")
+	deadline = time.Now().Add(120 * time.Second)
+	for len(digests()) < len(codes) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d units got their digest; logs:\n%s", len(digests()), len(codes), w.logTail())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	st := store.New(w.redis.Client(t))
+	run, ok, err := st.JobRun(context.Background(), job, at)
+	if err != nil || !ok {
+		t.Fatalf("job %s: %v, %v", job, ok, err)
+	}
+	if !run.Done() || run.Resumed < 1 {
+		t.Errorf("job %s: %+v, want done after a resumption", job, run)
+	}
+	twice := 0
+	for chat, n := range digests() {
+		if n > 2 {
+			t.Errorf("%s got %d digests", w.groups[chat], n)
+		}
+		if n > 1 {
+			twice++
+		}
+	}
+	// At least once: what was in flight at the kill (at most one a chat,
+	// and no more than the sender's workers) may go out again.
+	if twice > 30 {
+		t.Errorf("%d units got their digest twice, more than the sends in flight", twice)
+	}
+	t.Logf("%d of %d digests out before the kill, %d sent twice", before, len(codes), twice)
 }
 
 // A second live process under the same instance name refuses to start,
