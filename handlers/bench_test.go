@@ -26,7 +26,7 @@ import (
 // Redis. Setup (binding every commune, filling days of reports) is outside
 // the timed part. See BENCHMARKS.md.
 
-func nationalEnv(b *testing.B) (*Handler, *store.Store, *units.Tree, *clock) {
+func nationalEnv(b testing.TB) (*Handler, *store.Store, *units.Tree, *clock) {
 	b.Helper()
 	tree, err := units.Builtin()
 	if err != nil {
@@ -42,7 +42,7 @@ func nationalEnv(b *testing.B) (*Handler, *store.Store, *units.Tree, *clock) {
 }
 
 // bindAll binds one Telegram group to every unit, pipelined.
-func bindAll(b *testing.B, st *store.Store, tree *units.Tree) {
+func bindAll(b testing.TB, st *store.Store, tree *units.Tree) {
 	b.Helper()
 	ctx := context.Background()
 	var wg sync.WaitGroup

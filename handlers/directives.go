@@ -542,24 +542,34 @@ func (h *Handler) directiveFor(ctx context.Context, r *request, rawID string, ro
 // maxStatusNames bounds the names listed per group in /trangthai.
 const maxStatusNames = 15
 
-// cmdTrangthai shows delivery, acknowledgement and results by unit.
+// cmdTrangthai shows delivery, acknowledgement and results within a
+// screen: the progress, then the groups of units (by parent) that need
+// action, the most behind first, with a few names each. "/trangthai <mã>
+// tatca" gives the full list by unit.
 func (h *Handler) cmdTrangthai(ctx context.Context, r *request) error {
-	rawID := strings.TrimSpace(r.args)
-	if rawID == "" {
+	fields := strings.Fields(r.args)
+	if len(fields) == 0 {
 		return h.reply(ctx, r, msgTrangthaiUsage)
 	}
-	d, err := h.directiveFor(ctx, r, strings.Fields(rawID)[0], chihuy.RoleMember)
+	d, err := h.directiveFor(ctx, r, fields[0], chihuy.RoleMember)
 	if err != nil {
 		return err
 	}
+	full := len(fields) > 1 && fullWords[vntext.Fold(strings.Join(fields[1:], " "))]
 	st, err := h.Store.DirectiveStatus(ctx, d.ID)
 	if err != nil {
 		return err
 	}
 	issuer, _ := h.Tree.Get(d.Issuer)
-	lines := []string{h.progressText(st.Directive, issuer, h.Clock.Now())}
+	head := strings.TrimSuffix(h.progressText(st.Directive, issuer, h.Clock.Now()), fmt.Sprintf(msgCdStatusHint, d.ID))
+	lines := []string{head}
 	if !d.Deadline.IsZero() {
-		lines = append(lines, fmt.Sprintf(msgCdDeadline, directive.FormatDeadline(d.Deadline.In(h.Loc))))
+		lines = append(lines, strings.TrimPrefix(fmt.Sprintf(msgCdDeadline, directive.FormatDeadline(d.Deadline.In(h.Loc))), "\n"))
+	}
+	if !full {
+		used := strings.Count(strings.Join(lines, "\n"), "\n") + 1
+		lines = append(lines, h.statusSummary(st, screenLines-used)...)
+		return h.reply(ctx, r, strings.Join(lines, "\n"))
 	}
 	lines = append(lines, h.statusLines(st, "")...)
 	for _, part := range splitLines(lines, h.textLimit(r.u.Chat)) {
@@ -568,6 +578,84 @@ func (h *Handler) cmdTrangthai(ctx context.Context, r *request) error {
 		}
 	}
 	return nil
+}
+
+// fullWords ask /trangthai for the full list (folded).
+var fullWords = map[string]bool{"tatca": true, "tat ca": true, "day du": true, "du": true, "het": true, "all": true}
+
+// statusSummary is the part of /trangthai after the progress, in at most
+// room lines: one line per group of units that needs action.
+func (h *Handler) statusSummary(st store.DirectiveStatus, room int) []string {
+	type group struct {
+		title                          string
+		total, acked, failed, noResult int
+		unacked                        []string
+	}
+	var need []group
+	for _, g := range store.ByParent(st.Units) {
+		x := group{title: h.unitTitle(g.Parent), total: len(g.Units)}
+		for _, u := range g.Units {
+			switch {
+			case u.Failed():
+				x.failed++
+			case !u.Acked():
+				x.unacked = append(x.unacked, h.unitName(u.Unit))
+			default:
+				x.acked++
+			}
+			if st.ResultRequired && u.ResultAt.IsZero() {
+				x.noResult++
+			}
+		}
+		if x.failed+len(x.unacked)+x.noResult > 0 {
+			need = append(need, x)
+		}
+	}
+	var lines []string
+	if len(need) == 0 {
+		lines = append(lines, msgStatusAllDone)
+	} else {
+		sort.SliceStable(need, func(i, j int) bool {
+			return need[i].failed+len(need[i].unacked) > need[j].failed+len(need[j].unacked)
+		})
+		lines = append(lines, msgStatusNeedHead)
+		shown := min(len(need), max(room-3, 1))
+		if shown < len(need) {
+			shown = max(shown-1, 1) // room for the "and more" line
+		}
+		names := 3
+		if shown == 1 {
+			names = 10
+		}
+		for _, x := range need[:shown] {
+			line := fmt.Sprintf(msgStatusGroup, "", x.title, x.acked, x.total)
+			if len(x.unacked) > 0 {
+				line += fmt.Sprintf(msgStatusUnackedShort, fewNames(x.unacked, names))
+			}
+			if x.failed > 0 {
+				line += fmt.Sprintf(msgStatusFailedShort, x.failed)
+			}
+			if x.noResult > 0 {
+				line += fmt.Sprintf(msgStatusNoResultShort, x.noResult)
+			}
+			lines = append(lines, line)
+		}
+		if rest := len(need) - shown; rest > 0 {
+			lines = append(lines, fmt.Sprintf(msgStatusMoreGroups, rest))
+		}
+	}
+	if len(st.Forwards) > 0 {
+		lines = append(lines, fmt.Sprintf(msgStatusForwards, len(st.Forwards)))
+	}
+	return append(lines, fmt.Sprintf(msgStatusFullHint, st.ID))
+}
+
+// fewNames lists up to n names, then how many more.
+func fewNames(names []string, n int) string {
+	if len(names) <= n {
+		return strings.Join(names, ", ")
+	}
+	return strings.Join(names[:n], ", ") + fmt.Sprintf(msgMoreNames, len(names)-n)
 }
 
 // statusLines lists, per parent group, the units missing an

@@ -44,8 +44,9 @@ func (h *Handler) cmdHelp(ctx context.Context, r *request) error {
 	if p, ok := h.Platforms[r.u.Chat.Platform]; ok && !p.CanReadAll && r.u.Chat.Platform == chihuy.Telegram && r.u.ChatKind == chihuy.Group {
 		text += msgPrivacyNote
 	}
-	if r.unit == nil {
-		text = msgUnbound + "\n\n" + text
+	if r.unit == nil && role == chihuy.RoleNone {
+		// Nobody yet: how to enrol comes first; the commands are for later.
+		text = msgUnbound + "\n\n" + helpFor(chihuy.RoleMember, r.u.Chat.Platform)
 	}
 	return h.reply(ctx, r, text)
 }

@@ -195,8 +195,14 @@ func (h *Handler) echo(u *units.Unit, day chihuy.Day, values map[string]int64, r
 
 // raiseAlerts evaluates the data set's rules on the unit's report of the
 // day and alerts the tiers above, at most once per unit, rule and day
-// unless the value grows.
+// unless the value grows. The alerts one report trips go to each tier in
+// one message.
 func (h *Handler) raiseAlerts(ctx context.Context, u *units.Unit, day chihuy.Day, report map[string]int64) error {
+	type fired struct {
+		key, message string
+		level        int
+	}
+	var all []fired
 	for _, f := range h.DataSet.Alerts(report) {
 		severity := f.Value
 		if f.Rule.Op == dataset.OpLT || f.Rule.Op == dataset.OpLE {
@@ -209,17 +215,36 @@ func (h *Handler) raiseAlerts(ctx context.Context, u *units.Unit, day chihuy.Day
 		if err != nil {
 			return err
 		}
-		if !fire {
-			continue
+		if fire {
+			all = append(all, fired{key: name + "=" + strconv.FormatInt(severity, 10), message: f.Message, level: max(f.Rule.Level, 1)})
 		}
-		text := fmt.Sprintf(msgAlert, u.Title(), unitPath(u), f.Message, day.Short())
-		key := "al:" + u.Code + ":" + name + ":" + day.String() + ":" + strconv.FormatInt(severity, 10)
-		level := max(f.Rule.Level, 1)
-		for i, a := 0, u.Parent; a != nil && i < level; i, a = i+1, a.Parent {
-			if _, err := h.sendUnit(ctx, a.Code, key, chihuy.PriorityReply, text); err != nil {
-				return err
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	for i, a := 0, u.Parent; a != nil; i, a = i+1, a.Parent {
+		var keys, lines []string
+		for _, f := range all {
+			if i < f.level {
+				keys = append(keys, f.key)
+				lines = append(lines, f.message)
 			}
+		}
+		if len(lines) == 0 {
+			break // rules reach the nearest tiers first: none goes further
+		}
+		key := "al:" + u.Code + ":" + day.String() + ":" + strings.Join(keys, ",")
+		if _, err := h.sendUnit(ctx, a.Code, key, chihuy.PriorityReply, alertText(u, day, lines)); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// alertText is one alert message for the alerts of a unit's report.
+func alertText(u *units.Unit, day chihuy.Day, lines []string) string {
+	if len(lines) == 1 {
+		return fmt.Sprintf(msgAlert, unitPath(u), day.Short(), lines[0])
+	}
+	return fmt.Sprintf(msgAlerts, len(lines), unitPath(u), day.Short(), "• "+strings.Join(lines, "\n• "))
 }
