@@ -88,6 +88,8 @@ type msg struct {
 	kind chihuy.ChatKind
 	from string // user id on the chat's platform
 	text string
+	fwd  bool      // forwarded from elsewhere
+	at   time.Time // when it was written; zero: now
 }
 
 // send handles a message and returns what the bot answered (anywhere).
@@ -107,7 +109,10 @@ func (e *env) send(m msg) []chihuy.Message {
 	u := chihuy.Update{
 		ID: fmt.Sprintf("%s:%d", chat.Platform, e.seq), Chat: chat, ChatKind: m.kind, ChatTitle: "Nhóm " + chat.ID,
 		From: chihuy.UserRef{Platform: chat.Platform, ID: m.from}, FromName: "Cán bộ " + m.from,
-		MessageID: fmt.Sprint(e.seq), Text: m.text, Time: e.clock.Now(),
+		MessageID: fmt.Sprint(e.seq), Text: m.text, Time: e.clock.Now(), Forwarded: m.fwd,
+	}
+	if !m.at.IsZero() {
+		u.Time = m.at
 	}
 	if err := e.h.Handle(e.ctx, u); err != nil {
 		e.t.Fatalf("handle %q: %v", m.text, err)

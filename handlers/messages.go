@@ -70,7 +70,6 @@ const (
 	msgEchoReplaced   = " (thay cho %s)"
 	msgEchoSame       = " (không đổi)"
 	msgEchoTotal      = "Báo cáo trong ngày hiện có %d chỉ tiêu. Gõ /sua để xem đầy đủ."
-	msgEchoAside      = "Không ghi nhận (%s): %s"
 	msgAlert          = "🚨 CẢNH BÁO — %s, ngày %s:\n%s"
 	msgAlerts         = "🚨 %d CẢNH BÁO — %s, ngày %s:\n%s"
 	msgOverPopulation = "%s = %s lớn hơn dân số của %s (%s người): xin kiểm tra lại."
@@ -232,4 +231,17 @@ const (
 	msgHistoryLeftOut = " Không gồm phần của các đơn vị cũ bị chia tách: %s."
 	msgHistoryBelow   = " Số liệu các đơn vị trực thuộc không gồm phần của %d đơn vị cũ bị chia tách."
 	msgHistoryMore    = " và %d đơn vị khác"
+)
+
+// Report path (§4): what is not a report, the report day, unit names.
+const (
+	msgEchoAside           = "Không ghi nhận (%s): %s"
+	msgForwarded           = "Tin chuyển tiếp không được ghi nhận là báo cáo. Hãy tự gõ số liệu của đơn vị, ví dụ: F0 3, F1 25."
+	msgNews                = "Tin này là số liệu của nơi khác (tin tức), không ghi nhận là báo cáo của đơn vị."
+	msgBadStamp            = "Thời điểm gửi tin (%s) không hợp lệ — tin không được ghi nhận. Xin kiểm tra đồng hồ của máy và gửi lại."
+	msgStampOld            = "Tin viết ngày %s, đã quá %d ngày — không nhận báo cáo."
+	msgReportUnitAmbiguous = "'%s' có thể là nhiều đơn vị: %s. Xin ghi mã đơn vị (ví dụ 03418: F0 2)."
+	msgUnitOutside         = "'%s' ngoài phạm vi của %s: %s. Không ghi nhận; mỗi đơn vị báo trong nhóm của mình."
+	msgUnitNone            = "Không tìm thấy đơn vị '%s'. Xin ghi tên đầy đủ hoặc mã đơn vị (ví dụ 03418), hoặc bỏ tên để báo cho đơn vị mình."
+	msgUnitsMore           = "và %d đơn vị khác"
 )

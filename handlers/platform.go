@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/chihuy/chihuy"
-	"github.com/chihuy/chihuy/report"
 )
 
 // How platforms behave in production (SPEC §10): groups that change their
@@ -44,18 +43,6 @@ func (h *Handler) migrate(ctx context.Context, from, to chihuy.ChatRef) error {
 	h.Log.Info().Str("chat", from.String()).Str("new_chat", to.String()).Str("unit", b.Unit).
 		Int("queued_moved", moved).Msg("group upgraded to a supergroup: binding moved to the new chat id")
 	return nil
-}
-
-// reportOptions are the report parser's options for r. An edited report
-// corrects what the original recorded: its day is read as of the
-// original's date, not of the edit (an edit after midnight must not move
-// the figures to the next day).
-func (h *Handler) reportOptions(r *request) report.Options {
-	o := h.parseOptions(r.unit)
-	if r.u.Edited && !r.u.Time.IsZero() && r.u.Time.Before(o.Now) {
-		o.Now = r.u.Time.In(h.Loc)
-	}
-	return o
 }
 
 // chatThread is the forum topic a chat was enrolled from, "" when none

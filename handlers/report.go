@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/dataset"
@@ -27,26 +28,98 @@ func init() {
 }
 
 // unitNames adapts the unit tree to the parser: a unit named at the start
-// of a line, looked up within scope first.
+// of a line (§4). A name is read within the sender's subtree (scope); a
+// name that is ambiguous, names a unit outside the subtree, names with a
+// type word a unit that does not exist, or names bare both the sender's
+// unit and a unit above it ("Tam Đường", town and district) refuses the
+// message, naming the candidates: the figures never fall back to the
+// sender's own unit.
 type unitNames struct {
 	tree  *units.Tree
 	scope string
 }
 
-func (n unitNames) FindPrefix(text string) (code, name string, size int, ok bool) {
-	found, size := n.tree.FindPrefixWithin(n.scope, text)
-	if len(found) != 1 {
-		found, size = n.tree.FindPrefix(text)
+// maxCandidates bounds the units a refusal lists.
+const maxCandidates = 4
+
+func (n unitNames) FindPrefix(text string) (report.UnitMatch, bool) {
+	in, size := n.tree.FindPrefixStrict(n.scope, text)
+	all, allSize := n.tree.FindPrefixStrict("", text)
+	typed := n.tree.TypeWordAt(text) > 0
+	switch {
+	case len(in) == 1 && size >= allSize:
+		if !typed {
+			for _, a := range all {
+				if a != in[0] && n.tree.Within(n.scope, a.Code) {
+					return report.UnitMatch{N: size, Refuse: fmt.Sprintf(msgReportUnitAmbiguous, text[:size], candidates(append([]*units.Unit{in[0]}, a)))}, true
+				}
+			}
+		}
+		return report.UnitMatch{Code: in[0].Code, Name: in[0].FullName(), N: size}, true
+	case len(in) > 1 && size >= allSize:
+		return report.UnitMatch{N: size, Refuse: fmt.Sprintf(msgReportUnitAmbiguous, text[:size], candidates(in))}, true
+	case len(all) > 0:
+		scope := n.scope
+		if u, ok := n.tree.Get(n.scope); ok {
+			scope = u.FullName()
+		}
+		return report.UnitMatch{N: allSize, Refuse: fmt.Sprintf(msgUnitOutside, text[:allSize], scope, candidates(all))}, true
+	case typed:
+		// "xã Nậm Xe: F0 2": a type word, a name, then ':' — a unit that is
+		// not in the tree
+		if end := strings.IndexAny(text, ":,"); end > 0 && strings.TrimSpace(text[:end]) != "" && !strings.ContainsAny(text[:end], "0123456789") {
+			name := strings.TrimRightFunc(text[:end], unicode.IsSpace)
+			return report.UnitMatch{N: len(name), Refuse: fmt.Sprintf(msgUnitNone, name)}, true
+		}
 	}
-	if len(found) != 1 {
-		return "", "", 0, false
-	}
-	return found[0].Code, found[0].FullName(), size, true
+	return report.UnitMatch{}, false
 }
 
-func (h *Handler) parseOptions(scope *units.Unit) report.Options {
+// candidates names units for a refusal: "xã Thu Lũm (03310), …".
+func candidates(us []*units.Unit) string {
+	names := make([]string, 0, maxCandidates)
+	for i, u := range us {
+		if i == maxCandidates {
+			names = append(names, fmt.Sprintf(msgUnitsMore, len(us)-maxCandidates))
+			break
+		}
+		names = append(names, u.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+// stampSlack is how far ahead of the bot's clock a message's own time may
+// be (clocks of phones and servers differ a little).
+const stampSlack = 5 * time.Minute
+
+// written returns when the message was written: its platform timestamp
+// (§4: the report day and timeliness are judged on it, not on when the bot
+// read it). An edited report carries its original's time: an edit after
+// midnight corrects the day it was written for. A message without a stamp
+// was written now. A stamp ahead of
+// the clock (a phone set to the year 2100) is refused, never booked to
+// today; a stamp older than the report window is refused too.
+func (h *Handler) written(r *request) (time.Time, error) {
+	now := h.now()
+	at := r.u.Time
+	if at.IsZero() {
+		return now, nil
+	}
+	at = at.In(h.Loc)
+	if at.After(now.Add(stampSlack)) {
+		return time.Time{}, chihuy.Errorf(chihuy.EINVALID, msgBadStamp, at.Format("15:04 02/01/2006"))
+	}
+	if days := chihuy.DayOf(now).Sub(chihuy.DayOf(at)); days > h.ReportWindow {
+		return time.Time{}, chihuy.Errorf(chihuy.EINVALID, msgStampOld, chihuy.DayOf(at).Short(), h.ReportWindow)
+	}
+	return at, nil
+}
+
+// parseOptions are the parser's options for a message written at: its
+// day is the default report day, and written dates are judged from it.
+func (h *Handler) parseOptions(scope *units.Unit, at time.Time) report.Options {
 	return report.Options{
-		Now:    h.now(),
+		Now:    at,
 		Window: time.Duration(h.ReportWindow) * 24 * time.Hour,
 		Units:  unitNames{tree: h.Tree, scope: scope.Code},
 	}
@@ -55,22 +128,46 @@ func (h *Handler) parseOptions(scope *units.Unit) report.Options {
 // textReport handles free text: a report is recorded and echoed; chatter
 // in a group gets no answer.
 func (h *Handler) textReport(ctx context.Context, r *request) error {
-	res := report.Parse(r.args, h.DataSet, h.reportOptions(r))
-	if !res.IsReport {
-		if r.u.ChatKind == chihuy.Private || r.u.ToBot {
-			return h.reply(ctx, r, msgNotAReport)
+	if r.u.Forwarded {
+		// §4: a forwarded message quotes someone else, never a report
+		if r.u.ChatKind == chihuy.Private {
+			return h.reply(ctx, r, msgForwarded)
 		}
 		return nil
 	}
-	return h.record(ctx, r, res)
+	at, err := h.written(r)
+	if err != nil {
+		return err
+	}
+	res := report.Parse(r.args, h.DataSet, h.parseOptions(r.unit, at))
+	if !res.IsReport {
+		switch {
+		case r.u.ChatKind != chihuy.Private && !r.u.ToBot:
+			return nil
+		case res.News:
+			return h.reply(ctx, r, msgNews)
+		}
+		return h.reply(ctx, r, msgNotAReport)
+	}
+	return h.record(ctx, r, res, at)
 }
 
 func (h *Handler) cmdBaocao(ctx context.Context, r *request) error {
 	if strings.TrimSpace(r.args) == "" {
 		return h.reply(ctx, r, msgBaocaoUsage)
 	}
-	res := report.ParseStructured(r.args, h.DataSet, h.reportOptions(r))
-	return h.record(ctx, r, res)
+	if r.u.Forwarded {
+		return h.reply(ctx, r, msgForwarded)
+	}
+	at, err := h.written(r)
+	if err != nil {
+		return err
+	}
+	res := report.ParseStructured(r.args, h.DataSet, h.parseOptions(r.unit, at))
+	if res.News {
+		return h.reply(ctx, r, msgNews)
+	}
+	return h.record(ctx, r, res, at)
 }
 
 // cmdSua shows today's report of the chat's unit; with values, it corrects
@@ -101,7 +198,7 @@ func (h *Handler) cmdSua(ctx context.Context, r *request) error {
 
 // record checks a parsed report, stores it, echoes it and raises alerts.
 // Nothing is stored when any part was not understood.
-func (h *Handler) record(ctx context.Context, r *request, res report.Result) error {
+func (h *Handler) record(ctx context.Context, r *request, res report.Result, at time.Time) error {
 	if len(res.Problems) > 0 {
 		lines := []string{msgProblemsHead}
 		for _, p := range res.Problems {
@@ -129,7 +226,10 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result) err
 	}
 	day := res.Day
 	if day.IsZero() {
-		day = h.today()
+		day = chihuy.DayOf(at)
+	}
+	if h.today().Sub(day) > h.ReportWindow {
+		return h.reply(ctx, r, fmt.Sprintf(msgStampOld, day.Short(), h.ReportWindow))
 	}
 	var ancestors []string
 	for _, a := range h.Tree.Ancestors(target.Code) {
@@ -140,7 +240,7 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result) err
 	rec, err := h.Store.RecordReport(ctx, store.ReportInput{
 		Unit: target.Code, Shard: h.Tree.Shard(target.Code), Ancestors: ancestors, Day: day,
 		Values: res.Values, Agg: aggregations(h.DataSet), By: r.u.From, Chat: r.u.Chat,
-		Raw: r.u.Text, At: h.Clock.Now(),
+		Raw: r.u.Text, At: at,
 	})
 	if err != nil {
 		return err

@@ -22,6 +22,7 @@ const (
 	msgTwoDates        = "'%s': tin có hai ngày khác nhau (%s và %s)."
 	msgTwoUnits        = "'%s': tin nêu hai đơn vị khác nhau (%s và %s), mỗi tin chỉ báo cáo cho một đơn vị."
 	msgNothing         = "Không thấy số liệu nào để ghi nhận (ví dụ: %s=3)."
+	msgNoSuchUnit      = "'%s': không tìm thấy đơn vị này — ghi tên đầy đủ hoặc mã đơn vị (ví dụ 03418), hoặc bỏ tên để báo cho đơn vị mình."
 	msgOutside         = "'%s' không có trong bộ chỉ tiêu, không ghi nhận."
 	msgOutsideNamed    = "'%s' (%s) không có trong bộ chỉ tiêu, không ghi nhận."
 	msgOnlyAside       = "Chỉ thấy số không ghi nhận ('%s'), không có số liệu trong ngày."

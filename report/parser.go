@@ -21,11 +21,12 @@ type parser struct {
 	ranges []int // positions of "đến" between dates
 	lines  int   // lines of the message
 
-	badBytes [][2]int    // runs of bytes that are not UTF-8, start and end
-	news     [][2]int    // first and last tokens of news markers ("cả nước")
-	additive [2]int      // the first word that may mean "add", pos and end; end 0 when none
-	collect  string      // the element whose heading collects the labels after it, if any
-	collects []collected // values counted into a collecting element
+	badBytes    [][2]int    // runs of bytes that are not UTF-8, start and end
+	news        [][2]int    // first and last tokens of news markers ("cả nước")
+	additive    [2]int      // the first word that may mean "add", pos and end; end 0 when none
+	unitRefused bool        // a unit name was refused: the message is a report attempt
+	collect     string      // the element whose heading collects the labels after it, if any
+	collects    []collected // values counted into a collecting element
 
 	// Scanning state.
 	group       string // the context group in force

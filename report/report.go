@@ -34,10 +34,23 @@ const maxProblems = 20
 // Units recognises a unit named at the start of a message or of a line
 // ("xã Bản Giang: F0 2", "03418: F0 2"). FindPrefix is given the text from
 // a position where a unit name may start to the end of that line; it
-// returns the unit's code and name and how many bytes of text the name
-// took, or ok false.
+// returns the unit named there, or ok false when no unit name starts the
+// text.
 type Units interface {
-	FindPrefix(text string) (code, name string, n int, ok bool)
+	FindPrefix(text string) (m UnitMatch, ok bool)
+}
+
+// UnitMatch is a unit name read at the start of a text.
+type UnitMatch struct {
+	// Code and Name are the unit's code and full name.
+	Code, Name string
+	// N is how many bytes of the text the name took.
+	N int
+	// Refuse, when not empty, says why the name cannot be reported for —
+	// it matches no unit, a unit outside the sender's subtree, several
+	// units — naming the candidates, in Vietnamese. The message is then
+	// refused: its figures never fall back to the sender's own unit.
+	Refuse string
 }
 
 // Options tell Parse what it cannot know by itself.

@@ -89,6 +89,7 @@ func (p *parser) result() Result {
 	}
 	p.collectTotals()
 	p.subCounts()
+	p.places()
 	res.Day, res.DaySet = p.day()
 	res.Unit, res.UnitName = p.unit()
 	for _, b := range p.badBytes {
@@ -100,7 +101,7 @@ func (p *parser) result() Result {
 	// concept outside the data set given a number ("12 người từ vùng dịch
 	// về"), an annotation beside names, bytes that are not text among
 	// numbers or names.
-	res.IsReport = p.opt.Explicit || pairs > 0 || nearMiss || named && labels || p.lead && numbers > 0 ||
+	res.IsReport = p.opt.Explicit || pairs > 0 || p.unitRefused && labels || nearMiss || named && labels || p.lead && numbers > 0 ||
 		outside > 0 || asides > 0 && (labels || p.lead) || len(p.badBytes) > 0 && (numbers > 0 || labels)
 	if len(p.news) > 0 && p.quotesNews() {
 		return Result{Day: p.today, News: true}
@@ -201,6 +202,70 @@ func (p *parser) value(l, v *item) {
 		return
 	}
 	p.recorded = append(p.recorded, recorded{code: l.code, val: val, pos: pos, end: end})
+}
+
+// places refuses lines that start with the name of a place that is no
+// unit of the tree: a type of place and its name, then ':' and figures
+// ("thôn Nà Sài: F0 2", "xã Nậm Xe: F0 2"). Their figures never fall back
+// to the sender's own unit.
+func (p *parser) places() {
+	if p.opt.Units == nil {
+		return
+	}
+	for i := 0; i < len(p.toks); i++ {
+		if i > 0 && p.toks[i-1].kind != tNewline {
+			continue
+		}
+		// the first word of the line, after bullets
+		k := i
+		for k < len(p.toks) && p.toks[k].kind == tPunct {
+			k++
+		}
+		if k >= len(p.toks) || p.toks[k].kind != tWord || !placeWords[p.toks[k].fold] {
+			continue
+		}
+		line, named := p.toks[k].line, false
+		for _, u := range p.units {
+			named = named || p.lineOf(u.pos) == line
+		}
+		for _, pr := range p.problems {
+			named = named || pr.Pos == p.toks[k].pos // a unit name refused
+		}
+		if named {
+			continue
+		}
+		// words, then ':' and an element's name on the same line
+		c := k + 1
+		for c < len(p.toks) && p.toks[c].kind == tWord && !p.toks[c].digits {
+			c++
+		}
+		if c >= len(p.toks) || p.toks[c].kind != tPunct || p.toks[c].r != ':' || p.labelBefore(p.toks[c].pos) {
+			continue
+		}
+		colon := p.toks[c].pos
+		for m := range p.items {
+			it := &p.items[m]
+			if it.kind == iLabel && it.pos > colon && p.toks[it.t0].line == line {
+				pos, end := p.toks[k].pos, p.toks[c-1].end
+				p.problem(pos, end, "", msgNoSuchUnit, p.text[pos:end])
+				break
+			}
+		}
+	}
+}
+
+// labelBefore reports whether an element's name or a number ends before
+// byte pos on pos's line: "Khu cách ly tập trung: 30" is a name, not a
+// place.
+func (p *parser) labelBefore(pos int) bool {
+	line := p.lineOf(pos)
+	for m := range p.items {
+		it := &p.items[m]
+		if it.end <= pos && p.toks[it.t0].line == line && (it.kind == iLabel || it.kind == iNum || it.kind == iAside || it.kind == iOutside) {
+			return true
+		}
+	}
+	return false
 }
 
 // valuedOnLine reports whether another name of the label's element on

@@ -103,9 +103,9 @@ func (p *parser) scanAt(i int) int {
 		return p.punct(i)
 	}
 	m := p.longest(i)
-	if m.alias == nil && (m.ph == nil || m.ph.kind == vFiller || m.ph.kind == vUnit) && p.unitOK && p.opt.Units != nil {
-		// a unit name may begin with a word that is also a filler ("Ca
-		// Thành"), never with an element name
+	if m.alias == nil && (m.ph == nil || m.ph.kind != vDateKw && m.ph.kind != vRelDay && m.ph.kind != vLead) && p.unitOK && p.opt.Units != nil {
+		// a unit name may begin with a word that is also a phrase ("Ca
+		// Thành", "Thu Lũm", "Nậm Nhùn"), never with an element name
 		if j, ok := p.unitAt(i); ok {
 			return j
 		}
@@ -491,11 +491,11 @@ func (p *parser) unitAt(i int) (int, bool) {
 	if k := strings.IndexAny(p.text[t.pos:lineEnd], "\r\n"); k >= 0 {
 		lineEnd = t.pos + k
 	}
-	code, name, n, ok := p.opt.Units.FindPrefix(p.text[t.pos:lineEnd])
-	if !ok || n <= 0 || n > lineEnd-t.pos {
+	um, ok := p.opt.Units.FindPrefix(p.text[t.pos:lineEnd])
+	if !ok || um.N <= 0 || um.N > lineEnd-t.pos {
 		return 0, false
 	}
-	end := t.pos + n
+	end := t.pos + um.N
 	j := i
 	for j < len(p.toks) && p.toks[j].pos < end {
 		if p.toks[j].end > end {
@@ -503,7 +503,12 @@ func (p *parser) unitAt(i int) (int, bool) {
 		}
 		j++
 	}
-	p.units = append(p.units, unitRef{code: code, name: name, pos: t.pos, end: end})
+	if um.Refuse != "" {
+		p.problem(t.pos, end, "", "%s", um.Refuse)
+		p.unitRefused = true
+	} else {
+		p.units = append(p.units, unitRef{code: um.Code, name: um.Name, pos: t.pos, end: end})
+	}
 	p.lineStart, p.unitOK = false, false
 	return j, true
 }

@@ -10,16 +10,20 @@ import (
 )
 
 // fakeUnits recognises a handful of unit names the way the units package
-// does: by code, or by name without diacritics, case or type word.
+// does: by code, or by name without diacritics, case or type word. Units
+// of another district are outside the sender's subtree: naming one
+// refuses the message.
 type fakeUnits struct {
-	codes map[string]string // code → name
-	names map[string]string // folded name, with or without type word → code
-	first map[string]bool   // first folded word of codes and names
+	codes   map[string]string // code → name
+	names   map[string]string // folded name, with or without type word → code
+	first   map[string]bool   // first folded word of codes and names
+	outside map[string]bool   // codes outside the sender's subtree
 }
 
 func newFakeUnits() *fakeUnits {
-	u := &fakeUnits{codes: map[string]string{}, names: map[string]string{}, first: map[string]bool{}}
+	u := &fakeUnits{codes: map[string]string{}, names: map[string]string{}, first: map[string]bool{}, outside: map[string]bool{"03310": true}}
 	for _, e := range []struct{ code, name string }{
+		{"03310", "xã Thu Lũm"},
 		{"12", "tỉnh Lai Châu"},
 		{"106", "huyện Tân Uyên"},
 		{"03418", "xã Bản Giang"},
@@ -56,7 +60,15 @@ func stripType(name string) string {
 
 // FindPrefix matches the longest known name (with or without its type
 // word), or a code, at the start of text, ending at a word boundary.
-func (u *fakeUnits) FindPrefix(text string) (code, name string, n int, ok bool) {
+func (u *fakeUnits) FindPrefix(text string) (UnitMatch, bool) {
+	code, name, n, ok := u.findPrefix(text)
+	if ok && u.outside[code] {
+		return UnitMatch{N: n, Refuse: "'" + text[:n] + "' ngoài phạm vi: " + name + " (" + code + ")"}, true
+	}
+	return UnitMatch{Code: code, Name: name, N: n}, ok
+}
+
+func (u *fakeUnits) findPrefix(text string) (code, name string, n int, ok bool) {
 	// most words start no name: answer those without allocating
 	var buf [32]byte
 	k := 0

@@ -47,6 +47,7 @@ var vocabulary = []struct {
 		"phát sinh", "mới phát sinh", "đang theo dõi", "hiện đang theo dõi", "quản lý", "đang quản lý",
 		"hiện quản lý", "trên địa bàn", "địa bàn", "ghi nhận mới", "tiếp tục", "còn lại", "hiện còn",
 		"có tổng", "tổng số có", "trong ngày hôm nay có", "được ghi nhận", "đã ghi nhận", "chỉ còn",
+		"xã", "toàn xã", "trong xã", "trên địa bàn xã", "địa bàn xã", "toàn huyện", "trên địa bàn huyện",
 		"lấy", "lấy được", "đã lấy", "đã lấy được", "sẵn sàng",
 	}},
 	{vUnit, 0, []string{
@@ -88,6 +89,13 @@ func buildVocab() map[string][]phrase {
 		sort.SliceStable(list, func(i, j int) bool { return len(list[i].words) > len(list[j].words) })
 	}
 	return m
+}
+
+// placeWords start the name of a place: a unit's type word, or a village,
+// hamlet or quarter below the commune that is no unit of the tree.
+var placeWords = map[string]bool{
+	"xa": true, "phuong": true, "thi": true, "tt": true, "huyen": true, "quan": true, "tinh": true,
+	"thon": true, "ban": true, "to": true, "khu": true, "xom": true, "ap": true, "lang": true, "cum": true,
 }
 
 // weekdayWords follow "thứ" in a weekday name ("thứ hai", "thứ 2").

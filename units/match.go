@@ -264,10 +264,13 @@ type found struct {
 	units []*Unit
 	end   int
 	rank  int
+	// strict drops readings of a type word with a unit of another level
+	// ("huyện Tam Đường" is not the town Tam Đường).
+	strict bool
 }
 
 func (f *found) offer(units []*Unit, end, rank int) {
-	if len(units) == 0 {
+	if len(units) == 0 || f.strict && rank == rankLoose {
 		return
 	}
 	if f.units == nil || end > f.end || (end == f.end && rank < f.rank) {
@@ -445,8 +448,38 @@ func (t *Tree) FindPrefixWithin(scope, text string) ([]*Unit, int) {
 	return t.findPrefix(text, func(u *Unit) bool { return within(u, s) })
 }
 
+// FindPrefixStrict is FindPrefixWithin (FindPrefix when scope is "") for
+// reports: a type word must name the unit's own level, so that "huyện Tam
+// Đường" never reads as the town of the same name.
+func (t *Tree) FindPrefixStrict(scope, text string) ([]*Unit, int) {
+	var keep func(*Unit) bool
+	if scope != "" {
+		s, ok := t.byCode[scope]
+		if !ok {
+			return nil, 0
+		}
+		keep = func(u *Unit) bool { return within(u, s) }
+	}
+	return t.findPrefixIn(text, keep, found{strict: true})
+}
+
+// TypeWordAt returns how many bytes of text a type word takes at its
+// start ("xã ", "thị trấn "), or 0.
+func (t *Tree) TypeWordAt(text string) int {
+	toks := tokenize(text, t.names.maxTypes+1)
+	for k := min(t.names.maxTypes, len(toks)-1); k >= 1; k-- {
+		if _, ok := t.names.types[joinKeys(toks[:k])]; ok {
+			return toks[k-1].end
+		}
+	}
+	return 0
+}
+
 func (t *Tree) findPrefix(text string, keep func(*Unit) bool) ([]*Unit, int) {
-	var f found
+	return t.findPrefixIn(text, keep, found{})
+}
+
+func (t *Tree) findPrefixIn(text string, keep func(*Unit) bool, f found) ([]*Unit, int) {
 	fits := func(end int) bool {
 		rest := strings.TrimLeftFunc(text[end:], unicode.IsSpace)
 		if rest == "" {

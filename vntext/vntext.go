@@ -36,6 +36,18 @@ func buildFold() {
 	foldTable['đ'] = 'd'
 	foldTable['Đ'] = 'd'
 	foldTable['\u0110'] = 'd'
+	// Letters that look like Vietnamese ones and are typed for them: Ð
+	// (U+00D0, Icelandic eth) and Ɖ (U+0189, African D) for Đ, and the
+	// Cyrillic letters that share the shape of Latin ones.
+	for _, p := range [...][2]rune{
+		{'\u00D0', 'd'}, {'\u00F0', 'd'}, {'\u0189', 'd'}, {'\u0256', 'd'},
+		{'а', 'a'}, {'А', 'a'}, {'в', 'b'}, {'В', 'b'}, {'е', 'e'}, {'Е', 'e'}, {'к', 'k'}, {'К', 'k'},
+		{'м', 'm'}, {'М', 'm'}, {'н', 'h'}, {'Н', 'h'}, {'о', 'o'}, {'О', 'o'}, {'р', 'p'}, {'Р', 'p'},
+		{'с', 'c'}, {'С', 'c'}, {'т', 't'}, {'Т', 't'}, {'у', 'y'}, {'У', 'y'}, {'х', 'x'}, {'Х', 'x'},
+		{'і', 'i'}, {'І', 'i'},
+	} {
+		foldTable[p[0]] = p[1]
+	}
 }
 
 // FoldRune folds one rune: lower case, diacritics removed, đ → d.

@@ -15,6 +15,9 @@ func TestFold(t *testing.T) {
 		{"Xa\u0303 Ba\u0309n", "xa ban"}, // decomposed input
 		{"f0 3", "f0 3"},
 		{"Ỹ ỷ Ữ ự", "y y u u"},
+		{"thị trấn Tam \u00D0ường", "thi tran tam duong"}, // Ð (eth) for Đ
+		{"\u0189iện Biên", "dien bien"},                   // Ɖ (African D)
+		{"Mường Khоa", "muong khoa"},                      // Cyrillic о
 	}
 	for _, tt := range tests {
 		if got := Fold(tt.in); got != tt.want {
