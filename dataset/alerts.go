@@ -37,3 +37,28 @@ func (ds *DataSet) Alerts(values map[string]int64) []Fired {
 	}
 	return fired
 }
+
+// Violation is a sub-count larger than its parent ("f0cd ≤ f0", "duongtinh
+// ≤ xn"): a day's report that breaks a rule of the data set.
+type Violation struct {
+	Sub, Parent           string
+	SubValue, ParentValue int64
+}
+
+// Violations checks the rules of the data set on one day's values: every
+// sub-count no larger than its parent, where both are given. Violations
+// is pure.
+func (ds *DataSet) Violations(values map[string]int64) []Violation {
+	var out []Violation
+	for _, e := range ds.Elements {
+		if e.Parent == "" {
+			continue
+		}
+		sub, ok1 := values[e.Code]
+		parent, ok2 := values[e.Parent]
+		if ok1 && ok2 && sub > parent {
+			out = append(out, Violation{Sub: e.Code, Parent: e.Parent, SubValue: sub, ParentValue: parent})
+		}
+	}
+	return out
+}

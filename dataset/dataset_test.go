@@ -40,7 +40,7 @@ func TestBuiltinElements(t *testing.T) {
 		{"clnha", Latest, "", "", "người"},
 		{"hetcl", Sum, "", "", "người"},
 		{"xn", Sum, "", "", "mẫu"},
-		{"duongtinh", Sum, "", "", "mẫu"},
+		{"duongtinh", Sum, "xn", "", "mẫu"},
 		{"cho12h", Latest, "", "", "mẫu"},
 		{"nang", Latest, "", "", "ca"},
 		{"tuvong", Sum, "", "", "ca"},
@@ -53,7 +53,7 @@ func TestBuiltinElements(t *testing.T) {
 		{"m511", Sum, "", DenomAge5to11, "mũi"},
 		{"oxy", Latest, "", "", "bình"},
 		{"giuong", Latest, "", "", "giường"},
-		{"dttn", Latest, "", "", "ca"},
+		{"dttn", Latest, "dangdt", "", "ca"},
 		{"dangdt", Latest, "", "", "ca"},
 		{"chuyenvien", Sum, "", "", "ca"},
 		{"thooxy", Latest, "", "", "ca"},
@@ -390,5 +390,24 @@ func TestPosition(t *testing.T) {
 	}
 	if !ds.Has("m511") || ds.Has("m5") {
 		t.Error("Has")
+	}
+}
+
+func TestViolations(t *testing.T) {
+	ds := Builtin()
+	tests := []struct {
+		values map[string]int64
+		want   []Violation
+	}{
+		{map[string]int64{"f0": 1, "f0cd": 2}, []Violation{{Sub: "f0cd", Parent: "f0", SubValue: 2, ParentValue: 1}}},
+		{map[string]int64{"f0": 2, "f0cd": 2, "f0kr": 1}, nil},
+		{map[string]int64{"f0cd": 2}, nil}, // no parent given: nothing to compare
+		{map[string]int64{"xn": 10, "duongtinh": 11}, []Violation{{Sub: "duongtinh", Parent: "xn", SubValue: 11, ParentValue: 10}}},
+		{map[string]int64{"dangdt": 3, "dttn": 4}, []Violation{{Sub: "dttn", Parent: "dangdt", SubValue: 4, ParentValue: 3}}},
+	}
+	for _, tt := range tests {
+		if got := ds.Violations(tt.values); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%v: %+v, want %+v", tt.values, got, tt.want)
+		}
 	}
 }

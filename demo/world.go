@@ -145,9 +145,11 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	for i, u := range w.order {
 		w.index[u.Code] = i
 	}
+	// the simulated platforms stamp messages with the demo's clock, as the
+	// real ones stamp them with the time they were written
 	w.Telegram = telegramtest.Start(telegramtest.WithUsername("chihuy_demo_bot"), telegramtest.WithReadAllGroupMessages(true),
-		telegramtest.WithLimits(o.TelegramLimits))
-	w.Zalo = zalotest.Start("demo-zalo-token", zalotest.WithPollCap(500*time.Millisecond))
+		telegramtest.WithLimits(o.TelegramLimits), telegramtest.WithClock(o.Clock))
+	w.Zalo = zalotest.Start("demo-zalo-token", zalotest.WithPollCap(500*time.Millisecond), zalotest.WithClock(o.Clock))
 
 	cfg := config.Default()
 	cfg.Root = tree.Root().Code

@@ -61,22 +61,21 @@ const (
 )
 
 const (
-	msgNotAReport     = "Tôi chưa hiểu tin nhắn này. Để báo cáo, gõ ví dụ: F0 3, F1 25, cách ly tại nhà 30 — hoặc /baocao f0=3 f1=25. Gõ /help để xem hướng dẫn."
-	msgBaocaoUsage    = "Cách báo cáo: /baocao f0=3 f1=25 hoặc gõ tự nhiên: F0: 3 (cộng đồng 1), F1 25, cách ly tập trung 15, tại nhà 30. Có thể ghi ngày: bc ngày 8/11: f0 3."
-	msgProblemsHead   = "⚠️ Chưa ghi nhận báo cáo — có phần chưa rõ:"
-	msgProblemsTail   = "Xin gửi lại cả báo cáo sau khi sửa (chưa có số liệu nào được ghi)."
-	msgEchoHead       = "✅ Đã ghi nhận báo cáo của %s, ngày %s:"
-	msgEchoLine       = "• %s: %s"
-	msgEchoReplaced   = " (thay cho %s)"
-	msgEchoSame       = " (không đổi)"
-	msgEchoTotal      = "Báo cáo trong ngày hiện có %d chỉ tiêu. Gõ /sua để xem đầy đủ."
-	msgAlert          = "🚨 CẢNH BÁO — %s, ngày %s:\n%s"
-	msgAlerts         = "🚨 %d CẢNH BÁO — %s, ngày %s:\n%s"
-	msgOverPopulation = "%s = %s lớn hơn dân số của %s (%s người): xin kiểm tra lại."
-	msgSuaNone        = "%s chưa có báo cáo ngày %s."
-	msgSuaHead        = "📝 Báo cáo hôm nay của %s (%s), %d lần gửi:"
-	msgSuaLine        = "• %s: %s  [%s]"
-	msgSuaHow         = "Để sửa, gõ /sua mã=số mới, ví dụ: /sua f1=30 (số mới thay số cũ)."
+	msgNotAReport   = "Tôi chưa hiểu tin nhắn này. Để báo cáo, gõ ví dụ: F0 3, F1 25, cách ly tại nhà 30 — hoặc /baocao f0=3 f1=25. Gõ /help để xem hướng dẫn."
+	msgBaocaoUsage  = "Cách báo cáo: /baocao f0=3 f1=25 hoặc gõ tự nhiên: F0: 3 (cộng đồng 1), F1 25, cách ly tập trung 15, tại nhà 30. Có thể ghi ngày: bc ngày 8/11: f0 3."
+	msgProblemsHead = "⚠️ Chưa ghi nhận báo cáo — có phần chưa rõ:"
+	msgProblemsTail = "Xin gửi lại cả báo cáo sau khi sửa (chưa có số liệu nào được ghi)."
+	msgEchoHead     = "✅ Đã ghi nhận báo cáo của %s, ngày %s:"
+	msgEchoLine     = "• %s: %s"
+	msgEchoReplaced = " (thay cho %s)"
+	msgEchoSame     = " (không đổi)"
+	msgEchoTotal    = "Báo cáo trong ngày hiện có %d chỉ tiêu. Gõ /sua để xem đầy đủ."
+	msgAlert        = "🚨 CẢNH BÁO — %s, ngày %s:\n%s"
+	msgAlerts       = "🚨 %d CẢNH BÁO — %s, ngày %s:\n%s"
+	msgSuaNone      = "%s chưa có báo cáo ngày %s."
+	msgSuaHead      = "📝 Báo cáo hôm nay của %s (%s), %d lần gửi:"
+	msgSuaLine      = "• %s: %s  [%s]"
+	msgSuaHow       = "Để sửa, gõ /sua mã=số mới, ví dụ: /sua f1=30 (số mới thay số cũ)."
 )
 
 const (
@@ -244,4 +243,29 @@ const (
 	msgUnitOutside         = "'%s' ngoài phạm vi của %s: %s. Không ghi nhận; mỗi đơn vị báo trong nhóm của mình."
 	msgUnitNone            = "Không tìm thấy đơn vị '%s'. Xin ghi tên đầy đủ hoặc mã đơn vị (ví dụ 03418), hoặc bỏ tên để báo cho đơn vị mình."
 	msgUnitsMore           = "và %d đơn vị khác"
+)
+
+// Held reports and consistency (§4).
+const (
+	msgOverwriteHead    = "ℹ️ %s (%s) đã ghi số liệu của %s, ngày %s:"
+	msgOverwriteLine    = "• %s: %s → %s"
+	msgOverwriteNew     = "• %s: %s (mới)"
+	msgInconsistentHead = "⚠️ Chưa ghi nhận — trái với báo cáo đã ghi của %s ngày %s:"
+	msgInconsistent     = "• %s = %s, nhưng %s đã ghi là %s. Nếu sửa, gửi cả hai số, ví dụ: /sua %s=%s %s=%s"
+	msgHoldHead         = "⏸ Chưa ghi nhận báo cáo của %s, ngày %s:"
+	msgHoldWhy          = "Số liệu cao bất thường:"
+	msgHoldHow          = "Nếu đúng, bấm «Xác nhận» hoặc gõ /xacnhan %s trong vòng 1 giờ; nếu sai, gửi lại số đúng."
+	msgHoldAddHead      = "❓ '%s': cộng thêm vào số đã báo hay thay số đã báo? (%s, ngày %s)"
+	msgHoldAddLine      = "• %s: đã báo %s, tin này %s → cộng thêm thành %s, hoặc thay bằng %s"
+	msgHoldAddHow       = "Bấm nút, hoặc gõ /xacnhan %s cộng (cộng thêm) hay /xacnhan %s thay (thay số), trong vòng 1 giờ."
+	msgPlausPop         = "%s = %s lớn hơn dân số của %s (%s người)"
+	msgPlausHistory     = "%s = %s, gấp nhiều lần số lớn nhất %d ngày qua (%s)"
+	msgHoldNone         = "Không có báo cáo nào đang chờ xác nhận."
+	msgHoldGone         = "Báo cáo chờ %s không còn (đã trả lời, hoặc quá 1 giờ). Xin gửi lại báo cáo."
+	msgHoldDropped      = "Đã bỏ báo cáo chờ %s, không ghi nhận."
+	msgHoldNoAdd        = "Báo cáo chờ %s không có số để cộng thêm. Xin gửi lại báo cáo."
+	btnHoldConfirm      = "✅ Xác nhận"
+	btnHoldDrop         = "✖ Bỏ"
+	btnHoldAdd          = "➕ Cộng thêm: %s"
+	btnHoldReplace      = "✏️ Thay bằng: %s"
 )

@@ -221,9 +221,6 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result, at 
 	if err := h.require(ctx, r, target, chihuy.RoleMember); err != nil {
 		return err
 	}
-	if err := h.checkRange(target, res.Values); err != nil {
-		return err
-	}
 	day := res.Day
 	if day.IsZero() {
 		day = chihuy.DayOf(at)
@@ -231,6 +228,42 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result, at 
 	if h.today().Sub(day) > h.ReportWindow {
 		return h.reply(ctx, r, fmt.Sprintf(msgStampOld, day.Short(), h.ReportWindow))
 	}
+	held := heldReport{Unit: target.Code, Day: day, Values: res.Values, Aside: res.Aside, Raw: r.u.Text, By: r.u.From,
+		ByName: r.u.FromName, At: at}
+	stored, _, err := h.Store.Report(ctx, h.unitShard(target), day)
+	if err != nil {
+		return err
+	}
+	if msg := h.inconsistent(target, day, stored.Values, res.Values); msg != "" {
+		return h.reply(ctx, r, msg)
+	}
+	if res.Additive != "" {
+		added, changed := map[string]int64{}, false
+		for code, v := range res.Values {
+			old, ok := stored.Values[code]
+			added[code] = v + old
+			changed = changed || ok && old != 0 && old != v
+		}
+		if changed {
+			held.Kind, held.Added, held.Word = holdAdditive, added, res.Additive
+			return h.hold(ctx, r, target, held, stored.Values)
+		}
+	}
+	reasons, err := h.implausible(ctx, target, day, res.Values)
+	if err != nil {
+		return err
+	}
+	if len(reasons) > 0 {
+		held.Kind, held.Reasons = holdPlausible, reasons
+		return h.hold(ctx, r, target, held, stored.Values)
+	}
+	return h.storeReport(ctx, r, target, held, res.Values)
+}
+
+// storeReport records the values of a report that passed every check (or
+// was confirmed), echoes them, tells the unit when someone above it wrote
+// its figures, and raises alerts.
+func (h *Handler) storeReport(ctx context.Context, r *request, target *units.Unit, held heldReport, values map[string]int64) error {
 	var ancestors []string
 	for _, a := range h.Tree.Ancestors(target.Code) {
 		if a.Parent != nil {
@@ -238,39 +271,56 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result, at 
 		}
 	}
 	rec, err := h.Store.RecordReport(ctx, store.ReportInput{
-		Unit: target.Code, Shard: h.Tree.Shard(target.Code), Ancestors: ancestors, Day: day,
-		Values: res.Values, Agg: aggregations(h.DataSet), By: r.u.From, Chat: r.u.Chat,
-		Raw: r.u.Text, At: at,
+		Unit: target.Code, Shard: h.Tree.Shard(target.Code), Ancestors: ancestors, Day: held.Day,
+		Values: values, Agg: aggregations(h.DataSet), By: held.By, Chat: r.u.Chat,
+		Raw: held.Raw, At: held.At,
 	})
 	if err != nil {
 		return err
 	}
-	h.Log.Debug().Str("unit", target.Code).Str("day", day.String()).Str("text", r.u.Text).Msg("report recorded")
-	echo := h.echo(target, day, res.Values, rec)
-	for _, a := range res.Aside {
+	h.Log.Debug().Str("unit", target.Code).Str("day", held.Day.String()).Str("text", held.Raw).Msg("report recorded")
+	echo := h.echo(target, held.Day, values, rec)
+	for _, a := range held.Aside {
 		echo += "\n" + fmt.Sprintf(msgEchoAside, a.Concept, a.Text)
 	}
 	if err := h.reply(ctx, r, echo); err != nil {
 		return err
 	}
-	return h.raiseAlerts(ctx, target, day, rec.Report)
+	if err := h.tellOverwritten(ctx, r, target, held, values, rec); err != nil {
+		return err
+	}
+	return h.raiseAlerts(ctx, target, held.Day, rec.Report)
 }
 
-// checkRange refuses values that cannot be true: a flow larger than the
-// unit's population, where the population is known.
-func (h *Handler) checkRange(u *units.Unit, values map[string]int64) error {
-	pop := u.EffectivePopulation().Total
-	if pop <= 0 {
+// tellOverwritten tells a unit's chats that someone of a unit above wrote
+// its figures: who, from which unit, and every value with the one it
+// replaced.
+func (h *Handler) tellOverwritten(ctx context.Context, r *request, target *units.Unit, held heldReport, values map[string]int64, rec store.Recorded) error {
+	if r.unit == nil || r.unit.Code == target.Code {
 		return nil
 	}
+	var lines []string
 	for _, e := range h.DataSet.Entries(values) {
-		el, _ := h.DataSet.Element(e.Code)
-		if el.Denominator == "" && e.Value > pop {
-			return chihuy.Errorf(chihuy.EINVALID, msgOverPopulation, e.Label, vntext.Number(e.Value),
-				u.FullName(), vntext.Number(pop))
+		old, had := rec.Previous[e.Code]
+		switch {
+		case had && old == e.Value:
+			continue
+		case had:
+			lines = append(lines, fmt.Sprintf(msgOverwriteLine, e.Label, vntext.Number(old), vntext.Number(e.Value)))
+		default:
+			lines = append(lines, fmt.Sprintf(msgOverwriteNew, e.Label, vntext.Number(e.Value)))
 		}
 	}
-	return nil
+	if len(lines) == 0 {
+		return nil
+	}
+	who := held.ByName
+	if who == "" {
+		who = held.By.String()
+	}
+	text := fmt.Sprintf(msgOverwriteHead, r.unit.Title(), who, target.FullName(), held.Day.Short()) + "\n" + strings.Join(lines, "\n")
+	_, err := h.sendUnit(ctx, target.Code, "ow:"+r.u.ID, chihuy.PriorityReply, text)
+	return err
 }
 
 // echo states exactly what was recorded, and what it replaced.

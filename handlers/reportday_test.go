@@ -112,12 +112,7 @@ func TestReportUnitNames(t *testing.T) {
 		{"telegram:-100106", "xã Bản Giang: F0 2", []string{"Đã ghi nhận", "Xã Bản Giang"}},
 	}
 	for _, tt := range tests {
-		got := texts(e.send(msg{chat: tt.chat, from: "6", text: tt.text}), tt.chat)
-		for _, w := range tt.want {
-			if !strings.Contains(got, w) {
-				t.Errorf("%q: answer lacks %q:\n%s", tt.text, w, got)
-			}
-		}
+		wantAll(t, tt.text, texts(e.send(msg{chat: tt.chat, from: "6", text: tt.text}), tt.chat), tt.want...)
 	}
 	for unit, want := range map[string]int64{"106": 0, "03436": 0, "03586": 0, "03390": 3, "03418": 2} {
 		rep, _, err := e.st.Report(e.ctx, store.UnitShard{Unit: unit, Shard: e.tree.Shard(unit)}, e.today())
