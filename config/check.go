@@ -58,6 +58,20 @@ func (c *Config) where(line int, key string) string {
 	return key + ": "
 }
 
+// personRef checks a reference to a person (an admin, a role holder): well
+// formed, and not a platform's pseudo-sender (an anonymous group admin, a
+// linked channel, a chat id), which stands for every admin of a group and
+// can hold no role (SPEC §2).
+func personRef(u chihuy.UserRef) string {
+	if msg := platformRef(u.Platform, u.ID); msg != "" {
+		return msg
+	}
+	if chihuy.IsPseudoUser(u) {
+		return msgPseudoUser(u.String())
+	}
+	return ""
+}
+
 // Validate holds the configuration against the units tree: chat bindings
 // and roles name known units, a chat is bound once, a user has one role
 // per unit, references are well formed, the data set file is readable.
@@ -75,7 +89,7 @@ func Validate(c *Config, tree *units.Tree) error {
 		return ok
 	}
 	for _, a := range c.Admins {
-		if msg := platformRef(a.Platform, a.ID); msg != "" {
+		if msg := personRef(a); msg != "" {
 			p.add("%s%s", c.where(0, "admins"), msg)
 		}
 	}
@@ -99,7 +113,7 @@ func Validate(c *Config, tree *units.Tree) error {
 	}
 	granted := map[userUnit]int{}
 	for _, g := range c.Roles {
-		if msg := platformRef(g.User.Platform, g.User.ID); msg != "" {
+		if msg := personRef(g.User); msg != "" {
 			p.add("%s%s", c.where(g.Line, "roles"), msg)
 		}
 		if g.Role < chihuy.RoleMember || g.Role > chihuy.RoleAdmin {

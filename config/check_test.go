@@ -247,3 +247,32 @@ func TestLoadChatRefs(t *testing.T) {
 		t.Errorf("platform not lower-cased: %v", got)
 	}
 }
+
+// TestCheckRejectsPseudoSenders: an anonymous group admin
+// (GroupAnonymousBot), a linked channel (777000), a channel writing as
+// itself or a chat id is no person: `chihuy check` refuses it as an admin
+// or a role holder.
+func TestCheckRejectsPseudoSenders(t *testing.T) {
+	f := filepath.Join("testdata", "pseudo_refs.yaml")
+	c := mustLoad(t, map[string]string{"CHIHUY_CONFIG": f})
+	tree, err := c.LoadUnits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	probs := problemsOf(t, Check(c, tree, &out))
+	want := []string{
+		f + ": admins: telegram:1087968824 không phải một người",
+		f + ":5: roles: telegram:777000 không phải một người",
+		f + ":6: roles: telegram:136817688 không phải một người",
+		f + ":7: roles: telegram:-1001001 không phải một người",
+	}
+	if len(probs) != len(want) {
+		t.Errorf("problems:\n%s", strings.Join(probs, "\n"))
+	}
+	for i, w := range want {
+		if i >= len(probs) || !strings.HasPrefix(probs[i], w) {
+			t.Errorf("problem %d: want prefix %q in\n%s", i, w, strings.Join(probs, "\n"))
+		}
+	}
+}

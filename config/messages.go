@@ -124,6 +124,11 @@ func msgBadChatRef(v string) string {
 	return fmt.Sprintf("%q không hợp lệ (cần nền_tảng:mã_nhóm, ví dụ telegram:-1001001)", v)
 }
 
+func msgPseudoUser(u string) string {
+	return fmt.Sprintf("%s không phải một người mà là tài khoản thay mặt nhóm hoặc kênh (quản trị viên ẩn danh, kênh liên kết): "+
+		"không thể làm quản trị viên hay nhận vai trò; hãy dùng mã tài khoản cá nhân (người đó gõ /toi để xem)", u)
+}
+
 func msgBadRole(v string) string {
 	return fmt.Sprintf("vai trò %q không hợp lệ (cần member, lead, admin hoặc tên tiếng Việt: thành viên, lãnh đạo, quản trị)", v)
 }
