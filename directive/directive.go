@@ -96,10 +96,18 @@ type Target struct {
 	// for TargetUnits. They are matched like every unit name: without
 	// diacritics, case or the type word.
 	Names []string
-	// Levels are folded level words ("xa", "phuong", "thi tran"), for
-	// TargetLevel.
+	// Levels are folded level words ("phuong", "thi tran") or tiers
+	// (TierCommune, TierDistrict, TierProvince), for TargetLevel.
 	Levels []string
 }
+
+// Tiers of the administrative tree, as Target.Levels names them: every
+// unit of that tier, whatever its type.
+const (
+	TierCommune  = "cap xa"    // xã, phường, thị trấn, đặc khu
+	TierDistrict = "cap huyen" // huyện, quận, thị xã, thành phố thuộc tỉnh
+	TierProvince = "cap tinh"  // tỉnh, thành phố trực thuộc trung ương
+)
 
 // String describes the target in Vietnamese for the lead's confirmation:
 // "toàn bộ cấp dưới", "cấp dưới trực tiếp", "các xã, phường", or the names.

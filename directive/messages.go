@@ -50,4 +50,5 @@ var levelNames = map[string]string{
 	"xa": "xã", "phuong": "phường", "thi tran": "thị trấn", "dac khu": "đặc khu",
 	"huyen": "huyện", "quan": "quận", "thi xa": "thị xã", "thanh pho": "thành phố",
 	"tinh": "tỉnh", "chot": "chốt", "thon": "thôn", "ap": "ấp",
+	TierCommune: "xã, phường, thị trấn", TierDistrict: "huyện, quận, thị xã, thành phố", TierProvince: "tỉnh, thành phố",
 }

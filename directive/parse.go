@@ -103,13 +103,82 @@ func (p *parser) run() {
 			pos = stop
 			continue
 		}
-		p.checkUnclear(q)
 		b := nextBreak(s, pos)
+		if t, ok := p.trailing(q, b); ok {
+			// "Tăng cường truy vết F1 hạn 17h hôm nay": the clause's
+			// text stays, the deadline (and what follows it) goes.
+			// The break after it stays with the body's sentence.
+			p.removed = append(p.removed, [2]int{prevNonSpace(s, t.at) + 1, t.end})
+			for i := range t.opts {
+				p.apply(&t.opts[i])
+			}
+			pos = t.end
+			continue
+		}
+		p.checkUnclear(q)
 		if b >= len(s) {
 			break
 		}
 		pos = b + max(breakLen(s, b), 1)
 	}
+}
+
+// trailed is a chain of options that ends a clause after body text.
+type trailed struct {
+	at, end int // where the chain starts and ends
+	opts    []option
+}
+
+// trailing finds, in the clause [pos, brk) that does not start with
+// options, a deadline that ends it after the body text, with or without a
+// comma before it: "Tăng cường truy vết F1 hạn 17h hôm nay", "… thời hạn
+// trước 16h thứ Sáu 1 cấp". Only a deadline word opens such a chain
+// ("hạn", "thời hạn", "hạn chót", "hạn cuối"), and not after a word that
+// makes "hạn" a noun of the sentence ("giới hạn 16 người", "quá hạn 2
+// ngày"). A deadline word followed by what is not a deadline is a
+// problem: better to ask than to send without it.
+func (p *parser) trailing(pos, brk int) (trailed, bool) {
+	s := p.f.s
+	for i := pos + 1; i < brk; i++ {
+		if s[i-1] != ' ' {
+			continue
+		}
+		m := trailingDeadlineRe.FindStringIndex(s[i:brk])
+		if m == nil || nounBeforeHan(s, i) {
+			continue
+		}
+		opts, end, ok := p.chain(i)
+		if ok && skipSpace(s, end, false) >= brk {
+			return trailed{at: i, end: end, opts: opts}, true
+		}
+		if unclearDeadlineRe.MatchString(s[i:brk]) {
+			e := brk
+			for e > i && s[e-1] == ' ' {
+				e--
+			}
+			p.problem(i, e, fmt.Sprintf(msgDeadlineUnclear, strings.TrimSpace(p.f.original(i, e))))
+			return trailed{}, false
+		}
+	}
+	return trailed{}, false
+}
+
+// nounBeforeHan reports whether the word before offset i makes the "hạn"
+// at i part of a noun ("giới hạn", "quá hạn", "kỳ hạn", "có hạn"…).
+func nounBeforeHan(s string, i int) bool {
+	j := prevNonSpace(s, i)
+	k := j
+	for k >= 0 && s[k] != ' ' {
+		k--
+	}
+	if j < 0 {
+		return false
+	}
+	switch s[k+1 : j+1] {
+	case "gioi", "qua", "ky", "co", "quyen", "dai", "ngan", "trung", "het", "vo":
+		return true
+	}
+	return false
 }
 
 // removeClause records that the option clause [start, end) goes, with the
@@ -187,9 +256,16 @@ func (p *parser) matchOption(s string, pos int, lists bool) (option, bool) {
 		return option{kind: OptionTarget, start: pos, end: pos + m[1], target: Target{Kind: TargetChildren}}, true
 	}
 	if m := levelRe.FindStringSubmatchIndex(s); m != nil {
+		only := m[2] >= 0 // "chỉ các phường": that type, and only it
 		var levels []string
-		for _, w := range levelWordRe.FindAllString(s[m[2]:m[1]], -1) {
-			levels = appendNew(levels, strings.Join(strings.Fields(w), " "))
+		for _, w := range levelWordRe.FindAllString(s[m[4]:m[1]], -1) {
+			w = strings.Join(strings.Fields(w), " ")
+			if tier, ok := tierWords[w]; ok && !only {
+				// "các xã", "cấp xã": the commune level — xã, phường and
+				// thị trấn — as officials mean it; likewise "các huyện".
+				w = tier
+			}
+			levels = appendNew(levels, w)
 		}
 		return option{kind: OptionTarget, start: pos, end: pos + m[1], target: Target{Kind: TargetLevel, Levels: levels}}, true
 	}
@@ -519,6 +595,11 @@ func appendNewFold(list []string, v string) []string {
 	return append(list, v)
 }
 
+// tierWords are the level words that, unless "chỉ" restricts them to the
+// type, name a whole tier: "các xã" is every commune-level unit (xã,
+// phường, thị trấn, đặc khu), "các huyện" every district-level one.
+var tierWords = map[string]string{"xa": TierCommune, "huyen": TierDistrict, "tinh": TierProvince}
+
 // The grammar, on folded text (lower case ASCII for Vietnamese, single
 // spaces for any run of horizontal space).
 const (
@@ -532,11 +613,14 @@ var (
 
 	childrenRe = regexp.MustCompile(`^(?:` + targetVerb + `)?(?:(?:1|mot) +cap(?: +duoi)?(?: +truc +tiep)?|cap +duoi +truc +tiep|(?:cac +)?don +vi +truc +thuoc)\b`)
 	allRe      = regexp.MustCompile(`^(?:` + targetVerb + `)?(?:(?:tat +ca|toan +bo)(?: +cac)? +(?:don +vi|cap +duoi)|toan +bo|tat +ca|toan +he +thong)\b`)
-	levelRe    = regexp.MustCompile(`^(?:` + targetVerb + `)?(?:cac|tat +ca(?: +cac)?|toan +bo(?: +cac)?|moi|cap) +(` + levelWord + `(?: *(?:,|/|\bva\b) *` + levelWord + `)*)`)
+	levelRe    = regexp.MustCompile(`^(?:` + targetVerb + `)?(?:(chi) +(?:cac +)?|(?:cac|tat +ca(?: +cac)?|toan +bo(?: +cac)?|moi|cap) +)(` + levelWord + `(?: *(?:,|/|\bva\b) *` + levelWord + `)*)`)
 	// levelWordRe finds the level words in a matched level phrase.
 	levelWordRe  = regexp.MustCompile(`\b` + levelWord)
 	unitsColonRe = regexp.MustCompile(`^(?:gui(?: +(?:den|toi|cho))?|den|toi|noi +nhan|don +vi +nhan) *: *`)
 	unitsCodesRe = regexp.MustCompile(`^(?:gui(?: +(?:den|toi|cho))?|den|toi) +`)
+
+	// trailingDeadlineRe opens a deadline that ends a clause of body text.
+	trailingDeadlineRe = regexp.MustCompile(`^(?:thoi +han|han +chot|han +cuoi|han)\b`)
 
 	unclearDeadlineRe = regexp.MustCompile(`^(?:thoi +han|han +chot|han +cuoi|han)\b(?: *:| +(?:\d|thu\b|ngay\b|hom\b|trong\b|truoc\b|luc\b))`)
 )

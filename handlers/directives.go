@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -101,7 +102,7 @@ func (h *Handler) resolveTargets(issuer *units.Unit, t directive.Target) ([]*uni
 			want[l] = true
 		}
 		for _, u := range h.Tree.Descendants(issuer.Code) {
-			if want[vntext.Fold(u.Level)] {
+			if want[vntext.Fold(u.Level)] || want[tierOf(u)] {
 				out = append(out, u)
 			}
 		}
@@ -112,6 +113,77 @@ func (h *Handler) resolveTargets(issuer *units.Unit, t directive.Target) ([]*uni
 		return nil, chihuy.Errorf(chihuy.EINVALID, msgCdNoTargets, t.String())
 	}
 	return out, nil
+}
+
+// tierOf is the tier of the tree a unit belongs to, as directive targets
+// name it ("các xã" is every commune-level unit): directive.TierCommune for
+// xã, phường, thị trấn and đặc khu; TierDistrict for huyện, quận, thị xã
+// and a thành phố inside a province; TierProvince for tỉnh and a thành phố
+// under the national root. Other units (thôn, chốt…) have none.
+func tierOf(u *units.Unit) string {
+	switch vntext.Fold(u.Level) {
+	case "xa", "phuong", "thi tran", "dac khu":
+		return directive.TierCommune
+	case "huyen", "quan", "thi xa":
+		return directive.TierDistrict
+	case "tinh":
+		return directive.TierProvince
+	case "thanh pho":
+		if u.Parent == nil || vntext.Fold(u.Parent.Level) == "quoc gia" {
+			return directive.TierProvince
+		}
+		return directive.TierDistrict
+	}
+	return ""
+}
+
+// levelShown orders the level words of a target summary.
+var levelShown = []string{"tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn", "đặc khu"}
+
+// targetSummary says who a directive goes to, by level with counts, in the
+// order of the tree: "97 xã, 12 phường, 4 thị trấn".
+func targetSummary(targets []*units.Unit) string {
+	count := map[string]int{}
+	var levels []string
+	for _, u := range targets {
+		l := u.Level
+		if l == "" {
+			l = "đơn vị"
+		}
+		if count[l] == 0 {
+			levels = append(levels, l)
+		}
+		count[l]++
+	}
+	rank := func(l string) int {
+		if i := slices.Index(levelShown, l); i >= 0 {
+			return i
+		}
+		return len(levelShown)
+	}
+	slices.SortStableFunc(levels, func(a, b string) int { return rank(a) - rank(b) })
+	parts := make([]string, len(levels))
+	for i, l := range levels {
+		parts[i] = fmt.Sprintf("%d %s", count[l], l)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// understood is what was read of a directive's options besides its
+// targets, for the lead to see before anything goes out: deadline,
+// reference number, result required.
+func (h *Handler) understood(d store.Directive) string {
+	var b strings.Builder
+	if !d.Deadline.IsZero() {
+		fmt.Fprintf(&b, msgCdDeadline, directive.FormatDeadline(d.Deadline.In(h.Loc)))
+	}
+	if d.Ref != "" {
+		fmt.Fprintf(&b, msgCdRef, d.Ref)
+	}
+	if d.ResultRequired {
+		b.WriteString(msgCdResultNeeded)
+	}
+	return b.String()
 }
 
 // issue creates a directive and sends it, or asks the lead to confirm a
@@ -146,7 +218,7 @@ func (h *Handler) issue(ctx context.Context, r *request, issuer *units.Unit, dra
 	d := store.Directive{
 		ID: id, Issuer: issuer.Code, By: r.u.From, LeadChat: r.u.Chat, ProgressKey: "cdp:" + id,
 		Body: draft.Body, Ref: draft.Ref, Deadline: draft.Deadline, ResultRequired: draft.ResultRequired,
-		Created: h.Clock.Now(), Parent: parent, State: state,
+		Targets: targetSummary(targets), Created: h.Clock.Now(), Parent: parent, State: state,
 	}
 	if err := h.Store.CreateDirective(ctx, d, dts); err != nil {
 		return err
@@ -155,7 +227,7 @@ func (h *Handler) issue(ctx context.Context, r *request, issuer *units.Unit, dra
 	d.Started = d.Created
 	h.Log.Info().Str("directive", id).Str("issuer", issuer.Code).Int("units", len(targets)).Int("chats", nchats).Str("state", string(state)).Msg("directive created")
 	if state == store.DirectivePending {
-		m := chihuy.Message{Text: fmt.Sprintf(msgCdConfirm, id, len(targets), draft.Target.String(), nchats, id, id)}
+		m := chihuy.Message{Text: fmt.Sprintf(msgCdConfirm, id, len(targets), d.Targets, nchats, h.understood(d), id, id)}
 		if h.buttons(r.u.Chat) {
 			m.Buttons = [][]chihuy.Button{{{Text: btnConfirm, Data: "cdok:" + id}, {Text: btnAbort, Data: "cdno:" + id}}}
 		}
@@ -243,6 +315,10 @@ func (h *Handler) progressText(d store.Directive, issuer *units.Unit, now time.T
 		p.Now = d.Finished
 	}
 	head := fmt.Sprintf(msgCdProgressHead, d.ID, title, d.Counts.Total)
+	if d.Targets != "" {
+		head += fmt.Sprintf(msgCdTargets, d.Targets)
+	}
+	head += h.understood(d)
 	switch d.State {
 	case store.DirectiveCancelled:
 		head += msgCdCancelledMark
@@ -563,9 +639,6 @@ func (h *Handler) cmdTrangthai(ctx context.Context, r *request) error {
 	issuer, _ := h.Tree.Get(d.Issuer)
 	head := strings.TrimSuffix(h.progressText(st.Directive, issuer, h.Clock.Now()), fmt.Sprintf(msgCdStatusHint, d.ID))
 	lines := []string{head}
-	if !d.Deadline.IsZero() {
-		lines = append(lines, strings.TrimPrefix(fmt.Sprintf(msgCdDeadline, directive.FormatDeadline(d.Deadline.In(h.Loc))), "\n"))
-	}
 	if !full {
 		used := strings.Count(strings.Join(lines, "\n"), "\n") + 1
 		lines = append(lines, h.statusSummary(st, screenLines-used)...)

@@ -92,7 +92,9 @@ const (
 
 	msgCdProblems      = "⚠️ Chưa gửi chỉ đạo — có phần chưa rõ:"
 	msgCdNoTargets     = "Không có đơn vị nào nhận chỉ đạo (%s)."
-	msgCdConfirm       = "📢 Chỉ đạo %s sẽ gửi tới %d đơn vị (%s), %d cuộc trò chuyện.\nXác nhận gửi? (bấm nút, hoặc gõ /xacnhan %s — hủy: /huy %s)"
+	msgCdConfirm       = "📢 Chỉ đạo %s sẽ gửi tới %d đơn vị (%s), %d cuộc trò chuyện.%s\nXác nhận gửi? (bấm nút, hoặc gõ /xacnhan %s — hủy: /huy %s)"
+	msgCdTargets       = ": %s"
+	msgCdResultNeeded  = "\n📝 Yêu cầu báo cáo kết quả"
 	msgCdHead          = "📢 CHỈ ĐẠO %s — %s"
 	msgCdRef           = "\nSố: %s"
 	msgCdDeadline      = "\n⏰ Hạn: %s"

@@ -288,3 +288,92 @@ func mustUnit(t *testing.T, e *env, code string) *units.Unit {
 	}
 	return u
 }
+
+// TestDirectiveOptionsAsWritten: options written the way officials write
+// dispatches are read, and the lead sees what was understood — targets by
+// level with counts, deadline, reference — before anything goes out.
+func TestDirectiveOptionsAsWritten(t *testing.T) {
+	// Tam Đường (106) has xã and a thị trấn: the cases need both.
+	levels := map[string]int{}
+	for _, u := range laiChauTree(t).Descendants("106") {
+		levels[u.Level]++
+	}
+	if levels["xã"] == 0 || levels["thị trấn"] == 0 {
+		t.Fatalf("huyện Tam Đường has %v; the cases need xã and thị trấn", levels)
+	}
+	communes := levels["xã"] + levels["thị trấn"] + levels["phường"]
+	for _, tc := range []struct {
+		name, text string
+		units      int      // copies sent (one chat per commune)
+		shown      []string // in the lead's progress message
+	}{
+		{"deadline after the text without a comma", "/chidao Tăng cường truy vết F1 hạn 17h hôm nay", communes,
+			[]string{"Tăng cường truy vết F1", "Hạn: 17:00", fmt.Sprintf("%d xã, %d thị trấn", levels["xã"], levels["thị trấn"])}},
+		{"các xã is the commune level", "/chidao Các xã: rà soát F1", communes,
+			[]string{fmt.Sprintf("Gửi tới %d đơn vị: %d xã, %d thị trấn", communes, levels["xã"], levels["thị trấn"])}},
+		{"cấp xã too, with a reference", "/chidao cấp xã, Số 12/BCĐ: rà soát F1", communes,
+			[]string{"Số: 12/BCĐ", fmt.Sprintf("%d thị trấn", levels["thị trấn"])}},
+		{"chỉ các thị trấn", "/chidao chỉ các thị trấn: rà soát F1", levels["thị trấn"],
+			[]string{fmt.Sprintf("Gửi tới %d đơn vị: %d thị trấn", levels["thị trấn"], levels["thị trấn"])}},
+		{"chỉ các xã leaves the thị trấn out", "/chidao chỉ các xã: rà soát F1", levels["xã"],
+			[]string{fmt.Sprintf("Gửi tới %d đơn vị: %d xã", levels["xã"], levels["xã"])}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t)
+			e.bind("telegram:-100106", "106")
+			for _, u := range e.tree.Descendants("106") {
+				e.bind("telegram:-9"+u.Code, u.Code)
+			}
+			e.grant("2002", "106", chihuy.RoleLead)
+			got := e.send(msg{chat: "telegram:-100106", from: "2002", text: tc.text})
+			lead := texts(got, "telegram:-100106")
+			for _, want := range tc.shown {
+				if !strings.Contains(lead, want) {
+					t.Errorf("lead's message lacks %q:\n%s", want, lead)
+				}
+			}
+			copies := 0
+			for _, m := range got {
+				if strings.HasPrefix(m.Key, "cd:") {
+					copies++
+					if strings.Contains(tc.text, "hạn 17h") && !strings.Contains(m.Text, "Hạn: 17:00") {
+						t.Errorf("copy without the deadline: %q", m.Text)
+					}
+				}
+			}
+			if copies != tc.units {
+				t.Errorf("%d copies, want %d", copies, tc.units)
+			}
+		})
+	}
+}
+
+// TestForwardWithNewDeadline: /chuyentiep with a new deadline, written
+// after the text, overrides the original's.
+func TestForwardWithNewDeadline(t *testing.T) {
+	e := newEnv(t)
+	e.bind("telegram:-10012", "12")
+	e.bind("telegram:-100106", "106")
+	e.bind("telegram:-9418", "03418")
+	e.grant("2002", "106", chihuy.RoleLead)
+	got := e.send(msg{chat: "telegram:-10012", from: admin, text: "/chidao Rà soát F1, 1 cấp, hạn 17h thứ Sáu"})
+	var id string
+	for _, m := range got {
+		if strings.HasPrefix(m.Key, "cd:") && m.Chat == tgChat("-100106") {
+			id = strings.SplitN(m.Key, ":", 3)[1]
+		}
+	}
+	if id == "" {
+		t.Fatalf("no copy to the district: %+v", got)
+	}
+	got = e.send(msg{chat: "telegram:-100106", from: "2002", text: "/chuyentiep " + id + " Các xã triển khai ngay hạn 10h ngày mai"})
+	var copy string
+	for _, m := range got {
+		if m.Chat == tgChat("-9418") {
+			copy = m.Text
+		}
+	}
+	if !strings.Contains(copy, "Hạn: 10:00") || strings.Contains(copy, "17:00") {
+		t.Fatalf("forwarded copy: %q", copy)
+	}
+}

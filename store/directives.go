@@ -8,7 +8,7 @@ package store
 //
 //	{cd:ID}:meta   hash: the directive — issuer, by, chat, pkey (outbox key
 //	               of the lead's progress message), body, ref, deadline,
-//	               result, created, parent, state, started, finished,
+//	               result, targets (by level, as shown), created, parent, state, started, finished,
 //	               cancelled, closed, dreported (deadline report sent),
 //	               final (final progress edit done) — and its counters of
 //	               units: total, sent, failed, settled, acked, results
@@ -123,7 +123,10 @@ type Directive struct {
 	Ref            string
 	Deadline       time.Time // zero: none
 	ResultRequired bool
-	Created        time.Time
+	// Targets says who it goes to, by level with counts ("97 xã, 12
+	// phường, 4 thị trấn"), as the lead was shown it before sending.
+	Targets string
+	Created time.Time
 	// Parent is the directive this one forwards (/chuyentiep), if any.
 	Parent string
 	State  DirectiveState
@@ -368,7 +371,7 @@ func (s *Store) CreateDirective(ctx context.Context, d Directive, targets []Dire
 	meta := []any{
 		"id", d.ID, "issuer", d.Issuer, "by", userString(d.By), "chat", cdChatString(d.LeadChat),
 		"pkey", d.ProgressKey, "body", d.Body, "ref", d.Ref, "deadline", unixMilli(d.Deadline),
-		"result", cdBool(d.ResultRequired), "created", now, "parent", d.Parent, "state", string(d.State),
+		"result", cdBool(d.ResultRequired), "targets", d.Targets, "created", now, "parent", d.Parent, "state", string(d.State),
 		"total", len(uniq), "sent", 0, "failed", noChat, "settled", noChat, "acked", 0, "results", 0,
 	}
 	if d.State == DirectiveActive {
@@ -466,7 +469,7 @@ func (s *Store) DirectiveState(ctx context.Context, id string) (DirectiveState, 
 func cdDecode(m map[string]string) Directive {
 	d := Directive{
 		ID: m["id"], Issuer: m["issuer"], ProgressKey: m["pkey"], Body: m["body"], Ref: m["ref"],
-		ResultRequired: m["result"] == "1", Parent: m["parent"], State: DirectiveState(m["state"]),
+		ResultRequired: m["result"] == "1", Targets: m["targets"], Parent: m["parent"], State: DirectiveState(m["state"]),
 		Deadline: timeOfMilli(m["deadline"]), Created: timeOfMilli(m["created"]), Started: timeOfMilli(m["started"]),
 		Finished: timeOfMilli(m["finished"]), Cancelled: timeOfMilli(m["cancelled"]), Closed: timeOfMilli(m["closed"]),
 		DeadlineReported: timeOfMilli(m["dreported"]),
