@@ -51,10 +51,13 @@ func (a *App) setUpTree(ctx context.Context) (*reorg.Plan, error) {
 			if err := a.claimTree(ctx, a.Tree, func(code string) (string, bool) { return code, true }); err != nil {
 				return nil, err
 			}
-			res, err := plan.Apply(ctx, a.Store, reorg.Options{})
-			if err != nil {
-				return nil, err
-			}
+		}
+		// A no-op when applied before (it then learns when it was).
+		res, err := plan.Apply(ctx, a.Store, reorg.Options{})
+		if err != nil {
+			return nil, err
+		}
+		if !res.Already {
 			a.logReorganised(plan, res)
 		}
 		a.Tree = plan.To

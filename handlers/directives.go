@@ -352,7 +352,7 @@ func (h *Handler) refreshProgress(ctx context.Context, id string) error {
 	if err != nil || !ok {
 		return err
 	}
-	issuer, _ := h.Tree.Get(d.Issuer)
+	issuer := h.dirShown(d, d.Issuer)
 	if issuer == nil {
 		return nil
 	}
@@ -473,9 +473,17 @@ func (h *Handler) acknowledge(ctx context.Context, r *request, rawID string, uni
 		return "", chihuy.Errorf(chihuy.EINVALID, msgCdBadID, rawID)
 	}
 	now := h.Clock.Now()
-	first, err := h.Store.AckDirective(ctx, id, unit.Code, r.u.From, now)
+	codes, err := h.actingCodes(ctx, id, unit)
 	if err != nil {
 		return "", err
+	}
+	first := false
+	for _, code := range codes {
+		f, err := h.Store.AckDirective(ctx, id, code, r.u.From, now)
+		if err != nil {
+			return "", err
+		}
+		first = first || f
 	}
 	if !first {
 		return fmt.Sprintf(msgCdAckAgain, id), nil
@@ -484,8 +492,10 @@ func (h *Handler) acknowledge(ctx context.Context, r *request, rawID string, uni
 	if err != nil {
 		return "", err
 	}
+	// Copies of a directive of the old tree went out under the old units:
+	// the reply says who acknowledged.
 	issuer, _ := h.Tree.Get(d.Issuer)
-	if issuer != nil {
+	if issuer != nil && !h.oldDirective(d) {
 		who := r.u.FromName
 		if who == "" {
 			who = r.u.From.String()
@@ -540,8 +550,14 @@ func (h *Handler) cmdKetqua(ctx context.Context, r *request) error {
 	if !ok {
 		return chihuy.Errorf(chihuy.EINVALID, msgCdBadID, rawID)
 	}
-	if _, err := h.Store.RecordDirectiveResult(ctx, id, r.unit.Code, r.u.From, text, h.Clock.Now()); err != nil {
+	codes, err := h.actingCodes(ctx, id, r.unit)
+	if err != nil {
 		return err
+	}
+	for _, code := range codes {
+		if _, err := h.Store.RecordDirectiveResult(ctx, id, code, r.u.From, text, h.Clock.Now()); err != nil {
+			return err
+		}
 	}
 	if err := h.showResults(ctx, id); err != nil {
 		return err
@@ -576,7 +592,7 @@ func (h *Handler) showResults(ctx context.Context, id string) error {
 			lines = append(lines, fmt.Sprintf(msgMoreUnits, len(with)-i, id))
 			break
 		}
-		lines = append(lines, fmt.Sprintf(msgResultLine, h.unitTitle(u.Unit), u.ResultAt.In(h.Loc).Format("15:04"), firstLine(u.Result, 300)))
+		lines = append(lines, fmt.Sprintf(msgResultLine, h.dirTitle(st.Directive, u.Unit), u.ResultAt.In(h.Loc).Format("15:04"), firstLine(u.Result, 300)))
 	}
 	text := strings.Join(lines, "\n")
 	key := "cdr:" + id
@@ -590,13 +606,6 @@ func (h *Handler) showResults(ctx context.Context, id string) error {
 	return err
 }
 
-func (h *Handler) unitTitle(code string) string {
-	if u, ok := h.Tree.Get(code); ok {
-		return u.Title()
-	}
-	return code
-}
-
 // directiveFor loads directive rawID and checks the sender may see it
 // (member at the issuing unit) or, with lead, direct it.
 func (h *Handler) directiveFor(ctx context.Context, r *request, rawID string, role chihuy.Role) (store.Directive, error) {
@@ -608,7 +617,7 @@ func (h *Handler) directiveFor(ctx context.Context, r *request, rawID string, ro
 	if err != nil {
 		return d, err
 	}
-	issuer, ok := h.Tree.Get(d.Issuer)
+	issuer, ok := h.dirUnit(d, d.Issuer)
 	if !ok {
 		return d, chihuy.Errorf(chihuy.ENOTFOUND, msgCdBadID, rawID)
 	}
@@ -636,7 +645,7 @@ func (h *Handler) cmdTrangthai(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	issuer, _ := h.Tree.Get(d.Issuer)
+	issuer := h.dirShown(d, d.Issuer)
 	head := strings.TrimSuffix(h.progressText(st.Directive, issuer, h.Clock.Now()), fmt.Sprintf(msgCdStatusHint, d.ID))
 	lines := []string{head}
 	if !full {
@@ -666,13 +675,13 @@ func (h *Handler) statusSummary(st store.DirectiveStatus, room int) []string {
 	}
 	var need []group
 	for _, g := range store.ByParent(st.Units) {
-		x := group{title: h.unitTitle(g.Parent), total: len(g.Units)}
+		x := group{title: h.dirTitle(st.Directive, g.Parent), total: len(g.Units)}
 		for _, u := range g.Units {
 			switch {
 			case u.Failed():
 				x.failed++
 			case !u.Acked():
-				x.unacked = append(x.unacked, h.unitName(u.Unit))
+				x.unacked = append(x.unacked, h.dirName(st.Directive, u.Unit))
 			default:
 				x.acked++
 			}
@@ -740,7 +749,7 @@ func (h *Handler) statusLines(st store.DirectiveStatus, indent string) []string 
 		var unacked, noResult, failed []string
 		acked := 0
 		for _, u := range g.Units {
-			name := h.unitName(u.Unit)
+			name := h.dirName(st.Directive, u.Unit)
 			switch {
 			case u.Failed():
 				failed = append(failed, name)
@@ -753,7 +762,7 @@ func (h *Handler) statusLines(st store.DirectiveStatus, indent string) []string 
 				noResult = append(noResult, name)
 			}
 		}
-		head := fmt.Sprintf(msgStatusGroup, indent, h.unitTitle(g.Parent), acked, len(g.Units))
+		head := fmt.Sprintf(msgStatusGroup, indent, h.dirTitle(st.Directive, g.Parent), acked, len(g.Units))
 		lines = append(lines, head)
 		if len(failed) > 0 {
 			lines = append(lines, indent+"  "+fmt.Sprintf(msgStatusFailed, listNames(failed)))
@@ -766,19 +775,12 @@ func (h *Handler) statusLines(st store.DirectiveStatus, indent string) []string 
 		}
 		for _, u := range g.Units {
 			if fwd, ok := st.Forwards[u.Unit]; ok {
-				lines = append(lines, indent+"  "+fmt.Sprintf(msgStatusForward, h.unitTitle(u.Unit), fwd.ID, fwd.Counts.Acked, fwd.Counts.Total))
+				lines = append(lines, indent+"  "+fmt.Sprintf(msgStatusForward, h.dirTitle(st.Directive, u.Unit), fwd.ID, fwd.Counts.Acked, fwd.Counts.Total))
 				lines = append(lines, h.statusLines(fwd, indent+"    ")...)
 			}
 		}
 	}
 	return lines
-}
-
-func (h *Handler) unitName(code string) string {
-	if u, ok := h.Tree.Get(code); ok {
-		return u.FullName()
-	}
-	return code
 }
 
 func listNames(names []string) string {
@@ -839,14 +841,14 @@ func (h *Handler) cancel(ctx context.Context, d store.Directive) (string, error)
 	if err != nil {
 		return "", err
 	}
-	issuer, _ := h.Tree.Get(d.Issuer)
-	name := d.Issuer
-	if issuer != nil {
-		name = issuer.Title()
-	}
+	name := h.dirTitle(d, d.Issuer)
 	text := fmt.Sprintf(msgCdCancelledUnits, d.ID, name, firstLine(d.Body, 120))
 	for _, u := range reached {
-		if _, err := h.sendUnit(ctx, u, "cdx:"+d.ID+":"+u, chihuy.PriorityReply, text); err != nil {
+		to := h.dirChats(d, u)
+		if to == "" {
+			continue
+		}
+		if _, err := h.sendUnit(ctx, to, "cdx:"+d.ID+":"+u, chihuy.PriorityReply, text); err != nil {
 			return "", err
 		}
 	}
@@ -986,7 +988,7 @@ func (h *Handler) cmdChuyentiep(ctx context.Context, r *request) error {
 			return h.reply(ctx, r, strings.Join(lines, "\n"))
 		}
 	}
-	origIssuer, _ := h.Tree.Get(orig.Issuer)
+	origIssuer := h.dirShown(orig, orig.Issuer)
 	body := orig.Body
 	if origIssuer != nil {
 		body = fmt.Sprintf(msgCdForwardBody, origIssuer.Title(), orig.ID, orig.Body)
@@ -1068,7 +1070,11 @@ func (h *Handler) RemindAndEscalate(ctx context.Context, interval time.Duration,
 			text += fmt.Sprintf(msgCdDeadline, directive.FormatDeadline(d.Deadline.In(h.Loc)))
 		}
 		for _, u := range rem.Units {
-			if _, err := h.sendUnit(ctx, u, "cdrem:"+d.ID+":"+u+":"+strconv.FormatInt(now.Unix()/60, 10), chihuy.PriorityBulk, text); err != nil {
+			to := h.dirChats(d, u)
+			if to == "" {
+				continue
+			}
+			if _, err := h.sendUnit(ctx, to, "cdrem:"+d.ID+":"+u+":"+strconv.FormatInt(now.Unix()/60, 10), chihuy.PriorityBulk, text); err != nil {
 				return err
 			}
 		}
@@ -1092,10 +1098,10 @@ func (h *Handler) RemindAndEscalate(ctx context.Context, interval time.Duration,
 		var unacked, noResult []string
 		for _, u := range st.Units {
 			if !u.Acked() {
-				unacked = append(unacked, h.unitName(u.Unit))
+				unacked = append(unacked, h.dirName(st.Directive, u.Unit))
 			}
 			if st.ResultRequired && u.ResultAt.IsZero() {
-				noResult = append(noResult, h.unitName(u.Unit))
+				noResult = append(noResult, h.dirName(st.Directive, u.Unit))
 			}
 		}
 		lines := []string{fmt.Sprintf(msgCdDeadlineHead, id, firstLine(st.Body, 120))}
@@ -1114,7 +1120,7 @@ func (h *Handler) RemindAndEscalate(ctx context.Context, interval time.Duration,
 			return err
 		}
 		// And the issuing unit's other chats (the lead's is often one).
-		targets, err := h.Store.Targets(ctx, st.Issuer)
+		targets, err := h.Store.Targets(ctx, h.dirChats(st.Directive, st.Issuer))
 		if err != nil {
 			return err
 		}

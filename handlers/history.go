@@ -149,3 +149,93 @@ func unitList(us []*units.Unit) string {
 	}
 	return string(b)
 }
+
+// Directives issued before the reorganisation was applied name old units:
+// their targets stay as they were, shown with the new names, and the new
+// unit an old one went into whole acts (acknowledges, reports results,
+// receives reminders) for it.
+
+// oldDirective reports whether d's unit codes are of the old tree.
+func (h *Handler) oldDirective(d store.Directive) bool {
+	return h.Reorg != nil && !h.Reorg.AppliedAt.IsZero() && d.Created.Before(h.Reorg.AppliedAt)
+}
+
+// dirUnit is the unit of the tree in force that acts for code of d: the
+// new unit an old one went into whole; false for a split or gone one.
+func (h *Handler) dirUnit(d store.Directive, code string) (*units.Unit, bool) {
+	if h.oldDirective(d) {
+		f, ok := h.Reorg.Fate(code)
+		if !ok || f.Into == nil {
+			return nil, false
+		}
+		return f.Into, true
+	}
+	return h.Tree.Get(code)
+}
+
+// dirShown is the unit shown for code of d: the new unit an old one went
+// into whole, else the old unit itself; nil when unknown.
+func (h *Handler) dirShown(d store.Directive, code string) *units.Unit {
+	if u, ok := h.dirUnit(d, code); ok {
+		return u
+	}
+	if h.oldDirective(d) {
+		if f, ok := h.Reorg.Fate(code); ok {
+			return f.Old
+		}
+	}
+	return nil
+}
+
+// dirName is the name of code of d as written mid-sentence, the code
+// itself when unknown.
+func (h *Handler) dirName(d store.Directive, code string) string {
+	if u := h.dirShown(d, code); u != nil {
+		return u.FullName()
+	}
+	return code
+}
+
+// dirTitle is dirName as written at the start of a line.
+func (h *Handler) dirTitle(d store.Directive, code string) string {
+	if u := h.dirShown(d, code); u != nil {
+		return u.Title()
+	}
+	return code
+}
+
+// dirChats is the unit whose chats receive d's messages for code: ""
+// when none does (a split or gone unit).
+func (h *Handler) dirChats(d store.Directive, code string) string {
+	if u, ok := h.dirUnit(d, code); ok {
+		return u.Code
+	}
+	return ""
+}
+
+// actingCodes are the target codes of d that unit answers for: its own,
+// or for a directive of the old tree, the old units that went into it
+// whole (and are targets: the store refuses the others).
+func (h *Handler) actingCodes(ctx context.Context, id string, unit *units.Unit) ([]string, error) {
+	if h.Reorg == nil {
+		return []string{unit.Code}, nil
+	}
+	d, err := h.Store.Directive(ctx, id)
+	if err != nil || !h.oldDirective(d) {
+		return []string{unit.Code}, err
+	}
+	st, err := h.Store.DirectiveStatus(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, u := range st.Units {
+		if x, ok := h.dirUnit(d, u.Unit); ok && x == unit {
+			out = append(out, u.Unit)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{unit.Code} // the store says it is not a target
+	}
+	return out, nil
+}

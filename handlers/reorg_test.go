@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -136,6 +137,16 @@ func TestReorganiseLaiChau(t *testing.T) {
 		t.Fatalf("new tree: root %s, %d units", plan.To.Root().Code, plan.To.Len())
 	}
 
+	// A directive of the province to two old communes, open across the
+	// switch.
+	e.grant("700", "12", chihuy.RoleLead)
+	out := texts(e.send(msg{chat: "telegram:-712", from: "700", text: "/chidao Rà soát người về từ vùng dịch. Gửi: 03418, 03386"}), "telegram:-712")
+	cdID := regexp.MustCompile(`CD-12-\d+`).FindString(out)
+	if cdID == "" {
+		t.Fatalf("no directive id in %q", out)
+	}
+	e.drain()
+
 	// Dry run: what would move, nothing written.
 	e.at(effective)
 	invs, err := e.st.CreateInvites(e.ctx, []string{"03415", "105"}, chihuy.UserRef{Platform: chihuy.Telegram, ID: admin}, 30*24*time.Hour)
@@ -219,6 +230,16 @@ func TestReorganiseLaiChau(t *testing.T) {
 	oldRep, ok, _ := e.st.Report(e.ctx, store.UnitShard{Unit: "03408", Shard: from.Shard("03408")}, effective.AddDays(-1))
 	if !ok || oldRep.Values["f0"] != sent["03408"][effective.AddDays(-1)] {
 		t.Errorf("old report of 03408: %+v", oldRep)
+	}
+
+	// The open directive: the new ward acknowledges for Bản Giang; the
+	// status names the targets by their new units.
+	if got := texts(n2.send(msg{chat: old["03418"], from: "501", text: "/danhan " + cdID}), old["03418"]); !strings.Contains(got, "phường Tân Phong") {
+		t.Errorf("acknowledgement after the switch: %q", got)
+	}
+	status := texts(n2.send(msg{chat: "telegram:-712", from: "700", text: "/trangthai " + cdID}), "telegram:-712")
+	if !strings.Contains(status, "chưa nhận: phường Đoàn Kết") || strings.Contains(status, "Quyết Thắng") || !strings.Contains(status, "1/2") {
+		t.Errorf("status after the switch: %q", status)
 	}
 
 	// The new ward's figures: today's report, and the 7-day trend across

@@ -175,6 +175,7 @@ func (p *Plan) Apply(ctx context.Context, st *store.Store, opt Options) (Result,
 			return Result{}, chihuy.Errorf(chihuy.ECONFLICT, msgOtherReorg, j.From, j.To)
 		}
 		if j.State == stateApplied {
+			p.AppliedAt = j.At
 			return Result{Already: true}, nil
 		}
 		// Interrupted: finish what the journal says, idempotently.
@@ -346,7 +347,11 @@ func (p *Plan) run(ctx context.Context, st *store.Store, j journal, res Result) 
 		return res, err
 	}
 	j.State = stateApplied
-	return res, writeJournal(ctx, st, j)
+	if err := writeJournal(ctx, st, j); err != nil {
+		return res, err
+	}
+	p.AppliedAt = j.At
+	return res, nil
 }
 
 // tell queues the message of every chat concerned; the keys carry the

@@ -67,5 +67,10 @@ func Recorded(ctx context.Context, st *store.Store, to *units.Tree, load func(re
 	if err != nil {
 		return nil, err
 	}
-	return New(from, to, m, rec.Mapping, rec.Effective)
+	plan, err := New(from, to, m, rec.Mapping, rec.Effective)
+	if err != nil {
+		return nil, err
+	}
+	plan.AppliedAt = rec.At
+	return plan, nil
 }

@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/units"
@@ -33,6 +34,10 @@ type Plan struct {
 	MappingRef string
 	// Effective is the first day the new tree is in force.
 	Effective chihuy.Day
+	// AppliedAt is when the store's bindings moved to the new tree (zero
+	// when unknown or not yet): directives issued before it name old
+	// units. Apply and Recorded set it.
+	AppliedAt time.Time
 
 	whole   map[string]*units.Unit   // old code → the new unit it went into whole
 	parts   map[string][]*units.Unit // old code → the new units that each got part of it
