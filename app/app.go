@@ -237,6 +237,7 @@ func (a *App) connect(ctx context.Context, pc config.Platform) (*platform, error
 	if err := p.client.SetCommands(ctx, handlers.Menu(chihuy.RoleMember)); err != nil {
 		log.Warn().Err(err).Msg("set command menu")
 	}
+	a.leadMenus(ctx, log, p)
 	return p, nil
 }
 

@@ -52,6 +52,20 @@ type Platform interface {
 	Send(ctx context.Context, m chihuy.Message, editID string) (messageID string, err error)
 }
 
+// CommandScope narrows a command menu to one chat, or to one member of a
+// chat (Telegram's BotCommandScopeChat and BotCommandScopeChatMember):
+// a lead sees the directing commands where members see only reporting.
+type CommandScope struct {
+	Chat string // platform chat id
+	User string // platform user id; empty: everyone in Chat
+}
+
+// ScopedCommandSetter is a Platform whose command menu can differ by chat
+// and member.
+type ScopedCommandSetter interface {
+	SetScopedCommands(ctx context.Context, scope CommandScope, cmds []Command) error
+}
+
 // Receiver gets updates from a platform. Record must return nil only once
 // the update is durably stored; the platform is acknowledged (offset
 // advanced, webhook answered 200) only after that.

@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/bot/telegram/telegramtest"
 	"github.com/chihuy/chihuy/internal/redistest"
 	"github.com/chihuy/chihuy/store"
 )
@@ -118,5 +119,37 @@ func TestZaloCommuneAlertsTelegramDistrict(t *testing.T) {
 	alert := waitText(t, w, ctx, "111", "CẢNH BÁO")
 	if alert.Platform != chihuy.Telegram || !strings.Contains(alert.Text, "Mường Khoa") {
 		t.Fatalf("alert = %+v", alert)
+	}
+}
+
+// The Telegram command menu fits the role: members get the reporting
+// commands by default; a lead gets the directing ones too, in the groups
+// of their subtree and in their private chat (setMyCommands with
+// BotCommandScopeChatMember and BotCommandScopeChat).
+func TestCommandMenuByRole(t *testing.T) {
+	w, ctx := startWorld(t, Options{ZaloUnder: "-"})
+	w.Say("106", "/toi") // the bot is up and answering
+	waitText(t, w, ctx, "106", "huyện Tam Đường")
+	names := func(cmds []telegramtest.Command) string {
+		var out []string
+		for _, c := range cmds {
+			out = append(out, c.Command)
+		}
+		return strings.Join(out, " ")
+	}
+	def := names(w.Telegram.Commands())
+	if !strings.Contains(def, "baocao") || strings.Contains(def, "chidao") {
+		t.Errorf("default menu: %s", def)
+	}
+	lead := names(w.Telegram.ScopedCommands(w.groupID("106"), w.leadID("106")))
+	if !strings.Contains(lead, "baocao") || !strings.Contains(lead, "chidao") || !strings.Contains(lead, "capquyen") {
+		t.Errorf("lead menu in huyện Tam Đường's group: %q", lead)
+	}
+	if got := names(w.Telegram.ScopedCommands(w.leadID("106"), 0)); !strings.Contains(got, "chidao") {
+		t.Errorf("lead menu in the lead's private chat: %q", got)
+	}
+	// The district lead is not given the lead menu in the province's group.
+	if got := w.Telegram.ScopedCommands(w.groupID("12"), w.leadID("106")); len(got) != 0 {
+		t.Errorf("a district lead has a menu in the province's group: %v", names(got))
 	}
 }

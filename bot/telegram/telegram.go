@@ -253,6 +253,36 @@ func (c *Client) SetCommands(ctx context.Context, cmds []bot.Command) error {
 	return nil
 }
 
+// SetScopedCommands sets the command menu of one chat, or of one member
+// of a chat (setMyCommands with BotCommandScopeChat or
+// BotCommandScopeChatMember).
+func (c *Client) SetScopedCommands(ctx context.Context, scope bot.CommandScope, cmds []bot.Command) error {
+	chat, err := strconv.ParseInt(scope.Chat, 10, 64)
+	if err != nil {
+		return fmt.Errorf("telegram setMyCommands: chat %q: %w", scope.Chat, err)
+	}
+	sc := tgbotapi.NewBotCommandScopeChat(chat)
+	if scope.User != "" {
+		user, err := strconv.ParseInt(scope.User, 10, 64)
+		if err != nil {
+			return fmt.Errorf("telegram setMyCommands: user %q: %w", scope.User, err)
+		}
+		sc = tgbotapi.NewBotCommandScopeChatMember(chat, user)
+	}
+	list := make([]tgbotapi.BotCommand, len(cmds))
+	for i, cmd := range cmds {
+		list[i] = tgbotapi.BotCommand{Command: strings.TrimPrefix(cmd.Name, "/"), Description: cmd.Description}
+	}
+	err = c.call(ctx, c.reqTimeout, func(api *tgbotapi.BotAPI) error {
+		_, err := api.Request(tgbotapi.NewSetMyCommandsWithScope(sc, list...))
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("telegram setMyCommands %s: %w", scope.Chat, err)
+	}
+	return nil
+}
+
 // call runs fn on a copy of the API whose requests carry ctx with the
 // timeout, and turns a failure into a *bot.SendError.
 func (c *Client) call(ctx context.Context, timeout time.Duration, fn func(*tgbotapi.BotAPI) error) error {

@@ -117,6 +117,24 @@ func TestSetCommands(t *testing.T) {
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("commands = %+v, want %+v", got, want)
 	}
+	lead := []bot.Command{{Name: "chidao", Description: "Gửi chỉ đạo xuống cấp dưới"}}
+	if err := c.SetScopedCommands(ctx, bot.CommandScope{Chat: "-1001001", User: "2002"}, lead); err != nil {
+		t.Fatalf("SetScopedCommands (member): %v", err)
+	}
+	if err := c.SetScopedCommands(ctx, bot.CommandScope{Chat: "2002"}, lead); err != nil {
+		t.Fatalf("SetScopedCommands (chat): %v", err)
+	}
+	for _, sc := range [][2]int64{{-1001001, 2002}, {2002, 0}} {
+		if got := srv.ScopedCommands(sc[0], sc[1]); len(got) != 1 || got[0].Command != "chidao" {
+			t.Errorf("scoped menu %v = %+v", sc, got)
+		}
+	}
+	if got := srv.Commands(); len(got) != 2 {
+		t.Errorf("a scoped menu replaced the default one: %+v", got)
+	}
+	if got := srv.ScopedCommands(-1001001, 3003); got != nil {
+		t.Errorf("another member got the lead menu: %+v", got)
+	}
 	err := c.SetCommands(ctx, []bot.Command{{Name: "Báo-cáo", Description: "x"}})
 	if bot.FailureOf(err) != bot.Permanent {
 		t.Errorf("SetCommands with an invalid name = %v, want a Permanent error", err)

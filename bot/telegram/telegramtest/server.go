@@ -22,6 +22,7 @@ package telegramtest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -78,7 +79,8 @@ type Server struct {
 	webhookKey  string
 	webhookUpds []string
 	commands    []Command
-	migrated    map[int64]int64 // group → the supergroup it became
+	scoped      map[string][]Command // "chat:<id>" or "chat_member:<chat>:<user>" → menu
+	migrated    map[int64]int64      // group → the supergroup it became
 }
 
 // Option configures a Server.
@@ -201,6 +203,19 @@ func (s *Server) TooManyRequests() int {
 type Command struct {
 	Command     string `json:"command"`
 	Description string `json:"description"`
+}
+
+// ScopedCommands returns the menu set for one chat member
+// (BotCommandScopeChatMember), or for a chat when user is 0
+// (BotCommandScopeChat); nil when none was set.
+func (s *Server) ScopedCommands(chat, user int64) []Command {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := fmt.Sprintf("chat:%d", chat)
+	if user != 0 {
+		key = fmt.Sprintf("chat_member:%d:%d", chat, user)
+	}
+	return append([]Command(nil), s.scoped[key]...)
 }
 
 // Commands returns the menu set by the last setMyCommands.
@@ -407,8 +422,46 @@ func (s *Server) setMyCommands(p *params) (any, *apiError) {
 			return nil, badRequest("BOT_COMMAND_DESCRIPTION_INVALID")
 		}
 	}
+	if raw := p.get("scope"); raw != "" {
+		var sc struct {
+			Type   string          `json:"type"`
+			ChatID json.RawMessage `json:"chat_id"`
+			UserID int64           `json:"user_id"`
+		}
+		if err := json.Unmarshal([]byte(raw), &sc); err != nil {
+			return nil, badRequest("can't parse BotCommandScope JSON object")
+		}
+		chat, _ := strconv.ParseInt(strings.Trim(string(sc.ChatID), `"`), 10, 64)
+		switch sc.Type {
+		case "default", "all_private_chats", "all_group_chats", "all_chat_administrators":
+			if sc.Type == "default" {
+				s.commands = cmds
+			}
+			return true, nil
+		case "chat", "chat_administrators":
+			if chat == 0 {
+				return nil, badRequest("chat not found")
+			}
+			s.setScoped(fmt.Sprintf("chat:%d", chat), cmds)
+			return true, nil
+		case "chat_member":
+			if chat == 0 || sc.UserID == 0 {
+				return nil, badRequest("chat not found")
+			}
+			s.setScoped(fmt.Sprintf("chat_member:%d:%d", chat, sc.UserID), cmds)
+			return true, nil
+		}
+		return nil, badRequest("unsupported bot command scope type")
+	}
 	s.commands = cmds
 	return true, nil
+}
+
+func (s *Server) setScoped(key string, cmds []Command) {
+	if s.scoped == nil {
+		s.scoped = map[string][]Command{}
+	}
+	s.scoped[key] = cmds
 }
 
 // validCommand is Telegram's rule: 1–32 of a-z, 0-9 and _.

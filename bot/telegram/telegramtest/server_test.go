@@ -476,6 +476,8 @@ func TestValidation(t *testing.T) {
 		{"edit a missing message", "editMessageText", []string{"chat_id", "-100", "message_id", "999", "text", "y"}, "Bad Request: message to edit not found"},
 		{"unknown callback", "answerCallbackQuery", []string{"callback_query_id", "nope"}, "Bad Request: query is too old and response timeout expired or query ID is invalid"},
 		{"bad command", "setMyCommands", []string{"commands", `[{"command":"Bao-Cao","description":"x"}]`}, "Bad Request: BOT_COMMAND_INVALID"},
+		{"unknown menu scope", "setMyCommands", []string{"commands", `[{"command":"a","description":"x"}]`, "scope", `{"type":"moon"}`}, "Bad Request: unsupported bot command scope type"},
+		{"member scope without user", "setMyCommands", []string{"commands", `[{"command":"a","description":"x"}]`, "scope", `{"type":"chat_member","chat_id":-100}`}, "Bad Request: chat not found"},
 		{"chat action", "sendChatAction", []string{"chat_id", "-100", "action", "typing"}, ""},
 		{"webhook without https", "setWebhook", []string{"url", "ftp://x"}, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"},
 	}
