@@ -157,6 +157,7 @@ func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Optio
 		InviteTTL: cfg.InviteTTL, ReportWindow: cfg.ReportWindowDays,
 		DailyDeadline: time.Duration(cfg.Schedule.DailyDeadline.Hour)*time.Hour + time.Duration(cfg.Schedule.DailyDeadline.Minute)*time.Minute,
 		Demo:          opts.Demo, FastForward: opts.FastForward, Coverage: cfg.Coverage, ConfirmAbove: cfg.Directives.ConfirmAbove,
+		AnswerCallback: a.answerCallback,
 	})
 	sched, err := a.newScheduler()
 	if err != nil {
@@ -371,6 +372,17 @@ func (a *App) poll(ctx context.Context, p *platform, record bot.RecordFunc) erro
 		}
 	}
 	return nil
+}
+
+// answerCallback answers a button press through its platform at once,
+// outside the outbox (handlers.Deps.AnswerCallback).
+func (a *App) answerCallback(ctx context.Context, m chihuy.Message) error {
+	p, ok := a.Platform(m.Chat.Platform)
+	if !ok {
+		return fmt.Errorf("answer button press: platform %q not enabled", m.Chat.Platform)
+	}
+	_, err := p.Send(ctx, m, "")
+	return err
 }
 
 // Platform returns the client of an enabled platform.

@@ -7,8 +7,10 @@ package bot
 //   - globally, sends are paced evenly at Limits.PerSecond (a little under
 //     it, so that jitter never puts more than the limit in any second);
 //   - per chat, a chat is sent to again only 1/PerChatPerSecond after its
-//     last send, and a group only 60/PerGroupPerMinute after; the store
-//     keeps that time, so a chat that waits never holds up the others;
+//     last send; a group besides gets at most PerGroupPerMinute sends in
+//     any rolling minute (Telegram's rule: a window, not one send every
+//     3 s), so a group's echo waits about a second, not three; the store
+//     keeps these times, so a chat that waits never holds up the others;
 //   - a 429 pauses every send to the platform for exactly its retry_after
 //     (Telegram's flood control is per bot) and the message is sent again
 //     after it, with no attempt counted;
@@ -117,13 +119,22 @@ func (l Limits) withDefaults() Limits {
 	return l
 }
 
-// chatGap is the least time between two sends to one chat.
-func (l Limits) chatGap(group bool) time.Duration {
-	gap := time.Duration(float64(time.Second) / l.PerChatPerSecond)
+// chatGap is the least time between two sends to one chat. A group has,
+// besides, its rolling window of PerGroupPerMinute sends in any minute
+// (kept by the store: store.Outcome.InWindow), not one send every
+// 60/PerGroupPerMinute seconds: a group's echo waits about a second
+// behind the group's previous message, not three.
+func (l Limits) chatGap() time.Duration {
+	return time.Duration(float64(time.Second) / l.PerChatPerSecond)
+}
+
+// window is the rolling window of sends a minute that a send to a chat
+// counts in: PerGroupPerMinute for a group, none for a private chat.
+func (l Limits) window(group bool) int {
 	if group {
-		gap = max(gap, time.Minute/time.Duration(l.PerGroupPerMinute))
+		return l.PerGroupPerMinute
 	}
-	return gap
+	return 0
 }
 
 // RetryPolicy says how failed sends (network errors, 5xx) are tried again.
@@ -677,7 +688,8 @@ func (o *Outbox) deliver(sendCtx context.Context, stop <-chan struct{}, r *store
 		}
 	}
 	now := o.clock.Now()
-	gap := o.lim.chatGap(r.Message.Group)
+	gap := o.lim.chatGap()
+	win := o.lim.window(r.Message.Group)
 	msg := r.Message
 	if r.EditID == store.EditAsNew {
 		// The edited message is in the chat's old incarnation: the edit
@@ -707,7 +719,7 @@ func (o *Outbox) deliver(sendCtx context.Context, stop <-chan struct{}, r *store
 	next := end.Add(gap)
 	if err == nil {
 		last := r.Part == len(parts)-1
-		d.out, d.result = r.Sent(id, last, next), ResultSent
+		d.out, d.result = r.Sent(id, last, next).InWindow(win), ResultSent
 		if last {
 			d.ids = append(slices.Clip(r.SentIDs), id)
 		}

@@ -733,6 +733,14 @@ func TestOutboxPerChatAndPerGroupLimits(t *testing.T) {
 	if n := len(perChat["-100500"]); n != 25 {
 		t.Errorf("group received %d, want 25", n)
 	}
+	// A rolling window: the 21st send comes a minute after the first
+	// (the spacing of the first 20 is checked in the store's tests, on a
+	// clock that does not run 1000 times fast).
+	if g := perChat["-100500"]; len(g) == 25 {
+		if wait := g[20].Sub(g[0]); wait < time.Minute {
+			t.Errorf("the group's 21st send came %v after the first, want at least a minute", wait)
+		}
+	}
 }
 
 func TestOutboxChatWaitingOnItsLimitDoesNotBlockOthers(t *testing.T) {
@@ -913,13 +921,13 @@ func TestLimits(t *testing.T) {
 		lim     Limits
 		valid   bool
 		private time.Duration
-		group   time.Duration
+		window  int
 	}{
-		{DefaultLimits(), true, time.Second, 3 * time.Second},
-		{Limits{PerSecond: 30, PerChatPerSecond: 0.5, PerGroupPerMinute: 60}, true, 2 * time.Second, 2 * time.Second},
-		{Limits{PerSecond: 0, PerChatPerSecond: 1, PerGroupPerMinute: 20}, false, time.Second, 3 * time.Second},
-		{Limits{PerSecond: 30, PerChatPerSecond: -1, PerGroupPerMinute: 20}, false, time.Second, 3 * time.Second},
-		{Limits{PerSecond: 30, PerChatPerSecond: 1}, false, time.Second, 3 * time.Second},
+		{DefaultLimits(), true, time.Second, 20},
+		{Limits{PerSecond: 30, PerChatPerSecond: 0.5, PerGroupPerMinute: 60}, true, 2 * time.Second, 60},
+		{Limits{PerSecond: 0, PerChatPerSecond: 1, PerGroupPerMinute: 20}, false, time.Second, 20},
+		{Limits{PerSecond: 30, PerChatPerSecond: -1, PerGroupPerMinute: 20}, false, time.Second, 20},
+		{Limits{PerSecond: 30, PerChatPerSecond: 1}, false, time.Second, 20},
 	}
 	for _, c := range cases {
 		err := c.lim.Validate()
@@ -927,11 +935,14 @@ func TestLimits(t *testing.T) {
 			t.Errorf("%+v: Validate() = %v", c.lim, err)
 		}
 		l := c.lim.withDefaults()
-		if g := l.chatGap(false); g != c.private {
-			t.Errorf("%+v: private gap %v, want %v", c.lim, g, c.private)
+		if g := l.chatGap(); g != c.private {
+			t.Errorf("%+v: chat gap %v, want %v", c.lim, g, c.private)
 		}
-		if g := l.chatGap(true); g != c.group {
-			t.Errorf("%+v: group gap %v, want %v", c.lim, g, c.group)
+		if w := l.window(true); w != c.window {
+			t.Errorf("%+v: group window %d, want %d", c.lim, w, c.window)
+		}
+		if w := l.window(false); w != 0 {
+			t.Errorf("%+v: private window %d, want none", c.lim, w)
 		}
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/bot/telegram/telegramtest"
 	"github.com/chihuy/chihuy/config"
 	"github.com/chihuy/chihuy/units"
@@ -303,5 +305,59 @@ func TestDirectiveToAGoneChatCountsAsFailed(t *testing.T) {
 	}
 	if d.Counts.Sent != 4 || d.Counts.Failed != 1 || d.Finished.IsZero() {
 		t.Fatalf("counts %+v finished %v", d.Counts, d.Finished)
+	}
+}
+
+// A button answer is not a chat message (SPEC §11, issue 10 point 10): the
+// lead's "Xác nhận gửi" is answered while the lead group still has a queue
+// of messages waiting for its rate limit, and what the answer says is not
+// sent again as a message.
+func TestButtonAnswerDoesNotWaitInTheGroupQueue(t *testing.T) {
+	tree := synthTree(t, 10, 20) // 210 units below the province: a confirmation is asked
+	w, ctx := startWorld(t, Options{Tree: tree, ZaloUnder: "-", Tweak: fast,
+		Clock: StartingAt(time.Date(2021, 11, 8, 9, 0, 0, 0, vnLoc))})
+	w.Say("T", "/chidao Tăng cường truy vết F1 trong toàn tỉnh, hạn 16h hôm nay")
+	conf := waitText(t, w, ctx, "T", "Xác nhận gửi?")
+	id := idRE.FindString(conf.Text)
+	// Ten messages queue for the lead group: at one a second they keep
+	// its queue busy for ten seconds.
+	chat := chihuy.ChatRef{Platform: chihuy.Telegram, ID: strconv.FormatInt(w.groupID("T"), 10)}
+	var queued []chihuy.Message
+	for i := range 10 {
+		queued = append(queued, chihuy.Message{Key: fmt.Sprintf("test:busy:%d", i), Chat: chat, Group: true,
+			Priority: chihuy.PriorityReply, Text: fmt.Sprintf("tin chờ %d", i)})
+	}
+	if _, err := w.App.Store.Enqueue(ctx, queued...); err != nil {
+		t.Fatal(err)
+	}
+	before := len(w.SaidTo("T"))
+	w.Press("T", conf, "cdok:"+id)
+	var answer string
+	waitUntil(t, ctx, "the button press to be answered", func() bool {
+		for _, a := range w.Telegram.Answers() {
+			if strings.Contains(a.Text, id) {
+				answer = a.Text
+				return true
+			}
+		}
+		return false
+	})
+	if sent := len(w.SaidTo("T")) - before; sent >= len(queued) {
+		t.Errorf("the answer came after the group's %d queued messages", sent)
+	}
+	waitUntil(t, ctx, "the group's queue to drain", func() bool {
+		n := 0
+		for _, s := range w.SaidTo("T") {
+			if strings.HasPrefix(s.Text, "tin chờ") {
+				n++
+			}
+		}
+		return n == len(queued)
+	})
+	w.Quiet(ctx, 500*time.Millisecond)
+	for _, s := range w.SaidTo("T") {
+		if s.Text == answer {
+			t.Errorf("the answer %q was also sent as a message", answer)
+		}
 	}
 }

@@ -457,10 +457,9 @@ func (h *Handler) directiveCallback(ctx context.Context, r *request) error {
 			}
 			return h.answerCallback(ctx, r, chihuy.ErrorMessage(err))
 		}
-		if err := h.answerCallback(ctx, r, text); err != nil {
-			return err
-		}
-		return h.reply(ctx, r, text)
+		// The answer is the toast only: a message saying the same would
+		// take one of the lead group's sends a minute.
+		return h.answerCallback(ctx, r, text)
 	}
 	return h.answerCallback(ctx, r, msgCdForged)
 }

@@ -73,7 +73,16 @@ type Deps struct {
 	Demo bool
 	// FastForward moves the demo's clock to the next hh:mm (demo only).
 	FastForward func(hhmm string) error
+	// AnswerCallback answers a button press at once through the platform
+	// (a chihuy.Message with CallbackID). A callback answer is not a chat
+	// message: it must not wait in the chat's queue behind the group's
+	// rate limit, and after a crash it is too late to send. When nil,
+	// answers go through the outbox.
+	AnswerCallback func(ctx context.Context, m chihuy.Message) error
 }
+
+// callbackTimeout bounds one direct answer of a button press.
+const callbackTimeout = 10 * time.Second
 
 // Handler handles updates. It is safe for concurrent use.
 type Handler struct {
@@ -261,12 +270,25 @@ func (h *Handler) handleCallback(ctx context.Context, r *request) error {
 	return h.answerCallback(ctx, r, "")
 }
 
-// answerCallback answers a button press with a short toast.
+// answerCallback answers a button press with a short toast: at once
+// through AnswerCallback (off the handling goroutine: a slow platform
+// does not hold up the chat's next update), else through the outbox.
 func (h *Handler) answerCallback(ctx context.Context, r *request, text string) error {
-	_, err := h.Store.Enqueue(ctx, chihuy.Message{
+	m := chihuy.Message{
 		Key: "cb:" + r.u.ID, Chat: r.u.Chat, Priority: chihuy.PriorityReply,
 		CallbackID: r.u.Callback.ID, Text: text,
-	})
+	}
+	if h.AnswerCallback != nil {
+		go func() {
+			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callbackTimeout)
+			defer cancel()
+			if err := h.AnswerCallback(actx, m); err != nil {
+				h.Log.Warn().Err(err).Str("update", r.u.ID).Msg("answer button press")
+			}
+		}()
+		return nil
+	}
+	_, err := h.Store.Enqueue(ctx, m)
 	return err
 }
 

@@ -38,6 +38,9 @@ package store
 //	{ob}:depth:P          hash r, b: number of queued messages
 //	{ob}:dead:P           list: dead letters (JSON), newest first, capped
 //	{ob}:pause:P          unix ms before which P must not be called (429)
+//	{ob}:win:P:C          list: when the last sends to group C were settled
+//	                      (unix ms, at most the window's count), for the
+//	                      rolling window of sends a minute; TTL 61 s
 //	{ob}:wake:P           pub/sub channel: something was queued for P
 //
 // A chat is in at most one of ready, fly and cool, so one message per chat
@@ -395,9 +398,29 @@ return {pause, next, out}
 var settleScript = redis.NewScript(outboxLib + `
 local P = ARGV[4]
 local fly, res = B .. 'fly:' .. P, B .. 'res:' .. P
-for i = 5, #ARGV, 8 do
+
+-- sentIn records a send to chat c in its rolling window of win sends a
+-- minute (a group) and returns the earliest time its next send may go:
+-- the oldest of the last win sends plus a minute once there are win.
+local function sentIn(c, win)
+  local wk = B .. 'win:' .. P .. ':' .. c
+  local n = redis.call('RPUSH', wk, NOW)
+  if n > win then
+    redis.call('LTRIM', wk, n - win, -1)
+    n = win
+  end
+  redis.call('PEXPIRE', wk, 61000)
+  if n < win then return 0 end
+  return tonumber(redis.call('LINDEX', wk, 0)) + 60000
+end
+
+for i = 5, #ARGV, 9 do
   local kind, c, v, part, id = ARGV[i], ARGV[i+1], ARGV[i+2], tonumber(ARGV[i+3]), ARGV[i+4]
   local nextAt, reason, pause = tonumber(ARGV[i+5]), ARGV[i+6], tonumber(ARGV[i+7])
+  local win = tonumber(ARGV[i+8])
+  if (kind == 'p' or kind == 's') and win > 0 then
+    nextAt = math.max(nextAt, sentIn(c, win))
+  end
   local pr, entry, k = parse(v)
   local mine = redis.call('HGET', res, c) == v
   if mine then
@@ -567,6 +590,16 @@ type Outcome struct {
 	next   time.Time
 	reason string
 	pause  time.Time
+	window int
+}
+
+// InWindow says that a send counts in the chat's rolling window of n
+// sends a minute (a group: 20 on Telegram): once the chat has had n sends
+// in the last minute, its next send waits until the oldest of them is a
+// minute old, whatever next the outcome says. Zero: no window.
+func (o Outcome) InWindow(n int) Outcome {
+	o.window = max(n, 0)
+	return o
 }
 
 // Sent records that the reserved part was delivered as platform message
@@ -835,12 +868,12 @@ func (s *Store) Settle(ctx context.Context, outcomes ...Outcome) error {
 			order = append(order, p)
 		}
 		byPlatform[p] = append(byPlatform[p], o.kind, o.r.Chat.ID, o.r.token, o.r.Part, o.id,
-			unixMilli(o.next), o.reason, unixMilli(o.pause))
+			unixMilli(o.next), o.reason, unixMilli(o.pause), o.window)
 	}
 	for _, p := range order {
 		args := s.obArgs(append([]any{p}, byPlatform[p]...)...)
 		if err := settleScript.Run(ctx, s.rdb, []string{s.Key("ob", "fly", p)}, args...).Err(); err != nil {
-			return fmt.Errorf("settle %d %s outbox outcomes: %w", len(byPlatform[p])/8, p, err)
+			return fmt.Errorf("settle %d %s outbox outcomes: %w", len(byPlatform[p])/9, p, err)
 		}
 	}
 	return nil
