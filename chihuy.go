@@ -247,6 +247,12 @@ type Message struct {
 	// Thread is the forum topic to post in (Telegram's message_thread_id):
 	// the topic of the message answered, or the chat's bound topic.
 	Thread string `json:"thread,omitempty"`
+	// Supersedes tags a message that makes older ones moot: queuing it
+	// drops the chat's queued message with the same tag, unless that one
+	// is being sent (the echo of a unit's report for a day supersedes the
+	// earlier echoes of that unit and day, so a flood of reports cannot
+	// clog the chat's queue).
+	Supersedes string `json:"sup,omitempty"`
 }
 
 // File is an attachment.

@@ -283,7 +283,9 @@ func (h *Handler) storeReport(ctx context.Context, r *request, target *units.Uni
 	for _, a := range held.Aside {
 		echo += "\n" + fmt.Sprintf(msgEchoAside, a.Concept, a.Text)
 	}
-	if err := h.reply(ctx, r, echo); err != nil {
+	// A newer echo of the unit and day supersedes a queued older one: a
+	// flood of reports from one chat cannot clog its queue (SPEC §11).
+	if err := h.replyWith(ctx, r, chihuy.Message{Text: echo, Supersedes: "echo:" + target.Code + ":" + day.String()}); err != nil {
 		return err
 	}
 	if err := h.tellOverwritten(ctx, r, target, held, values, rec); err != nil {

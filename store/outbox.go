@@ -37,6 +37,8 @@ package store
 //	                      every platform, for CancelQueued's prefix search
 //	{ob}:depth:P          hash r, b: number of queued messages
 //	{ob}:dead:P           list: dead letters (JSON), newest first, capped
+//	{ob}:sup:P:C:TAG      string: key of chat C's latest message tagged TAG
+//	                      (Message.Supersedes); TTL 24 h
 //	{ob}:pause:P          unix ms before which P must not be called (429)
 //	{ob}:win:P:C          list: when the last sends to group C were settled
 //	                      (unix ms, at most the window's count), for the
@@ -86,6 +88,12 @@ const (
 	enqueueBatch = 500
 	// cancelBatch is how many keys CancelQueued looks at per script call.
 	cancelBatch = 1000
+	// supersedeTTL is how long a Supersedes tag remembers its message.
+	supersedeTTL = 24 * time.Hour
+	// BulkMaxWait is how long a chat's bulk message (a directive, a
+	// digest) waits at most behind the chat's replies: once its wait is
+	// over, it goes before them.
+	BulkMaxWait = time.Minute
 )
 
 // Messages of the outbox's input checks.
@@ -106,6 +114,8 @@ local B = ARGV[1]
 local NOW = tonumber(ARGV[2])
 local TTL = tonumber(ARGV[3])
 local DEADCAP = ` + strconv.Itoa(DeadLetterCap) + `
+local SUPTTL = ` + strconv.FormatInt(supersedeTTL.Milliseconds(), 10) + `
+local BULKWAIT = ` + strconv.FormatInt(BulkMaxWait.Milliseconds(), 10) + `
 
 local function mkey(k) return B .. 'm:' .. k end
 local function qkey(p, pr, c) return B .. 'q:' .. p .. ':' .. pr .. ':' .. c end
@@ -258,10 +268,30 @@ end
 `
 
 var enqueueScript = redis.NewScript(outboxLib + `
+-- supersede drops chat c's queued message tagged sup, unless it is being
+-- sent or partly sent, and makes k the tag's message.
+local function supersede(p, c, sup, k)
+  local sk = B .. 'sup:' .. p .. ':' .. c .. ':' .. sup
+  local old = redis.call('GET', sk)
+  if old and old ~= k then
+    local f = redis.call('HMGET', mkey(old), 'st', 'part')
+    local busy = false
+    local v = redis.call('HGET', B .. 'res:' .. p, c)
+    if v then
+      local _, _, rk = parse(v)
+      busy = rk == old
+    end
+    if f[1] == 'q' and tonumber(f[2] or '0') == 0 and not busy then
+      finish(old, 'c', 'superseded by ' .. k)
+    end
+  end
+  redis.call('SET', sk, k, 'PX', SUPTTL)
+end
+
 local woken = {}
 local added = 0
-for i = 4, #ARGV, 6 do
-  local k, p, c, pr, t, js = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5]
+for i = 4, #ARGV, 7 do
+  local k, p, c, pr, t, js, sup = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
   local m = mkey(k)
   if redis.call('EXISTS', m) == 0 then
     added = added + 1
@@ -269,6 +299,7 @@ for i = 4, #ARGV, 6 do
     redis.call('ZADD', B .. 'pending', 0, k)
     redis.call('HINCRBY', B .. 'depth:' .. p, pr, 1)
     if t == '' then
+      if sup ~= '' then supersede(p, c, sup, k) end
       redis.call('RPUSH', qkey(p, pr, c), 'm:' .. k)
       schedule(p, c, pr)
       woken[p] = true
@@ -316,13 +347,16 @@ end
 redis.call('ZREMRANGEBYSCORE', B .. 'cool:' .. P, '-inf', NOW)
 
 -- head finds chat c's next message, dropping entries no longer queued. A
--- message of which some parts are sent is finished before a reply.
+-- message of which some parts are sent is finished before a reply, and a
+-- bulk message that waited BULKWAIT goes before the replies.
 local function head(c)
   local e = redis.call('LINDEX', qkey(P, 'b', c), 0)
   if e and string.sub(e, 1, 1) == 'm' then
     local k = string.sub(e, 3)
-    local f = redis.call('HMGET', mkey(k), 'st', 'part')
-    if f[1] == 'q' and tonumber(f[2] or '0') > 0 then return 'b', e, k end
+    local f = redis.call('HMGET', mkey(k), 'st', 'part', 't')
+    if f[1] == 'q' and (tonumber(f[2] or '0') > 0 or NOW - tonumber(f[3] or NOW) >= BULKWAIT) then
+      return 'b', e, k
+    end
   end
   for _, pr in ipairs({'r', 'b'}) do
     local q = qkey(P, pr, c)
@@ -719,7 +753,7 @@ func (s *Store) Enqueue(ctx context.Context, msgs ...chihuy.Message) (added int,
 			if err != nil {
 				return added, fmt.Errorf("enqueue %s: %w", m.Key, err)
 			}
-			args = append(args, m.Key, m.Chat.Platform, m.Chat.ID, prioCode(m.Priority), m.EditOf, js)
+			args = append(args, m.Key, m.Chat.Platform, m.Chat.ID, prioCode(m.Priority), m.EditOf, js, m.Supersedes)
 		}
 		n, err := enqueueScript.Run(ctx, s.rdb, []string{s.Key("ob", "pending")}, args...).Int()
 		if err != nil {
