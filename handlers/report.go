@@ -285,7 +285,7 @@ func (h *Handler) storeReport(ctx context.Context, r *request, target *units.Uni
 	}
 	// A newer echo of the unit and day supersedes a queued older one: a
 	// flood of reports from one chat cannot clog its queue (SPEC §11).
-	if err := h.replyWith(ctx, r, chihuy.Message{Text: echo, Supersedes: "echo:" + target.Code + ":" + day.String()}); err != nil {
+	if err := h.replyWith(ctx, r, chihuy.Message{Text: echo, Supersedes: "echo:" + target.Code + ":" + held.Day.String()}); err != nil {
 		return err
 	}
 	if err := h.tellOverwritten(ctx, r, target, held, values, rec); err != nil {
