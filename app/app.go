@@ -149,7 +149,11 @@ func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Optio
 			return nil, err
 		}
 		a.platforms = append(a.platforms, p)
-		infos[p.name] = handlers.PlatformInfo{Buttons: p.client.HasButtons(), CanReadAll: p.info.CanReadAllGroupMessages, TextLimit: p.client.TextLimit()}
+		info := handlers.PlatformInfo{Buttons: p.client.HasButtons(), CanReadAll: p.info.CanReadAllGroupMessages, TextLimit: p.client.TextLimit()}
+		if e, ok := p.client.(interface{ CanEdit() bool }); ok {
+			info.NoEdits = !e.CanEdit()
+		}
+		infos[p.name] = info
 	}
 	a.Handler = handlers.New(handlers.Deps{
 		Store: a.Store, Tree: a.Tree, Reorg: plan, DataSet: a.DataSet, Clock: a.clock, Loc: cfg.Location,

@@ -346,6 +346,9 @@ func (h *Handler) refreshProgress(ctx context.Context, id string) error {
 		// of a message never sent would wait for it forever).
 		return nil
 	}
+	if !h.canEdit(d.LeadChat) {
+		return h.progressMilestone(ctx, d)
+	}
 	now := h.Clock.Now()
 	final := !d.Finished.IsZero() || !d.State.Open()
 	ok, err := h.Store.ShouldEditProgress(ctx, id, now, progressEvery, final)

@@ -77,7 +77,7 @@ func newEnv(t *testing.T) *env {
 	e.h = New(Deps{
 		Store: st, Tree: e.tree, Clock: c, Loc: vnLoc, Log: zerolog.Nop(),
 		Admins:    []chihuy.UserRef{{Platform: chihuy.Telegram, ID: admin}},
-		Platforms: map[string]PlatformInfo{chihuy.Telegram: {Buttons: true, CanReadAll: true}, chihuy.Zalo: {}},
+		Platforms: map[string]PlatformInfo{chihuy.Telegram: {Buttons: true, CanReadAll: true}, chihuy.Zalo: {NoEdits: true}},
 	})
 	return e
 }

@@ -30,6 +30,9 @@ type PlatformInfo struct {
 	CanReadAll bool
 	// TextLimit is the longest message in runes (4096 Telegram, 2000 Zalo).
 	TextLimit int
+	// NoEdits is true where a sent message cannot be edited (Zalo): the
+	// lead's progress goes at milestones there, never one per event.
+	NoEdits bool
 }
 
 // textLimit is the text limit of chat's platform.

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/store"
 )
 
 // How platforms behave in production (SPEC §10): groups that change their
@@ -53,4 +54,63 @@ func (h *Handler) chatThread(ctx context.Context, chat chihuy.ChatRef) string {
 		return ""
 	}
 	return b.Thread
+}
+
+// canEdit reports whether a sent message can be edited on chat's
+// platform: not on Zalo.
+func (h *Handler) canEdit(chat chihuy.ChatRef) bool {
+	if p, ok := h.Platforms[chat.Platform]; ok {
+		return !p.NoEdits
+	}
+	return chat.Platform != chihuy.Zalo
+}
+
+// Progress milestones where the lead's chat cannot edit: one new message
+// each, once (their outbox keys make a repeat a no-op). The deadline's is
+// the deadline report itself.
+const (
+	milestoneSent   = "sent"   // every target unit reached or failed
+	milestoneHalf   = "half"   // half the units acknowledged
+	milestoneAll    = "all"    // every unit acknowledged
+	milestoneCancel = "cancel" // cancelled
+)
+
+// progressMilestone tells the lead of directive d, on a platform that
+// cannot edit, the milestones reached: the broadcast finished, half and
+// then all units acknowledged, cancelled. A milestone passed while a later
+// one was reached too is not told on its own (all acknowledged at once
+// gives one message, not two).
+func (h *Handler) progressMilestone(ctx context.Context, d store.Directive) error {
+	if d.Started.IsZero() {
+		return nil // never confirmed: nothing was sent
+	}
+	issuer, ok := h.Tree.Get(d.Issuer)
+	if !ok {
+		return nil
+	}
+	var reached []string
+	switch {
+	case d.State == store.DirectiveCancelled:
+		reached = append(reached, milestoneCancel)
+	case d.Counts.Total > 0 && d.Counts.Acked >= d.Counts.Total:
+		reached = append(reached, milestoneAll)
+	default:
+		if !d.Finished.IsZero() {
+			reached = append(reached, milestoneSent)
+		}
+		if d.Counts.Total > 0 && 2*d.Counts.Acked >= d.Counts.Total {
+			reached = append(reached, milestoneHalf)
+		}
+	}
+	if len(reached) == 0 {
+		return nil
+	}
+	text := h.progressText(d, issuer, h.Clock.Now())
+	msgs := make([]chihuy.Message, len(reached))
+	for i, m := range reached {
+		msgs[i] = chihuy.Message{Key: d.ProgressKey + ":m:" + m, Chat: d.LeadChat, Group: d.LeadChat.ID != "" && d.LeadChat.ID[0] == '-',
+			Thread: h.chatThread(ctx, d.LeadChat), Priority: chihuy.PriorityReply, Text: text}
+	}
+	_, err := h.Store.Enqueue(ctx, msgs...)
+	return err
 }

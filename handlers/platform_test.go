@@ -377,3 +377,57 @@ func TestForwardWithNewDeadline(t *testing.T) {
 		t.Fatalf("forwarded copy: %q", copy)
 	}
 }
+
+// TestZaloLeadProgressMilestones: Zalo cannot edit, so a lead there gets
+// one progress message at the start and one per milestone — every unit
+// reached, half acknowledged, all acknowledged — never one per event.
+func TestZaloLeadProgressMilestones(t *testing.T) {
+	e := newEnv(t)
+	lead := "zalo:zl106"
+	if err := e.st.Bind(e.ctx, store.Binding{Chat: chihuy.ChatRef{Platform: chihuy.Zalo, ID: "zl106"}, Unit: "106", Kind: chihuy.Private}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.st.Grant(e.ctx, chihuy.UserRef{Platform: chihuy.Zalo, ID: "zl106"}, "106", chihuy.RoleLead); err != nil {
+		t.Fatal(err)
+	}
+	communes := e.tree.Descendants("106")
+	for _, u := range communes {
+		e.bind("telegram:-9"+u.Code, u.Code)
+	}
+	var progress []chihuy.Message
+	collect := func(ms []chihuy.Message) {
+		for _, m := range ms {
+			if m.Chat.String() == lead && strings.HasPrefix(m.Key, "cdp:") {
+				progress = append(progress, m)
+			}
+		}
+	}
+	got := e.send(msg{chat: lead, kind: chihuy.Private, from: "zl106", text: "/chidao Rà soát F1"})
+	collect(got)
+	var id string
+	for _, m := range got {
+		if strings.HasPrefix(m.Key, "cd:") {
+			id = strings.SplitN(m.Key, ":", 3)[1]
+			e.h.Sent(e.ctx, m, []string{"1"}) // the outbox confirms each copy
+			collect(e.drain())
+		}
+	}
+	for _, u := range communes {
+		collect(e.send(msg{chat: "telegram:-9" + u.Code, from: "3" + u.Code, text: "/danhan " + id}))
+		e.clock.Add(time.Minute)
+	}
+	var keys []string
+	for _, m := range progress {
+		if m.EditOf != "" {
+			t.Errorf("an edit on Zalo: %+v", m)
+		}
+		keys = append(keys, strings.TrimPrefix(m.Key, "cdp:"+id))
+	}
+	want := []string{"", ":m:sent", ":m:half", ":m:all"}
+	if strings.Join(keys, " ") != strings.Join(want, " ") {
+		t.Fatalf("progress messages %q, want %q (%d units)", keys, want, len(communes))
+	}
+	if last := progress[len(progress)-1].Text; !strings.Contains(last, fmt.Sprintf("%d/%d", len(communes), len(communes))) {
+		t.Errorf("last milestone: %q", last)
+	}
+}

@@ -25,6 +25,10 @@ func (c *Client) TextLimit() int { return TextLimit }
 // HasButtons is false: Zalo bots have no inline buttons.
 func (c *Client) HasButtons() bool { return false }
 
+// CanEdit is false: Zalo cannot edit a message sent (an edit goes as a new
+// message), so progress is told at milestones rather than kept in place.
+func (c *Client) CanEdit() bool { return false }
+
 // SetCommands does nothing: Zalo bots have no command menu.
 func (c *Client) SetCommands(context.Context, []bot.Command) error { return nil }
 
