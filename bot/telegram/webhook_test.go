@@ -41,6 +41,14 @@ func TestWebhook(t *testing.T) {
 		{"too large", "POST", ptr(secret), huge, nil, 413, 0},
 		{"not JSON", "POST", ptr(secret), []byte("<xml/>"), nil, 400, 0},
 		{"not an update", "POST", ptr(secret), []byte(`{"ok":true}`), nil, 400, 0},
+		// What cannot be converted is recorded for the dead list and
+		// answered 200: sent again, it would fail again, forever.
+		{"entity length 2^63-1", "POST", ptr(secret), []byte(`{"update_id":900002,"message":{"message_id":5,"date":1628760600,` +
+			`"chat":{"id":-1001001,"type":"supergroup"},"from":{"id":3003,"first_name":"H"},"text":"/baocao f0 1",` +
+			`"entities":[{"type":"bot_command","offset":2,"length":9223372036854775807}]}}`), nil, 200, 1},
+		{"dated year 10000", "POST", ptr(secret), []byte(`{"update_id":900003,"message":{"message_id":6,"date":253402300800,` +
+			`"chat":{"id":-1001001,"type":"supergroup"},"from":{"id":3003,"first_name":"H"},"text":"F0 3"}}`), nil, 200, 1},
+		{"a field of the wrong type", "POST", ptr(secret), []byte(`{"update_id":900004,"message":{"message_id":"x"}}`), nil, 200, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -67,6 +75,18 @@ func TestWebhook(t *testing.T) {
 			defer mu.Unlock()
 			if resp.StatusCode != tc.wantStatus || len(got) != tc.wantCalls {
 				t.Fatalf("status %d, %d records; want %d, %d", resp.StatusCode, len(got), tc.wantStatus, tc.wantCalls)
+			}
+			if tc.wantCalls > 0 && (tc.name == "dated year 10000" || tc.name == "a field of the wrong type") {
+				if got[0].Invalid == "" || got[0].Raw != string(tc.body) {
+					t.Errorf("recorded %+v, want it invalid with its body", got[0])
+				}
+				return
+			}
+			if tc.wantCalls > 0 && tc.name == "entity length 2^63-1" {
+				if got[0].Invalid != "" || got[0].Text != "/baocao f0 1" {
+					t.Errorf("recorded %+v, want the text with the entity ignored", got[0])
+				}
+				return
 			}
 			if tc.wantCalls > 0 {
 				u := got[0]

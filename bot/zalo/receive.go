@@ -99,8 +99,10 @@ func (c *Client) WebhookInfo(ctx context.Context) (WebhookInfo, error) {
 }
 
 // getUpdate asks for one update, waiting up to the poll timeout. It
-// returns nil, nil when none arrived (the platform's 408).
-func (c *Client) getUpdate(ctx context.Context) (*wireUpdate, error) {
+// returns nil, nil when none arrived (the platform's 408), and the raw
+// update otherwise: handed out, it is gone from the platform, so even one
+// that cannot be read must be kept (on the dead list).
+func (c *Client) getUpdate(ctx context.Context) (json.RawMessage, error) {
 	secs := int(c.pollTimeout / time.Second)
 	p := struct {
 		Timeout string `json:"timeout"`
@@ -117,11 +119,7 @@ func (c *Client) getUpdate(ctx context.Context) (*wireUpdate, error) {
 	if t == "" || t == "null" || t == "{}" {
 		return nil, nil
 	}
-	var u wireUpdate
-	if err := json.Unmarshal(res, &u); err != nil {
-		return nil, c.failure("getUpdates", bot.Retry, 0, 0, "unexpected result: "+c.snippet(res), err)
-	}
-	return &u, nil
+	return res, nil
 }
 
 // webhookSet tells whether a getUpdates failure means a webhook is set:
@@ -190,10 +188,13 @@ func (c *Client) Poll(ctx context.Context, record bot.RecordFunc) error {
 			}
 			continue
 		}
-		u, why := w.toUpdate(c.clock.Now)
+		u, why := convert(w, c.clock.Now)
 		if why != skipNone {
-			c.log.Info().Str("event", w.EventName).Str("reason", string(why)).Msg("zalo: update skipped")
+			c.log.Info().Str("reason", string(why)).Msg("zalo: update skipped")
 			continue
+		}
+		if u.Invalid != "" {
+			c.log.Warn().Str("update", u.ID).Str("reason", u.Invalid).Msg("zalo: update cannot be handled; it goes to the dead list")
 		}
 		c.log.Debug().Str("update", u.ID).Str("text", u.Text).Msg("zalo: update received")
 		if err := c.recordDurably(ctx, record, u); err != nil {
@@ -291,17 +292,16 @@ func (c *Client) Webhook(secret string, record bot.RecordFunc) http.Handler {
 			http.Error(w, "cannot read body", http.StatusBadRequest)
 			return
 		}
-		wu, err := decodeWebhookBody(body)
-		if err != nil {
-			c.log.Warn().Err(err).Msg("zalo: undecodable webhook body")
-			http.Error(w, "bad update", http.StatusBadRequest)
-			return
-		}
-		u, why := wu.toUpdate(c.clock.Now)
+		u, why := convert(body, c.clock.Now)
 		if why != skipNone {
-			c.log.Info().Str("event", wu.EventName).Str("reason", string(why)).Msg("zalo: update skipped")
+			c.log.Info().Str("reason", string(why)).Msg("zalo: update skipped")
 			writeOK(w)
 			return
+		}
+		if u.Invalid != "" {
+			// Recorded on the dead list and answered 200: sent again, it
+			// would fail again, forever.
+			c.log.Warn().Str("update", u.ID).Str("reason", u.Invalid).Msg("zalo: webhook update cannot be handled; it goes to the dead list")
 		}
 		c.log.Debug().Str("update", u.ID).Str("text", u.Text).Msg("zalo: update received")
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), c.recordTimeout)

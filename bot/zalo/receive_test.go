@@ -392,6 +392,7 @@ func TestWebhookHandler(t *testing.T) {
 		failRecord bool
 		status     int
 		recorded   string // update id recorded, "" for none
+		invalid    bool   // recorded for the dead list
 	}{
 		{name: "documented payload", secret: secret, body: fixture("webhook_text.json"), status: 200, recorded: "zalo:2d758cb5e222177a4e35"},
 		{name: "bare update", secret: secret, body: fixture("update_bare.json"), status: 200, recorded: "zalo:m-0001"},
@@ -403,7 +404,11 @@ func TestWebhookHandler(t *testing.T) {
 		{name: "secret prefix", secret: "bí-mật", body: fixture("webhook_text.json"), status: 401},
 		{name: "no secret configured", handlerKey: "-", secret: "", body: fixture("webhook_text.json"), status: 401},
 		{name: "GET", method: http.MethodGet, secret: secret, status: 405},
-		{name: "not JSON", secret: secret, body: "<xml/>", status: 400},
+		// What cannot be read goes to the dead list (recorded, invalid)
+		// and is answered 200: sent again, it would fail again forever.
+		{name: "not JSON", secret: secret, body: "<xml/>", status: 200, recorded: "zalo:raw:6eb820e0f9762c611c2a7718", invalid: true},
+		{name: "dated year 10000", secret: secret, body: `{"event_name":"message.text.received","message":{"message_id":"m-10k","chat":{"id":"u1","chat_type":"PRIVATE"},"from":{"id":"u1"},"text":"F0 3","date":253402300800000}}`,
+			status: 200, recorded: "zalo:m-10k", invalid: true},
 		{name: "too large", secret: secret, body: `{"ok":true,"result":{"event_name":"` + strings.Repeat("x", 2<<20) + `"}}`, status: 413},
 		{name: "recording fails", secret: secret, body: fixture("webhook_text.json"), failRecord: true, status: 500},
 	}
@@ -439,6 +444,8 @@ func TestWebhookHandler(t *testing.T) {
 				t.Errorf("recorded %+v, want nothing", got)
 			case tt.recorded != "" && (len(got) != 1 || got[0].ID != tt.recorded):
 				t.Errorf("recorded %+v, want %s", got, tt.recorded)
+			case tt.recorded != "" && (got[0].Invalid != "") != tt.invalid:
+				t.Errorf("recorded %+v: invalid %v, want %v", got[0], got[0].Invalid != "", tt.invalid)
 			}
 			if (tt.status == 401 || tt.status == 405) && rec.calls != 0 {
 				t.Errorf("record was called %d times for a refused request", rec.calls)
@@ -512,5 +519,37 @@ func TestPollDoesNotSpinOnInstantEmptyPolls(t *testing.T) {
 	}
 	if n := fake.CallCount("getUpdates"); n < 2 || n > 4 {
 		t.Errorf("%d getUpdates in 500 ms with 200 ms pauses, want 2 to 4", n)
+	}
+}
+
+// TestPollMalformedUpdates: an update that cannot be read or recorded — a
+// field of the wrong type, a message dated in the year 10000, not an
+// object — never stops intake: it is recorded for the dead list (with its
+// reason and body) and the next update is read.
+func TestPollMalformedUpdates(t *testing.T) {
+	for _, tc := range []struct {
+		name, raw, id string
+	}{
+		{"text of the wrong type", `{"event_name":"message.text.received","message":{"message_id":"m-bad","chat":{"id":"u1","chat_type":"PRIVATE"},"from":{"id":"u1"},"text":{"a":1}}}`, "zalo:raw:"},
+		{"dated year 10000", `{"event_name":"message.text.received","message":{"message_id":"m-10k","chat":{"id":"u1","chat_type":"PRIVATE"},"from":{"id":"u1"},"text":"F0 3","date":253402300800000}}`, "zalo:m-10k"},
+		{"an array", `[1,2,3]`, "zalo:raw:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fake, c := pollPair(t)
+			fake.PushRaw(tc.raw)
+			good := fake.PushText("u1", zalotest.Private, "u1", "Cán bộ", "F0 2")
+			rec := newRecorder(2)
+			poll(t, c, rec)
+			got := rec.updates()
+			if len(got) != 2 {
+				t.Fatalf("recorded %+v, want the malformed update and the next", got)
+			}
+			if !strings.HasPrefix(got[0].ID, tc.id) || got[0].Invalid == "" || got[0].Raw != tc.raw {
+				t.Errorf("malformed update recorded as %+v, want id %s…, a reason and its body", got[0], tc.id)
+			}
+			if got[1].ID != "zalo:"+good || got[1].Invalid != "" {
+				t.Errorf("next update %+v", got[1])
+			}
+		})
 	}
 }

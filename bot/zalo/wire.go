@@ -6,7 +6,10 @@ package zalo
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -198,6 +201,10 @@ func (w wireUpdate) toUpdate(now func() time.Time) (chihuy.Update, skipReason) {
 	}
 	t := now()
 	if m.Date > 0 {
+		if int64(m.Date) > maxDateMilli {
+			// Not a date the message can have: it cannot be recorded.
+			return invalidUpdate(chihuy.Zalo+":"+string(m.MessageID), fmt.Sprintf("message date %d is out of range", int64(m.Date)), nil), skipNone
+		}
 		t = time.UnixMilli(int64(m.Date))
 	}
 	from := string(m.From.ID)
@@ -215,6 +222,40 @@ func (w wireUpdate) toUpdate(now func() time.Time) (chihuy.Update, skipReason) {
 		ToBot:     true,
 		Time:      t,
 	}, skipNone
+}
+
+// maxDateMilli bounds message dates (unix ms): past year 9999 a date
+// cannot be recorded.
+var maxDateMilli = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC).UnixMilli()
+
+// invalidUpdate is an update that cannot be converted or recorded, for the
+// dead list: named id, or by a hash of raw when it names no message.
+func invalidUpdate(id, why string, raw []byte) chihuy.Update {
+	if id == "" || id == chihuy.Zalo+":" {
+		sum := sha256.Sum256(raw)
+		id = chihuy.Zalo + ":raw:" + hex.EncodeToString(sum[:12])
+	}
+	return chihuy.Update{ID: id, Invalid: why, Raw: string(raw)}
+}
+
+// convert decodes and normalises one raw update (a getUpdates result or a
+// webhook body). One that cannot be read comes back with Invalid set, for
+// the dead list; conversion never panics, whatever the update holds.
+func convert(raw []byte, now func() time.Time) (u chihuy.Update, why skipReason) {
+	defer func() {
+		if p := recover(); p != nil {
+			u, why = invalidUpdate("", fmt.Sprintf("conversion failed: %v", p), raw), skipNone
+		}
+	}()
+	w, err := decodeWebhookBody(raw)
+	if err != nil {
+		return invalidUpdate("", "undecodable: "+err.Error(), raw), skipNone
+	}
+	u, why = w.toUpdate(now)
+	if u.Invalid != "" {
+		u.Raw = string(raw)
+	}
+	return u, why
 }
 
 // decodeWebhookBody accepts the documented {"ok":true,"result":{update}}

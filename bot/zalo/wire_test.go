@@ -1,6 +1,7 @@
 package zalo
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -120,7 +121,12 @@ func TestRedact(t *testing.T) {
 	}
 }
 
-func FuzzDecodeWebhookBody(f *testing.F) {
+// FuzzConvert: no update body, however odd, makes conversion panic; an
+// update accepted has an id, a chat and text, and can be recorded (encodes
+// to JSON); one refused as invalid keeps its body for the dead list.
+// Seeded with the whole updates of testdata; crashers are kept under
+// testdata/fuzz/FuzzConvert.
+func FuzzConvert(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	for _, p := range files {
 		b, err := os.ReadFile(p)
@@ -129,13 +135,21 @@ func FuzzDecodeWebhookBody(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		w, err := decodeWebhookBody(body)
-		if err != nil {
+		u, why := convert(body, func() time.Time { return fixedNow })
+		if why != skipNone {
 			return
 		}
-		u, why := w.toUpdate(func() time.Time { return fixedNow })
-		if why == skipNone && (u.ID == "zalo:" || u.Chat.ID == "" || u.Text == "") {
+		if u.Invalid != "" {
+			if u.Raw != string(body) || u.ID == "" || u.ID == "zalo:" {
+				t.Fatalf("invalid update without its body or id: %+v", u)
+			}
+			return
+		}
+		if u.ID == "zalo:" || u.Chat.ID == "" || u.Text == "" {
 			t.Fatalf("accepted an update without id, chat or text: %+v", u)
+		}
+		if _, err := json.Marshal(u); err != nil {
+			t.Fatalf("accepted an update that cannot be recorded: %+v: %v", u, err)
 		}
 	})
 }

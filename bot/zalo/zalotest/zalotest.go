@@ -50,6 +50,24 @@ const TextLimit = 2000
 type Update struct {
 	EventName string   `json:"event_name"`
 	Message   *Message `json:"message,omitempty"`
+	// Raw, when set, is the update exactly as handed out (it must be
+	// JSON): a malformed update — a field of the wrong type, a message
+	// dated in the year 10000 — as a platform bug or a fuzzer makes one.
+	Raw json.RawMessage `json:"-"`
+}
+
+// MarshalJSON writes Raw as it is when set.
+func (u Update) MarshalJSON() ([]byte, error) {
+	if u.Raw != nil {
+		return u.Raw, nil
+	}
+	type plain Update
+	return json.Marshal(plain(u))
+}
+
+// PushRaw queues a malformed update: raw (JSON) is handed out as it is.
+func (s *Server) PushRaw(raw string) {
+	s.Push(Update{Raw: json.RawMessage(raw)})
 }
 
 // Message is the message of an update.
