@@ -80,6 +80,9 @@ type App struct {
 
 	mu    sync.Mutex
 	sched *schedule.Scheduler
+	// switchAt is when a configured reorganisation comes into force (zero:
+	// none pending); Run then stops with ErrReorganised.
+	switchAt time.Time
 }
 
 // platform is one enabled chat platform.
@@ -310,6 +313,9 @@ func (a *App) Run(ctx context.Context) error {
 		})
 	})
 	goRun("scheduler", a.runScheduler)
+	if !a.switchAt.IsZero() {
+		goRun("reorganisation", a.awaitSwitch)
+	}
 
 	srv := &http.Server{Handler: newMux(a.Store.Ready, a.Registry, webhooks, a.pics), ReadHeaderTimeout: 10 * time.Second}
 	ln := a.opts.Listener

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/config"
@@ -37,8 +39,9 @@ func (a *App) setUpTree(ctx context.Context) (*reorg.Plan, error) {
 		}
 		today := chihuy.DayOf(a.clock.Now().In(cfg.Location))
 		if plan.Before(today) {
+			a.switchAt = re.Effective.Time(cfg.Location)
 			a.Log.Warn().Str("to", reorg.TreeID(plan.To)).Str("effective", re.Effective.String()).
-				Msg("reorganisation not yet in force: the current tree stays until a start on or after its date")
+				Msg("reorganisation not yet in force: the bot stops at its date to be restarted on the new tree")
 			return nil, a.claimTree(ctx, a.Tree, func(code string) (string, bool) { return code, true })
 		}
 		cur, err := a.Store.UnitsTree(ctx)
@@ -74,6 +77,29 @@ func (a *App) setUpTree(ctx context.Context) (*reorg.Plan, error) {
 		return nil, err
 	}
 	return plan, a.claimTree(ctx, a.Tree, func(code string) (string, bool) { return code, true })
+}
+
+// ErrReorganised stops Run when a configured reorganisation comes into
+// force: the tree of a running bot never changes under it, so the process
+// exits and its supervisor (compose: restart unless-stopped) starts it
+// again on the new tree.
+var ErrReorganised = errors.New("units reorganisation in force: restart on the new tree")
+
+// awaitSwitch returns ErrReorganised once the clock reaches switchAt,
+// checking every second (the clock may be a test's or the demo's).
+func (a *App) awaitSwitch(ctx context.Context) error {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		if !a.clock.Now().Before(a.switchAt) {
+			return ErrReorganised
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
 
 // claimTree checks that the store's codes name tree (recording it on a

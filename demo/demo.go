@@ -34,6 +34,10 @@ type RunOptions struct {
 	// Start, when set, is the time the demo's clock shows at the start
 	// (a day to replay); by default the real time.
 	Start time.Time
+	// Units names the built-in tree: "" or units.TreeMarch2025 (Lai Châu
+	// with its districts), units.TreeJuly2025 (its 38 communes and wards
+	// since 1 July 2025), each with its own opening scene.
+	Units string
 }
 
 // intro is the opening scene: a commune reports, the district and the
@@ -51,6 +55,21 @@ var intro = []struct {
 	{"03601", "/danhan CD-111-0001", "Xã Mường Khoa xác nhận đã nhận qua Zalo (Zalo không có nút bấm):"},
 	{"03601", "/ketqua CD-111-0001 Đã truy vết 12 F1, lấy 150 mẫu", "…và báo cáo kết quả:"},
 	{"111", "/trangthai CD-111-0001", "Huyện xem đơn vị nào chưa nhận, chưa báo cáo:"},
+}
+
+// intro2025 is the opening scene on the tree of July 2025: two tiers,
+// the communes report straight to the province.
+var intro2025 = []struct {
+	unit, text, note string
+}{
+	{"03408", "/toi", "Một cán bộ phường Tân Phong (từ 01/07/2025 gồm cả xã Bản Giang cũ) hỏi bot mình là ai:"},
+	{"03408", "Báo cáo ngày hôm nay: F0: 3 (cộng đồng 1), F1 25, F2 40; cách ly tập trung 15, tại nhà 30", "Phường Tân Phong báo cáo — có ca cộng đồng nên cảnh báo đi thẳng lên tỉnh (không còn cấp huyện):"},
+	{"03598", "f0 2 f1 12 xn 150", "Xã Tân Uyên báo cáo, không dấu:"},
+	{"12", "/tonghop", "Tỉnh Lai Châu xem tổng hợp của 38 xã, phường:"},
+	{"12", "/chidao Khẩn trương truy vết toàn bộ F1 liên quan ca bệnh tại xã Tân Uyên, lấy mẫu xét nghiệm trong ngày. Gửi: 03598, 03408. Số 125/BCĐ, hạn 17h hôm nay, yêu cầu báo cáo kết quả", "Tỉnh ra chỉ đạo thẳng xuống hai xã, phường — tin của lãnh đạo tự cập nhật tiến độ:"},
+	{"03598", "/danhan CD-12-0001", "Xã Tân Uyên xác nhận đã nhận:"},
+	{"03598", "/ketqua CD-12-0001 Đã truy vết 12 F1, lấy 150 mẫu", "…và báo cáo kết quả:"},
+	{"12", "/trangthai CD-12-0001", "Tỉnh xem đơn vị nào chưa nhận, chưa báo cáo:"},
 }
 
 // Run runs the demo in a terminal: the opening scene, then an input loop
@@ -82,12 +101,16 @@ func Run(ctx context.Context, o RunOptions) error {
 	if !o.Start.IsZero() {
 		clock = StartingAt(o.Start)
 	}
-	w, err := Start(ctx, Options{Log: log, Clock: clock})
+	w, err := Start(ctx, Options{Log: log, Clock: clock, Units: o.Units})
 	if err != nil {
 		return err
 	}
 	defer w.Stop()
-	fmt.Fprintf(out, msgBanner, w.Tree.Root().Title(), w.Tree.Len())
+	if o.Units == units.TreeJuly2025 {
+		fmt.Fprintf(out, msgBanner2025, w.Tree.Root().Title(), w.Tree.Len(), len(w.Tree.Root().Children))
+	} else {
+		fmt.Fprintf(out, msgBanner, w.Tree.Root().Title(), w.Tree.Len())
+	}
 	fmt.Fprintf(out, msgStoreNote, w.App.Cfg.HTTPAddr)
 	fmt.Fprintf(out, msgDirNote, dir, logPath)
 	files := &saver{dir: dir}
@@ -109,8 +132,12 @@ func Run(ctx context.Context, o RunOptions) error {
 		}
 		printed = len(said)
 	}
+	scene, first := intro, "03418"
+	if o.Units == units.TreeJuly2025 {
+		scene, first = intro2025, "03408"
+	}
 	if !o.NoIntro {
-		for _, step := range intro {
+		for _, step := range scene {
 			u, _ := w.Tree.Get(step.unit)
 			fmt.Fprintf(out, "\n— %s\n[%s] > %s\n", step.note, label(u, w), step.text)
 			if err := w.Say(step.unit, step.text); err != nil {
@@ -124,7 +151,7 @@ func Run(ctx context.Context, o RunOptions) error {
 	if f, ok := o.In.(*os.File); ok && isatty.IsTerminal(f.Fd()) {
 		interactive = true
 	}
-	cur, _ := w.Tree.Get("03418")
+	cur, _ := w.Tree.Get(first)
 	if interactive {
 		fmt.Fprintf(out, "\n%s\n", replHelp)
 	}

@@ -17,6 +17,7 @@ Thử: /help · F0 2 F1 10 · /tonghop · /mamoi · /chidao Tăng cường truy 
 
 const (
 	msgBanner     = "\n=== chihuy demo — %s: %d đơn vị; các xã của huyện Tân Uyên dùng Zalo, còn lại dùng Telegram ===\n"
+	msgBanner2025 = "\n=== chihuy demo — %s: %d đơn vị (cây từ 01/07/2025: tỉnh và %d xã, phường), tất cả dùng Telegram ===\n"
 	msgStoreNote  = "(kho dữ liệu tạm trong bộ nhớ; HTTP %s: /healthz /metrics)\n"
 	msgDirNote    = "Hình và tệp bot gửi, tệp xuất: %s\nNhật ký (log) của bot: %s\n\n"
 	msgSameText   = "    (… và %d nhóm khác nhận cùng nội dung)\n"

@@ -72,6 +72,11 @@ type Options struct {
 	TelegramLimits telegramtest.Limits
 	// Tree replaces the built-in tree's Root subtree.
 	Tree *units.Tree
+	// Units names the built-in tree whose Root subtree the world holds:
+	// units.TreeMarch2025 (the default) or units.TreeJuly2025 (Lai Châu's
+	// 38 communes and wards since 1 July 2025; every unit on Telegram, as
+	// ZaloUnder's default district no longer exists).
+	Units string
 }
 
 // Said is one message the bot sent, as the demo shows it.
@@ -126,13 +131,20 @@ func Start(ctx context.Context, o Options) (*World, error) {
 	}
 	if o.ZaloUnder == "" {
 		o.ZaloUnder = "111"
+		if o.Units == units.TreeJuly2025 {
+			o.ZaloUnder = "-"
+		}
 	}
 	if o.Clock == nil {
 		o.Clock = &Clock{}
 	}
 	tree := o.Tree
 	if tree == nil {
-		vn, err := units.Builtin()
+		name := o.Units
+		if name == "" {
+			name = units.TreeMarch2025
+		}
+		vn, err := units.BuiltinNamed(name)
 		if err != nil {
 			return nil, err
 		}

@@ -54,8 +54,12 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	verbose := fs.Bool("verbose", false, flagVerbose)
 	noIntro := fs.Bool("no-intro", false, flagNoIntro)
 	startS := fs.String("start", "", flagStart)
+	tree := fs.String("units", units.TreeMarch2025, flagDemoUnits)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
+	}
+	if !units.IsBuiltinName(*tree) {
+		return usageError{msgBadDemoUnits(*tree)}
 	}
 	var start time.Time
 	if *startS != "" {
@@ -77,7 +81,7 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		in = f
 	}
 	return demo.Run(ctx, demo.RunOptions{In: in, Out: stdout, Dir: *dir, LogLevel: demoLogLevel(getenv, *verbose),
-		Getenv: getenv, NoIntro: *noIntro, Start: start})
+		Getenv: getenv, NoIntro: *noIntro, Start: start, Units: *tree})
 }
 
 func cmdCheck(args []string, stdout io.Writer, getenv func(string) string) error {

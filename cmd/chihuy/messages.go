@@ -60,7 +60,7 @@ trọn vẹn thì chuyển theo; đơn vị bị chia tách hoặc không còn t
 nữa không đổi gì; --undo hoàn tác. Thiếu tùy chọn thì lấy từ khóa reorganise:
 của cấu hình. Cần CHIHUY_REDIS_URL (kho của bot).
 Ví dụ: chihuy reorganise --to gso-2025-07 --effective 2025-07-01 --dry-run`,
-	"demo": `Cách dùng: chihuy demo [--script TỆP] [--dir THƯ_MỤC] [--start "YYYY-MM-DD HH:MM"] [--no-intro] [--verbose]
+	"demo": `Cách dùng: chihuy demo [--units gso-2025-07] [--script TỆP] [--dir THƯ_MỤC] [--start "YYYY-MM-DD HH:MM"] [--no-intro] [--verbose]
 
 Chạy thử trên máy, không cần token hay Redis: tỉnh Lai Châu, mỗi đơn vị một
 nhóm giả lập (các xã của huyện Tân Uyên dùng Zalo). Gõ :help trong demo để
@@ -102,7 +102,7 @@ var flagValues = map[string]string{
 	"script": "TỆP", "dir": "THƯ_MỤC", "unit": "MÃ", "ttl": "THỜI_HẠN", "from": "YYYY-MM-DD",
 	"to": "YYYY-MM-DD", "format": "csv|xlsx", "out": "TỆP", "set": "URL",
 	"start":     `"YYYY-MM-DD HH:MM"`,
-	"effective": "YYYY-MM-DD", "mapping": "TỆP", "reorganise.to": "CÂY",
+	"effective": "YYYY-MM-DD", "mapping": "TỆP", "reorganise.to": "CÂY", "units": "CÂY",
 }
 
 func msgUnknownCommand(cmd, guess string) string {
@@ -195,3 +195,10 @@ const (
 	msgReGone       = "không còn trong cây mới"
 	msgReSplitInto  = "chia vào: "
 )
+
+// The demo's tree.
+const flagDemoUnits = "cây đơn vị: gso-2025-03 (tỉnh Lai Châu có huyện) hoặc gso-2025-07 (38 xã, phường từ 01/07/2025)"
+
+func msgBadDemoUnits(v string) string {
+	return fmt.Sprintf("--units %q: cần gso-2025-03 hoặc gso-2025-07", v)
+}

@@ -131,11 +131,11 @@ func printReorganised(w io.Writer, plan *reorg.Plan, res reorg.Result, dry bool)
 	}
 	fmt.Fprintf(w, msgReRoles+"\n", len(moved))
 	for _, r := range moved {
-		fmt.Fprintf(w, "  %s (%s): %s → %s\n", r.User, r.Role, r.Old, r.New)
+		fmt.Fprintf(w, "  %s (%s): %s → %s\n", r.User, r.Role.Label(), r.Old, r.New)
 	}
 	fmt.Fprintf(w, msgReLeads+"\n", len(removed))
 	for _, r := range removed {
-		fmt.Fprintf(w, "  %s (%s): %s — %s\n", r.User, r.Role, r.Old, fateText(r.Fate))
+		fmt.Fprintf(w, "  %s (%s): %s — %s\n", r.User, r.Role.Label(), r.Old, fateText(r.Fate))
 	}
 	dropped := 0
 	for _, i := range res.Invites {
