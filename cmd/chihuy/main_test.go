@@ -56,11 +56,7 @@ func TestExportCSV(t *testing.T) {
 	srv := redistest.Start(t, false)
 	st := store.New(srv.Client(t)) // the bot's own prefix: export reads what the bot wrote
 	ctx := context.Background()
-	aggs := store.Aggregations{}
-	for _, e := range dataset.Builtin().Elements {
-		a, _ := store.ParseAggregation(string(e.Aggregation))
-		aggs[e.Code] = a
-	}
+	aggs := builtinAggregations()
 	d := chihuy.Day{Year: 2021, Month: 11, Day: 8}
 	reports := []store.ReportInput{
 		{Unit: "03418", Shard: "12", Ancestors: []string{"106", "12"}, Day: d, Values: store.Values{"f0": 3, "f0cd": 1, "f1": 25, "clnha": 30}},

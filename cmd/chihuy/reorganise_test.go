@@ -21,11 +21,7 @@ func TestReorganiseCommand(t *testing.T) {
 	srv := redistest.Start(t, false)
 	st := store.New(srv.Client(t))
 	ctx := context.Background()
-	aggs := store.Aggregations{}
-	for _, e := range dataset.Builtin().Elements {
-		a, _ := store.ParseAggregation(string(e.Aggregation))
-		aggs[e.Code] = a
-	}
+	aggs := builtinAggregations()
 	day := chihuy.Day{Year: 2025, Month: 6, Day: 30}
 	for _, r := range []store.ReportInput{
 		{Unit: "03418", Shard: "12", Ancestors: []string{"106", "12"}, Day: day, Values: store.Values{"f0": 3}},
@@ -126,4 +122,15 @@ func TestDemoUnits2025(t *testing.T) {
 	if code, _, errs := runCmd(t, nil, "demo", "--units", "gso-2021"); code != 2 || !strings.Contains(errs, "gso-2025-07") {
 		t.Errorf("bad --units: exit %d, %s", code, errs)
 	}
+}
+
+// builtinAggregations maps the built-in data set's elements to the
+// store's aggregations, as the bot does.
+func builtinAggregations() store.Aggregations {
+	aggs := store.Aggregations{}
+	for _, e := range dataset.Builtin().Elements {
+		a, _ := store.ParseAggregation(string(e.Aggregation))
+		aggs[e.Code] = a
+	}
+	return aggs
 }
