@@ -50,6 +50,21 @@ func (s *Server) Migrate(chatID, newID int64, fromID int64, fromName string) (ol
 	return s.queue("message", wireUpdate{Message: m1}), s.queue("message", wireUpdate{Message: m2})
 }
 
+// MigrateQuiet upgrades group chatID to the supergroup newID without the
+// service messages (a bot that missed them): only sends to the old id tell
+// it, answered 400 with parameters.migrate_to_chat_id.
+func (s *Server) MigrateQuiet(chatID, newID int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.chatFor(chatID)
+	nc := s.chatFor(newID)
+	nc.wire.Type, nc.wire.Title = "supergroup", old.wire.Title
+	if s.migrated == nil {
+		s.migrated = map[int64]int64{}
+	}
+	s.migrated[chatID] = newID
+}
+
 // migratedTo is the supergroup a migrated group became; s.mu is held.
 func (s *Server) migratedTo(chatID int64) (int64, bool) {
 	id, ok := s.migrated[chatID]
