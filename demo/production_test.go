@@ -154,7 +154,9 @@ func TestE2EEditedCommand(t *testing.T) {
 	if _, ok := w.Telegram.PushEdit(g, mid, "/chidao Tăng cường truy vết F1 và F2, gửi: 03418"); !ok {
 		t.Fatal("no message to edit")
 	}
-	waitSent(t, ctx, w, "the edit answered", func(s telegramtest.Sent) bool { return s.Chat == g && strings.Contains(s.Text, "không được chạy lại") })
+	waitSent(t, ctx, w, "the edit answered", func(s telegramtest.Sent) bool {
+		return s.Chat == g && strings.Contains(s.Text, "không được chạy lại")
+	})
 	w.Quiet(ctx, 500*time.Millisecond)
 	if n := len(w.Telegram.MessagesTo(commune)); n != 1 {
 		t.Errorf("the commune got %d messages, want one directive", n)
