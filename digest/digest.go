@@ -62,6 +62,45 @@ type Figure struct {
 	// Week is the total of the last 7 days, today included; Total the
 	// cumulative total. Both are for flows only.
 	Week, Total int64
+	// Reported and Expected count the reporting units that gave the
+	// element this day and those expected to (§8: no figure is shown as 0
+	// when nobody reported it). Expected 0 means not counted; Reported 0
+	// of Expected shows "chưa có báo cáo" instead of a value, fewer shows
+	// the count beside the value.
+	Reported, Expected int
+	// Carried counts the units whose stock is their last report before the
+	// day, the oldest of them from Since: stocks carry the last value
+	// reported, with its date.
+	Carried int
+	Since   chihuy.Day
+	// NoChange says no unit gave the element both this day and the day
+	// before: the change is not shown (like is compared with like).
+	NoChange bool
+}
+
+// value renders the figure's value with what it is made of: "3", "3
+// [12/15 đơn vị]", "30 [gồm số cũ của 2 đơn vị, từ 05/11]", "chưa có báo
+// cáo".
+func (f Figure) value() string {
+	if f.Expected > 0 && f.Reported == 0 && f.Carried == 0 {
+		return notReported
+	}
+	v := vntext.Number(f.Value)
+	switch {
+	case f.Carried > 0:
+		v += fmt.Sprintf(carriedFrom, f.Carried, f.Since.Short()[:5])
+	case f.Expected > 0 && f.Reported < f.Expected:
+		v += fmt.Sprintf(reportedOf, f.Reported, f.Expected)
+	}
+	return v
+}
+
+// change renders the change against the day before, or why there is none.
+func (f Figure) change() string {
+	if f.NoChange || f.Expected > 0 && f.Reported == 0 {
+		return changeUnknown
+	}
+	return change(f.Change)
 }
 
 // Count is a child unit and a number.
@@ -189,10 +228,10 @@ func compose(d Digest, n int) []section {
 	figs := section{heading: headFigures}
 	for _, f := range d.Figures {
 		if f.Stock {
-			figs.lines = append(figs.lines, fmt.Sprintf(figureStock, f.Label, vntext.Number(f.Value), change(f.Change)))
+			figs.lines = append(figs.lines, fmt.Sprintf(figureStock, f.Label, f.value(), f.change()))
 		} else {
-			figs.lines = append(figs.lines, fmt.Sprintf(figureFlow, f.Label, vntext.Number(f.Value),
-				change(f.Change), vntext.Number(f.Week), vntext.Number(f.Total)))
+			figs.lines = append(figs.lines, fmt.Sprintf(figureFlow, f.Label, f.value(),
+				f.change(), vntext.Number(f.Week), vntext.Number(f.Total)))
 		}
 	}
 	if len(figs.lines) == 0 {
@@ -288,10 +327,10 @@ func summarise(d Digest, limit, n int) []section {
 	var figs section
 	for _, f := range d.Figures {
 		if f.Stock {
-			figs.lines = append(figs.lines, fmt.Sprintf(summaryStock, f.Label, vntext.Number(f.Value), change(f.Change)))
+			figs.lines = append(figs.lines, fmt.Sprintf(summaryStock, f.Label, f.value(), f.change()))
 		} else {
-			figs.lines = append(figs.lines, fmt.Sprintf(summaryFlow, f.Label, vntext.Number(f.Value),
-				change(f.Change), vntext.Number(f.Week), vntext.Number(f.Total)))
+			figs.lines = append(figs.lines, fmt.Sprintf(summaryFlow, f.Label, f.value(),
+				f.change(), vntext.Number(f.Week), vntext.Number(f.Total)))
 		}
 	}
 	if len(figs.lines) == 0 {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/chihuy/chihuy"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -372,6 +374,31 @@ func BenchmarkRender(b *testing.B) {
 	for b.Loop() {
 		if parts := Render(d, zalo); len(parts) == 0 {
 			b.Fatal("no parts")
+		}
+	}
+}
+
+// TestFigureNeverZeroForNobody: §8 — a figure nobody reported is said so,
+// a partial flow says how many units gave it, a carried stock its date,
+// and a change without a like-with-like comparison is not shown.
+func TestFigureNeverZeroForNobody(t *testing.T) {
+	d8 := chihuy.Day{Year: 2021, Month: 11, Day: 8}
+	tests := []struct {
+		f             Figure
+		value, change string
+	}{
+		{Figure{Value: 3, Change: 1}, "3", "tăng 1"},
+		{Figure{Value: 0, Expected: 15}, "chưa có báo cáo", "chưa so sánh được với hôm qua"},
+		{Figure{Value: 3, Reported: 12, Expected: 15, Change: -1}, "3 [12/15 đơn vị]", "giảm 1"},
+		{Figure{Value: 3, Reported: 15, Expected: 15}, "3", "không đổi"},
+		{Figure{Stock: true, Value: 40, Expected: 15, Carried: 2, Since: d8, NoChange: true}, "40 [gồm số cũ của 2 đơn vị, từ 08/11]", "chưa so sánh được với hôm qua"},
+	}
+	for _, tt := range tests {
+		if got := tt.f.value(); got != tt.value {
+			t.Errorf("%+v: value %q, want %q", tt.f, got, tt.value)
+		}
+		if got := tt.f.change(); got != tt.change {
+			t.Errorf("%+v: change %q, want %q", tt.f, got, tt.change)
 		}
 	}
 }

@@ -26,6 +26,14 @@ const (
 	changeUp    = "tăng %s"
 	changeDown  = "giảm %s"
 	changeNone  = "không đổi"
+	// changeUnknown: no unit gave the element both days.
+	changeUnknown = "chưa so sánh được với hôm qua"
+	// notReported stands for the value of an element nobody reported.
+	notReported = "chưa có báo cáo"
+	// reportedOf: units that gave a flow of those expected.
+	reportedOf = " [%d/%d đơn vị]"
+	// carriedFrom: units whose stock is their last report, from a day.
+	carriedFrom = " [gồm số cũ của %d đơn vị, từ %s]"
 
 	topLine       = "%d. %s: %s"
 	progressLine  = "Đã báo cáo %d/%d đơn vị (%s), đúng hạn %d/%d."

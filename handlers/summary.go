@@ -74,6 +74,14 @@ func (h *Handler) Summarize(ctx context.Context, u *units.Unit, day chihuy.Day) 
 	if note := historyNote(h.Tree, h.Reorg, u, days[len(days)-1]); note != "" {
 		d.Notes = append(d.Notes, note)
 	}
+	window := make([]map[string]int64, carryDays+1)
+	for i := range window {
+		window[i] = mine[day.AddDays(-i)]
+	}
+	own, err := h.ownFigures(ctx, u, day, window)
+	if err != nil {
+		return d, err
+	}
 	for _, e := range h.DataSet.Elements {
 		f := digest.Figure{Label: e.Label, Stock: e.Aggregation == dataset.Latest}
 		today, hasToday := mine[day][e.Code]
@@ -85,12 +93,28 @@ func (h *Handler) Summarize(ctx context.Context, u *units.Unit, day chihuy.Day) 
 				week, hasWeek = week+v, true
 			}
 		}
-		if !hasToday && !hasPrev && !hasWeek {
+		o := own.elements[e.Code]
+		if o == nil {
+			o = &ownFigure{}
+		}
+		if !hasToday && !hasPrev && !hasWeek && o.carried == 0 {
 			continue
 		}
 		f.Value, f.Change = today, today-yesterday
 		if !f.Stock {
 			f.Week, f.Total = week, cum[u.Code][e.Code]
+		}
+		if own.have {
+			// §8: what nobody reported is said so; stocks carry their
+			// last value; changes compare like with like
+			f.Expected, f.Reported, f.Change, f.NoChange = own.leaves, o.reported, o.change, !o.compared
+			if hasToday && o.reported == 0 {
+				f.Expected = 0 // given by a unit above the reporting ones only
+			}
+			if f.Stock {
+				f.Value += o.value
+				f.Carried, f.Since = o.carried, o.since
+			}
 		}
 		d.Figures = append(d.Figures, f)
 	}
