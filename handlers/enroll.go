@@ -264,16 +264,20 @@ func (h *Handler) cmdToi(ctx context.Context, r *request) error {
 	} else {
 		lines = append(lines, msgToiNoChat)
 	}
-	roles, err := h.Store.Roles(ctx, r.u.From)
-	if err != nil {
-		return err
+	// A pseudo-sender has the chat's rights only (see roleAt).
+	var roles map[string]chihuy.Role
+	if isPerson(r.u) {
+		var err error
+		if roles, err = h.Store.Roles(ctx, r.u.From); err != nil {
+			return err
+		}
 	}
 	type ur struct {
 		u    *units.Unit
 		role chihuy.Role
 	}
 	var list []ur
-	if h.admins[r.u.From] {
+	if isPerson(r.u) && h.admins[r.u.From] {
 		list = append(list, ur{h.Tree.Root(), chihuy.RoleAdmin})
 	}
 	for code, role := range roles {
@@ -281,7 +285,9 @@ func (h *Handler) cmdToi(ctx context.Context, r *request) error {
 			list = append(list, ur{u, role})
 		}
 	}
-	if r.binding != nil && r.binding.Kind == chihuy.Group {
+	// The bound chat makes its people members: a group's, and the person
+	// of a private chat (bound by /dangky or by the configuration).
+	if r.unit != nil && !r.u.NoSender() && (r.binding.Kind == chihuy.Group || isPerson(r.u) && r.u.ChatKind == chihuy.Private) {
 		if _, has := roles[r.unit.Code]; !has {
 			list = append(list, ur{r.unit, chihuy.RoleMember})
 		}

@@ -431,3 +431,23 @@ func TestZaloLeadProgressMilestones(t *testing.T) {
 		t.Errorf("last milestone: %q", last)
 	}
 }
+
+// TestToiShowsBindingMembership: /toi in a private chat bound in the
+// configuration names the membership; an anonymous admin sees only the
+// chat's rights.
+func TestToiShowsBindingMembership(t *testing.T) {
+	e := newEnv(t)
+	if err := e.st.Bind(e.ctx, store.Binding{Chat: chihuy.ChatRef{Platform: chihuy.Zalo, ID: "zl418"}, Unit: "03418", Kind: chihuy.Private}); err != nil {
+		t.Fatal(err)
+	}
+	got := texts(e.send(msg{chat: "zalo:zl418", kind: chihuy.Private, from: "zl418", text: "/toi"}), "zalo:zl418")
+	if !strings.Contains(got, "Bản Giang (03418)") || strings.Contains(got, "chưa có vai trò") {
+		t.Errorf("/toi in a bound private chat: %q", got)
+	}
+	e.bind("telegram:-100106", "106")
+	e.grant(chihuy.TelegramGroupAnonymousBot, "12", chihuy.RoleAdmin)
+	got = texts(e.sendUpdate(chihuy.Update{Chat: tgChat("-100106"), From: tgUser(chihuy.TelegramGroupAnonymousBot), Pseudo: true, Text: "/toi"}), "telegram:-100106")
+	if strings.Contains(got, "Lai Châu") || !strings.Contains(got, "Tam Đường (106)") {
+		t.Errorf("/toi of an anonymous admin: %q", got)
+	}
+}

@@ -189,3 +189,79 @@ func TestForumTopicSends(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestPollProductionUpdates: each behaviour the fake produces arrives
+// through the real client's long poll with the fields the bot acts on.
+func TestPollProductionUpdates(t *testing.T) {
+	type check func(t *testing.T, u chihuy.Update)
+	for _, tc := range []struct {
+		name string
+		push func(srv *telegramtest.Server)
+		want check
+	}{
+		{"anonymous group admin", func(srv *telegramtest.Server) {
+			srv.Push(telegramtest.Incoming{ChatID: groupID, ChatTitle: "BCĐ", Anonymous: true, Text: "/chidao Họp"})
+		}, func(t *testing.T, u chihuy.Update) {
+			if !u.Pseudo || u.From.ID != chihuy.TelegramGroupAnonymousBot {
+				t.Errorf("got %+v, want a pseudo-sender", u)
+			}
+		}},
+		{"linked channel post", func(srv *telegramtest.Server) {
+			srv.Push(telegramtest.Incoming{ChatID: groupID, FromID: telegramtest.ServiceNotificationsID, SenderChatID: -1002002,
+				SenderChatTitle: "Kênh BCĐ", Text: "F0 3"})
+		}, func(t *testing.T, u chihuy.Update) {
+			if !u.Pseudo || !u.Forwarded || u.FromName != "Kênh BCĐ" {
+				t.Errorf("got %+v, want a forwarded pseudo-sender", u)
+			}
+		}},
+		{"forwarded message", func(srv *telegramtest.Server) {
+			srv.Push(telegramtest.Incoming{ChatID: groupID, FromID: 3003, FromName: "Hùng", Text: "F0 3", Forwarded: true})
+		}, func(t *testing.T, u chihuy.Update) {
+			if !u.Forwarded || u.Pseudo {
+				t.Errorf("got %+v, want forwarded by a person", u)
+			}
+		}},
+		{"forum topic", func(srv *telegramtest.Server) {
+			srv.Push(telegramtest.Incoming{ChatID: groupID, FromID: 3003, FromName: "Hùng", Text: "F0 3", Thread: 17})
+		}, func(t *testing.T, u chihuy.Update) {
+			if u.Thread != "17" {
+				t.Errorf("got %+v, want topic 17", u)
+			}
+		}},
+		{"edited message", func(srv *telegramtest.Server) {
+			_, m := srv.PushMessage(groupID, "supergroup", "BCĐ", 3003, "Hùng", "/chidao Họp")
+			srv.PushEdit(groupID, m, "/chidao Họp khẩn")
+		}, func(t *testing.T, u chihuy.Update) {
+			if !u.Edited || u.Text != "/chidao Họp khẩn" {
+				t.Errorf("got %+v, want the edit", u)
+			}
+		}},
+		{"command for another bot", func(srv *telegramtest.Server) {
+			srv.PushMessage(groupID, "supergroup", "BCĐ", 3003, "Hùng", "/baocao@OtherReportBot f0=7")
+		}, func(t *testing.T, u chihuy.Update) {
+			if !u.OtherBot || u.ToBot {
+				t.Errorf("got %+v, want a command for another bot", u)
+			}
+		}},
+		{"group upgraded", func(srv *telegramtest.Server) {
+			srv.Migrate(-4001, -1004001, 3003, "Hùng")
+		}, func(t *testing.T, u chihuy.Update) {
+			if u.Chat != chatRef(-4001) || u.MigratedTo == nil || *u.MigratedTo != chatRef(-1004001) {
+				t.Errorf("got %+v, want -4001 migrated to -1004001", u)
+			}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := fake(t)
+			c := connect(t, srv)
+			tc.push(srv)
+			n := srv.Pending()
+			r := &recorder{stopAt: n}
+			poll(t, c, r)
+			r.mu.Lock()
+			last := r.got[len(r.got)-1]
+			r.mu.Unlock()
+			tc.want(t, last)
+		})
+	}
+}
