@@ -192,6 +192,12 @@ func BenchmarkNationalDigest(b *testing.B) {
 		b.ReportMetric(float64(len(parents)), "digests")
 		b.ReportMetric(float64(parts), "parts")
 	}
+	reportMemory(b, st)
+}
+
+// reportMemory reports the process's heap and peak RSS and Redis's used
+// memory.
+func reportMemory(b *testing.B, st *store.Store) {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	b.ReportMetric(float64(m.HeapInuse)/(1<<20), "MB-heap")
