@@ -107,9 +107,9 @@ func Run(ctx context.Context, o RunOptions) error {
 	}
 	defer w.Stop()
 	if o.Units == units.TreeJuly2025 {
-		fmt.Fprintf(out, msgBanner2025, w.Tree.Root().Title(), w.Tree.Len(), len(w.Tree.Root().Children))
+		fmt.Fprintf(out, msgBanner2025, w.Tree.Root().FullName(), w.Tree.Len(), len(w.Tree.Root().Children))
 	} else {
-		fmt.Fprintf(out, msgBanner, w.Tree.Root().Title(), w.Tree.Len())
+		fmt.Fprintf(out, msgBanner, w.Tree.Root().FullName(), w.Tree.Len())
 	}
 	fmt.Fprintf(out, msgStoreNote, w.App.Cfg.HTTPAddr)
 	fmt.Fprintf(out, msgDirNote, dir, logPath)
@@ -353,7 +353,7 @@ func label(u *units.Unit, w *World) string {
 func printSaid(out io.Writer, s Said, files *saver) {
 	where := s.Chat
 	if s.Unit != nil {
-		where = s.Unit.Title()
+		where = s.Unit.FullName()
 	}
 	platform := "Telegram"
 	if s.Platform == "zalo" {

@@ -115,7 +115,7 @@ func press(ctx context.Context, out io.Writer, w *World, cur *units.Unit, want s
 		fmt.Fprintf(out, msgNoSuchBtn, strings.Join(names, " "), want)
 		return
 	}
-	fmt.Fprintf(out, msgNoButton, cur.Title())
+	fmt.Fprintf(out, msgNoButton, cur.FullName())
 }
 
 func firstLine(s string) string {
@@ -186,7 +186,7 @@ func exportTo(ctx context.Context, out io.Writer, w *World, cur *units.Unit, arg
 		fail(err)
 		return
 	}
-	fmt.Fprintf(out, msgExported, len(t.Rows), u.Title(), from.Short(), to.Short(), p)
+	fmt.Fprintf(out, msgExported, len(t.Rows), u.FullName(), from.Short(), to.Short(), p)
 }
 
 // waitFor waits, up to a minute, until the bot has sent a message whose

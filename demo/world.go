@@ -382,7 +382,11 @@ func (w *World) SayMember(code, text string) {
 
 // Press presses a button of a Telegram message, as the lead of unit code.
 func (w *World) Press(code string, s Said, data string) {
-	w.Telegram.PushCallback(w.groupID(code), s.TgID, w.leadID(code), "Chỉ huy "+code, data)
+	name := code
+	if u, ok := w.Tree.Get(code); ok {
+		name = u.Name
+	}
+	w.Telegram.PushCallback(w.groupID(code), s.TgID, w.leadID(code), "Chỉ huy "+name, data)
 }
 
 // Said returns everything the bot sent so far.

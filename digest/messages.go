@@ -20,7 +20,7 @@ const (
 	noFigures = "Chưa có số liệu trong ngày."
 
 	// flow: label, today, change, 7-day total, cumulative.
-	figureFlow = "• %s: %s (%s) · 7 ngày: %s · cộng dồn: %s"
+	figureFlow = "• %s: %s (%s), 7 ngày %s, cộng dồn %s"
 	// stock: label, current value, change.
 	figureStock = "• %s: %s (%s)"
 	changeUp    = "tăng %s"

@@ -289,7 +289,7 @@ func (h *Handler) deliver(ctx context.Context, d store.Directive, targets []*uni
 // directiveText is what target units receive.
 func (h *Handler) directiveText(d store.Directive, issuer *units.Unit) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, msgCdHead, d.ID, issuer.Title())
+	fmt.Fprintf(&b, msgCdHead, d.ID, issuer.FullName())
 	if d.Ref != "" {
 		fmt.Fprintf(&b, msgCdRef, d.Ref)
 	}
@@ -843,7 +843,7 @@ func (h *Handler) cancel(ctx context.Context, d store.Directive) (string, error)
 	if err != nil {
 		return "", err
 	}
-	name := h.dirTitle(d, d.Issuer)
+	name := h.dirName(d, d.Issuer)
 	text := fmt.Sprintf(msgCdCancelledUnits, d.ID, name, firstLine(d.Body, 120))
 	for _, u := range reached {
 		to := h.dirChats(d, u)
@@ -993,7 +993,7 @@ func (h *Handler) cmdChuyentiep(ctx context.Context, r *request) error {
 	origIssuer := h.dirShown(orig, orig.Issuer)
 	body := orig.Body
 	if origIssuer != nil {
-		body = fmt.Sprintf(msgCdForwardBody, origIssuer.Title(), orig.ID, orig.Body)
+		body = fmt.Sprintf(msgCdForwardBody, origIssuer.FullName(), orig.ID, orig.Body)
 	}
 	if draft.Body != "" {
 		body = draft.Body + "\n\n" + body
@@ -1031,7 +1031,7 @@ func (h *Handler) listOpen(ctx context.Context, r *request, u *units.Unit) error
 	if len(open) == 0 {
 		return h.reply(ctx, r, fmt.Sprintf(msgCdNoneOpen, u.FullName()))
 	}
-	lines := []string{fmt.Sprintf(msgCdOpenHead, u.Title(), len(open))}
+	lines := []string{fmt.Sprintf(msgCdOpenHead, u.FullName(), len(open))}
 	for _, d := range open {
 		state := ""
 		if d.State == store.DirectivePending {

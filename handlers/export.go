@@ -240,6 +240,6 @@ func (h *Handler) cmdXuat(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	caption := strings.Join(append([]string{fmt.Sprintf(msgXuatCaption, u.Title(), from.Short(), to.Short(), len(t.Rows))}, notes...), "\n")
+	caption := strings.Join(append([]string{fmt.Sprintf(msgXuatCaption, u.FullName(), from.Short(), to.Short(), len(t.Rows))}, notes...), "\n")
 	return h.replyWith(ctx, r, chihuy.Message{Text: caption, File: &chihuy.File{Name: name, Data: buf.Bytes()}})
 }

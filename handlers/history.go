@@ -112,9 +112,9 @@ func historyNote(tree *units.Tree, plan *reorg.Plan, u *units.Unit, from chihuy.
 		return ""
 	}
 	whole, left := plan.Sources(u.Code)
-	note := fmt.Sprintf(msgHistoryFrom, plan.Effective.Short(), u.Title(), unitList(whole))
+	note := fmt.Sprintf(msgHistoryFrom, plan.Effective.Short(), u.FullName(), unitList(whole))
 	if len(whole) == 0 {
-		note = fmt.Sprintf(msgHistoryNone, plan.Effective.Short(), u.Title())
+		note = fmt.Sprintf(msgHistoryNone, plan.Effective.Short(), u.FullName())
 	}
 	if len(left) > 0 {
 		note += fmt.Sprintf(msgHistoryLeftOut, unitList(left))

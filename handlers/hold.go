@@ -128,7 +128,7 @@ func (h *Handler) hold(ctx context.Context, r *request, target *units.Unit, held
 	var buttons [][]chihuy.Button
 	switch held.Kind {
 	case holdAdditive:
-		lines = append(lines, fmt.Sprintf(msgHoldAddHead, held.Word, target.Title(), held.Day.Short()))
+		lines = append(lines, fmt.Sprintf(msgHoldAddHead, held.Word, target.FullName(), held.Day.Short()))
 		var add, repl []string
 		for _, e := range h.DataSet.Entries(held.Values) {
 			old := stored[e.Code]
@@ -144,7 +144,7 @@ func (h *Handler) hold(ctx context.Context, r *request, target *units.Unit, held
 			{{Text: btnHoldDrop, Data: cbHoldNo + ":" + id}},
 		}
 	default:
-		lines = append(lines, fmt.Sprintf(msgHoldHead, target.Title(), held.Day.Short()))
+		lines = append(lines, fmt.Sprintf(msgHoldHead, target.FullName(), held.Day.Short()))
 		for _, e := range h.DataSet.Entries(held.Values) {
 			lines = append(lines, fmt.Sprintf(msgEchoLine, e.Label, vntext.Number(e.Value)))
 		}
@@ -304,7 +304,7 @@ func (h *Handler) inconsistent(target *units.Unit, day chihuy.Day, stored, value
 	if len(lines) == 0 {
 		return ""
 	}
-	return fmt.Sprintf(msgInconsistentHead, target.Title(), day.Short()) + "\n" + strings.Join(lines, "\n")
+	return fmt.Sprintf(msgInconsistentHead, target.FullName(), day.Short()) + "\n" + strings.Join(lines, "\n")
 }
 
 // implausible returns why values are far outside what the unit can have:

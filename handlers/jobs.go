@@ -194,7 +194,7 @@ func (h *Handler) sendDigest(ctx context.Context, u *units.Unit, day chihuy.Day)
 		}
 		if png != nil {
 			msgs = append(msgs, chihuy.Message{Key: key + ":png", Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread,
-				Priority: chihuy.PriorityBulk, Text: fmt.Sprintf(msgChartCaption, u.Title()),
+				Priority: chihuy.PriorityBulk, Text: fmt.Sprintf(msgChartCaption, u.FullName()),
 				File: &chihuy.File{Name: "xu-huong-" + u.Code + ".png", Photo: true, Data: png}})
 		}
 	}
@@ -328,7 +328,7 @@ func (h *Handler) WeeklyCompile(ctx context.Context, from, to chihuy.Day) (int, 
 			msgs = append(msgs,
 				chihuy.Message{Key: key, Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread, Priority: chihuy.PriorityBulk, Text: text},
 				chihuy.Message{Key: key + ":xlsx", Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread, Priority: chihuy.PriorityBulk,
-					Text: fmt.Sprintf(msgWeeklyFile, u.Title(), from.Short(), to.Short()),
+					Text: fmt.Sprintf(msgWeeklyFile, u.FullName(), from.Short(), to.Short()),
 					File: &chihuy.File{Name: fmt.Sprintf("tuan-%s-%s.xlsx", u.Code, to), Data: buf.Bytes()}})
 		}
 		if _, err := h.Store.Enqueue(ctx, msgs...); err != nil {
@@ -387,7 +387,7 @@ func (h *Handler) weeklyText(wk export.Weekly, u *units.Unit) string {
 	for _, c := range wk.Columns[:show] {
 		heads = append(heads, h.DataSet.Label(c.Code))
 	}
-	lines := []string{fmt.Sprintf(msgWeeklyHead, u.Title(), wk.From.Short(), wk.To.Short()), strings.Join(heads, " · ")}
+	lines := []string{fmt.Sprintf(msgWeeklyHead, u.FullName(), wk.From.Short(), wk.To.Short()), strings.Join(heads, " · ")}
 	for _, r := range wk.Rows {
 		var vs []string
 		for _, c := range wk.Columns[:show] {

@@ -11,7 +11,7 @@ const (
 	msgInviteBad    = "Mã mời %q không đúng, đã dùng hoặc đã hết hạn. Xin mã mới từ lãnh đạo cấp trên (/mamoi)."
 	msgBoundGroup   = "✅ Nhóm này đã được đăng ký cho %s (%s).\nMọi thành viên trong nhóm có thể báo cáo số liệu và xác nhận chỉ đạo."
 	msgBoundPrivate = "✅ Bạn đã đăng ký nhận tin và báo cáo cho %s (%s) qua cuộc trò chuyện riêng này."
-	msgRebound      = "\n(Trước đây cuộc trò chuyện này gắn với %s.)"
+	msgRebound      = "\nTrước đây cuộc trò chuyện này gắn với %s."
 	msgUnboundDone  = "Đã hủy đăng ký: cuộc trò chuyện này không còn gắn với %s (%s)."
 	msgNotBound     = "Cuộc trò chuyện này chưa gắn với đơn vị nào."
 	msgNeedLead     = "Lệnh này chỉ dành cho lãnh đạo của đơn vị."

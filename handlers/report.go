@@ -188,7 +188,7 @@ func (h *Handler) cmdSua(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
-	lines := []string{fmt.Sprintf(msgSuaHead, r.unit.Title(), day.Short(), len(hist))}
+	lines := []string{fmt.Sprintf(msgSuaHead, r.unit.FullName(), day.Short(), len(hist))}
 	for _, e := range h.DataSet.Entries(rep.Values) {
 		lines = append(lines, fmt.Sprintf(msgSuaLine, e.Label, vntext.Number(e.Value), e.Code))
 	}
@@ -327,7 +327,7 @@ func (h *Handler) tellOverwritten(ctx context.Context, r *request, target *units
 
 // echo states exactly what was recorded, and what it replaced.
 func (h *Handler) echo(u *units.Unit, day chihuy.Day, values map[string]int64, rec store.Recorded) string {
-	lines := []string{fmt.Sprintf(msgEchoHead, u.Title(), day.Short())}
+	lines := []string{fmt.Sprintf(msgEchoHead, u.FullName(), day.Short())}
 	for _, e := range h.DataSet.Entries(values) {
 		line := fmt.Sprintf(msgEchoLine, e.Label, vntext.Number(e.Value))
 		if old, ok := rec.Previous[e.Code]; ok {

@@ -109,7 +109,7 @@ func TestReportUnitNames(t *testing.T) {
 		{"telegram:-103390", "huyện Tam Đường: F0 3", []string{"ngoài phạm vi", "Tam Đường (106)"}},
 		{"telegram:-103390", "Tam Đường: F0 3", []string{"có thể là nhiều đơn vị", "(03390)", "(106)"}},
 		{"telegram:-103390", "thị trấn Tam \u00D0ường: F0 3", []string{"Đã ghi nhận", "F0 (ca mắc mới): 3"}},
-		{"telegram:-100106", "xã Bản Giang: F0 2", []string{"Đã ghi nhận", "Xã Bản Giang"}},
+		{"telegram:-100106", "xã Bản Giang: F0 2", []string{"Đã ghi nhận", "xã Bản Giang"}},
 	}
 	for _, tt := range tests {
 		wantAll(t, tt.text, texts(e.send(msg{chat: tt.chat, from: "6", text: tt.text}), tt.chat), tt.want...)

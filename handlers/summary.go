@@ -225,7 +225,7 @@ func (h *Handler) alertsOfDay(ctx context.Context, u *units.Unit, day chihuy.Day
 			au, ok := h.Tree.Get(a.Unit)
 			name := a.Unit
 			if ok {
-				name = au.Title()
+				name = au.FullName()
 			}
 			out = append(out, digest.Alert{Unit: name, Text: h.ruleText(a.Rule, a.Value)})
 		}
