@@ -110,8 +110,8 @@ func TestDemoUnits2025(t *testing.T) {
 		t.Fatalf("demo exited %d: %s\n%s", code, errs, out)
 	}
 	for _, want := range []string{
-		"Tỉnh Lai Châu: 39 đơn vị (cây từ 01/07/2025: tỉnh và 38 xã, phường)",
-		"Đã ghi nhận báo cáo của Phường Tân Phong, ngày 02/07/2025",
+		"tỉnh Lai Châu: 39 đơn vị (cây từ 01/07/2025: tỉnh và 38 xã, phường)",
+		"Đã ghi nhận báo cáo của phường Tân Phong, ngày 02/07/2025",
 		"Báo cáo: 2/38 đơn vị",
 		"CD-12-0001 đã nhận chỉ đạo (xã Tân Uyên)",
 	} {
