@@ -826,11 +826,13 @@ func TestOutboxTakesOverADeadSendersReservation(t *testing.T) {
 	h.enqueue(t, obText("m", "A", chihuy.PriorityReply, "x"))
 	// A sender reserves the message and dies without settling it.
 	const lease = 20 * time.Second
+	// The lease runs from the clock read inside Reserve: read it before,
+	// since the clock runs 1000 times fast (a slow call is seconds).
+	reservedAt := h.clk.Now()
 	res, err := h.st.Reserve(context.Background(), chihuy.Telegram, 10, lease)
 	if err != nil || len(res.Items) != 1 {
 		t.Fatalf("Reserve = %+v, %v", res, err)
 	}
-	reservedAt := h.clk.Now()
 	p := newObPlatform(h.clk)
 	h.run(t, p, fastLimits)
 	obWait(t, "the message", func() bool { return len(p.sent()) == 1 })

@@ -64,6 +64,30 @@ type Store struct {
 	prefix string
 	clock  chihuy.Clock
 	mini   *EmbeddedServer
+	// stopRefresh ends the Cluster slot map refresh (refreshSlots).
+	stopRefresh chan struct{}
+}
+
+// slotRefresh is how often a Cluster client reloads its slot map.
+const slotRefresh = time.Second
+
+// refreshSlots reloads the Cluster slot map every slotRefresh until stop
+// is closed. go-redis reloads it on a MOVED answer, which a dead master
+// never gives: without this, commands for its slots keep going to it
+// until some other error happens to reload the map (tens of seconds after
+// the cluster itself has promoted the replica). One CLUSTER SLOTS a
+// second is nothing for Redis.
+func refreshSlots(cc *redis.ClusterClient, stop <-chan struct{}) {
+	t := time.NewTicker(slotRefresh)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			cc.ReloadState(context.Background())
+		}
+	}
 }
 
 // Option configures a Store.
@@ -102,6 +126,10 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 	}
 	failoverTimeouts(uo)
 	s := New(redis.NewUniversalClient(uo), opts...)
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		s.stopRefresh = make(chan struct{})
+		go refreshSlots(cc, s.stopRefresh)
+	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := s.rdb.Ping(ctx).Err(); err != nil {
@@ -196,6 +224,10 @@ func (s *Store) Ready(ctx context.Context) error {
 
 // Close closes the client and stops an embedded server.
 func (s *Store) Close() error {
+	if s.stopRefresh != nil {
+		close(s.stopRefresh)
+		s.stopRefresh = nil
+	}
 	err := s.rdb.Close()
 	if s.mini != nil {
 		s.mini.Close()

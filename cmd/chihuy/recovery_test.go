@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -45,13 +47,17 @@ func TestMain(m *testing.M) {
 // Châu, each with its Telegram group bound in the configuration.
 type recoveryWorld struct {
 	t      testing.TB
-	redis  *redistest.Server
+	url    string   // CHIHUY_REDIS_URL
+	addrs  []string // each process's HTTP address
 	tg     *telegramtest.Server
 	dir    string
 	config string
 	groups map[int64]string // chat id → commune code
 	procs  []*exec.Cmd
 	logs   int
+
+	mu         sync.Mutex
+	lastEchoAt time.Time
 }
 
 func newRecoveryWorld(tb testing.TB, communes int) *recoveryWorld {
@@ -72,7 +78,7 @@ func newRecoveryWorld(tb testing.TB, communes int) *recoveryWorld {
 	if len(codes) < communes {
 		tb.Fatalf("only %d communes in Lai Châu", len(codes))
 	}
-	return newWorldOf(tb, codes, "")
+	return newWorldOf(tb, codes, "", "")
 }
 
 func builtinTree(tb testing.TB) *units.Tree {
@@ -85,12 +91,23 @@ func builtinTree(tb testing.TB) *units.Tree {
 }
 
 // newWorldOf binds one Telegram group to each unit of codes; extra is
-// more of the YAML configuration.
-func newWorldOf(tb testing.TB, codes []string, extra string) *recoveryWorld {
+// more of the YAML configuration; url is the store (a private
+// redis-server when empty).
+func newWorldOf(tb testing.TB, codes []string, extra, url string) *recoveryWorld {
 	tb.Helper()
-	w := &recoveryWorld{t: tb, redis: redistest.Start(tb, true), tg: telegramtest.Start(), dir: tb.TempDir(),
+	if url == "" {
+		url = redistest.Start(tb, true).URL()
+	}
+	w := &recoveryWorld{t: tb, url: url, tg: telegramtest.Start(), dir: tb.TempDir(),
 		groups: map[int64]string{}}
 	tb.Cleanup(w.tg.Close)
+	w.tg.OnSend(func(s telegramtest.Sent) {
+		if strings.Contains(s.Text, "Đã ghi nhận") {
+			w.mu.Lock()
+			w.lastEchoAt = time.Now()
+			w.mu.Unlock()
+		}
+	})
 	var yaml strings.Builder
 	yaml.WriteString(extra)
 	yaml.WriteString("chats:\n")
@@ -130,7 +147,7 @@ func (w *recoveryWorld) start(instance string) *exec.Cmd {
 	}
 	cmd := exec.Command(os.Args[0], "run")
 	cmd.Env = append(os.Environ(), asBinaryEnv+"=1",
-		"CHIHUY_CONFIG="+w.config, "CHIHUY_REDIS_URL="+w.redis.URL(),
+		"CHIHUY_CONFIG="+w.config, "CHIHUY_REDIS_URL="+w.url,
 		"CHIHUY_TELEGRAM_TOKEN="+w.tg.Token(), "CHIHUY_TELEGRAM_API_URL="+w.tg.URL(),
 		"CHIHUY_HTTP_ADDR="+addr, "CHIHUY_INSTANCE="+instance, "CHIHUY_LOG_LEVEL=info")
 	cmd.Stdout, cmd.Stderr = logf, logf
@@ -139,6 +156,7 @@ func (w *recoveryWorld) start(instance string) *exec.Cmd {
 		w.t.Fatal(err)
 	}
 	w.procs = append(w.procs, cmd)
+	w.addrs = append(w.addrs, addr)
 	return cmd
 }
 
@@ -155,7 +173,7 @@ func (w *recoveryWorld) logTail() string {
 	for _, f := range files {
 		data, _ := os.ReadFile(f)
 		lines := strings.Split(strings.TrimSpace(string(data)), "\n")
-		fmt.Fprintf(&b, "== %s\n%s\n", filepath.Base(f), strings.Join(lines[max(0, len(lines)-30):], "\n"))
+		fmt.Fprintf(&b, "== %s\n%s\n", filepath.Base(f), strings.Join(lines[max(0, len(lines)-60):], "\n"))
 	}
 	return b.String()
 }
@@ -201,10 +219,33 @@ func (w *recoveryWorld) awaitEchoes(since time.Time, timeout time.Duration) time
 		if e := w.echoes(); len(e) == len(w.groups) {
 			return time.Since(since)
 		} else if time.Now().After(deadline) {
-			w.t.Fatalf("%d of %d groups answered in %v; logs:\n%s", len(e), len(w.groups), timeout, w.logTail())
+			for _, p := range w.procs {
+				if p.ProcessState == nil {
+					p.Process.Signal(syscall.SIGQUIT)
+				}
+			}
+			time.Sleep(time.Second)
+			st := w.store()
+			ctx := context.Background()
+			pend, perr := st.PendingUpdates(ctx)
+			dead, _ := st.DeadUpdates(ctx, 5)
+			r, b, derr := st.OutboxDepth(ctx, "telegram")
+			w.t.Fatalf("%d of %d groups answered in %v (journal %d %v, dead %d, outbox %d/%d %v, getUpdates %d); logs:\n%s", len(e), len(w.groups), timeout,
+				pend, perr, len(dead), r, b, derr, w.tg.Calls("getUpdates"), w.logTail())
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// store opens the world's store.
+func (w *recoveryWorld) store() *store.Store {
+	w.t.Helper()
+	st, err := store.Open(context.Background(), w.url)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // checkRecorded checks that every commune's report is stored once: its own
@@ -212,7 +253,7 @@ func (w *recoveryWorld) awaitEchoes(since time.Time, timeout time.Duration) time
 func (w *recoveryWorld) checkRecorded() {
 	w.t.Helper()
 	ctx := context.Background()
-	st := store.New(w.redis.Client(w.t))
+	st := w.store()
 	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
 	today := chihuy.DayOf(time.Now().In(loc))
 	var us []store.UnitShard
@@ -307,7 +348,7 @@ func TestKilledInTheDigestJobEveryUnitGetsOne(t *testing.T) {
 	now := time.Now().In(loc)
 	at := time.Date(now.Year(), now.Month(), now.Day(), now.Hour(), now.Minute(), 0, 0, loc)
 	job := fmt.Sprintf("digest-%02d%02d", at.Hour(), at.Minute())
-	w := newWorldOf(t, codes, fmt.Sprintf("schedule: {digest: [\"%02d:%02d\"]}\n", at.Hour(), at.Minute()))
+	w := newWorldOf(t, codes, fmt.Sprintf("schedule: {digest: [\"%02d:%02d\"]}\n", at.Hour(), at.Minute()), "")
 	digests := func() map[int64]int {
 		n := map[int64]int{}
 		for _, s := range w.tg.Messages() {
@@ -335,7 +376,7 @@ func TestKilledInTheDigestJobEveryUnitGetsOne(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	st := store.New(w.redis.Client(t))
+	st := w.store()
 	run, ok, err := st.JobRun(context.Background(), job, at)
 	if err != nil || !ok {
 		t.Fatalf("job %s: %v, %v", job, ok, err)
@@ -399,4 +440,211 @@ func BenchmarkRecovery(b *testing.B) {
 			b.ReportMetric(0, "ns/op")
 		})
 	}
+}
+
+// failoverScenario runs a store failover under the bot: 20 communes
+// report and are answered, the store's master serving the intake journal
+// is killed (Cluster) or shut down (Sentinel), 20 more communes report at
+// once. Every report is answered and counted once; /readyz answers 503
+// while the store cannot take writes. It returns the time from the store
+// being healthy again to the last answer.
+func failoverScenario(tb testing.TB, kind string) time.Duration {
+	var (
+		cluster  *redistest.Cluster
+		sentinel *redistest.SentinelSet
+		url      string
+	)
+	switch kind {
+	case "cluster":
+		cluster = redistest.StartCluster(tb, 3)
+		url = cluster.URL()
+	case "sentinel":
+		sentinel = redistest.StartSentinel(tb)
+		url = sentinel.URL()
+	}
+	tree := builtinTree(tb)
+	province, _ := tree.Get("12")
+	var codes []string
+	for _, d := range province.Children {
+		for _, c := range d.Children {
+			if len(codes) < 40 && c.IsLeaf() {
+				codes = append(codes, c.Code)
+			}
+		}
+	}
+	w := newWorldOf(tb, codes, "", url)
+	w.start("bot-a")
+	w.awaitPolls(0, 1)
+	time.Sleep(300 * time.Millisecond)
+	first, second := map[int64]string{}, map[int64]string{}
+	for id, code := range w.groups {
+		if len(first) < len(w.groups)/2 {
+			first[id] = code
+		} else {
+			second[id] = code
+		}
+	}
+	say := func(groups map[int64]string) {
+		for id, code := range groups {
+			w.tg.PushMessage(id, "supergroup", "BCĐ xã "+code, 5_000_000+(-id%1_000_000), "Cán bộ "+code, "F0 1")
+		}
+	}
+	say(first)
+	deadline := time.Now().Add(60 * time.Second)
+	for len(w.echoes()) < len(first) {
+		if time.Now().After(deadline) {
+			tb.Fatalf("before the failover: %d of %d answered; logs:\n%s", len(w.echoes()), len(first), w.logTail())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+
+	// /readyz, watched from the failure on.
+	ready := newReadyWatch("http://" + w.addrs[0] + "/readyz")
+	defer ready.stop()
+	failed := time.Now()
+	switch kind {
+	case "cluster":
+		cluster.KillMasterOf(tb, "{in}")
+	case "sentinel":
+		sentinel.ShutdownMaster(tb)
+	}
+	say(second)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var err error
+	switch kind {
+	case "cluster":
+		err = cluster.WaitHealthy(ctx)
+	case "sentinel":
+		err = sentinel.WaitPromoted(ctx)
+	}
+	if err != nil {
+		tb.Fatalf("the store did not recover: %v", err)
+	}
+	healthy := time.Now()
+	w.awaitEchoes(failed, 60*time.Second)
+	recovered := max(time.Since(healthy), 0)
+	if e := w.echoes(); len(e) == len(w.groups) {
+		recovered = max(w.lastEcho().Sub(healthy), 0)
+	}
+	w.checkRecorded()
+	if !ready.saw503Before(healthy) {
+		tb.Errorf("/readyz never answered 503 while the store could not take writes")
+	}
+	if !ready.awaitOK(10 * time.Second) {
+		tb.Errorf("/readyz does not answer 200 after the failover")
+	}
+	tb.Logf("%s: store healthy %v after the failure; last answer %v after that", kind, healthy.Sub(failed).Round(time.Millisecond), recovered.Round(time.Millisecond))
+	return recovered
+}
+
+// lastEcho is when the fake received the last echo.
+func (w *recoveryWorld) lastEcho() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.lastEchoAt
+}
+
+func TestClusterMasterKilledNoReportLost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Redis Cluster and bot processes")
+	}
+	failoverScenario(t, "cluster")
+}
+
+func TestSentinelMasterShutDownNoReportLost(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a Sentinel deployment and bot processes")
+	}
+	failoverScenario(t, "sentinel")
+}
+
+// BenchmarkFailover measures the time from the store being healthy again
+// (Cluster: every slot served, Sentinel: the replica promoted) to the last
+// answer of the reports sent during the failover.
+func BenchmarkFailover(b *testing.B) {
+	for _, kind := range []string{"cluster", "sentinel"} {
+		b.Run(kind, func(b *testing.B) {
+			var total time.Duration
+			for i := 0; i < b.N; i++ {
+				total += failoverScenario(b, kind)
+			}
+			b.ReportMetric(total.Seconds()/float64(b.N), "s-after-store-healthy")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+// readyWatch polls /readyz and remembers what it answered when.
+type readyWatch struct {
+	mu    sync.Mutex
+	codes []readyAnswer
+	done  chan struct{}
+	wg    sync.WaitGroup
+}
+
+type readyAnswer struct {
+	at   time.Time
+	code int
+}
+
+func newReadyWatch(url string) *readyWatch {
+	r := &readyWatch{done: make(chan struct{})}
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		client := &http.Client{Timeout: 3 * time.Second}
+		for {
+			select {
+			case <-r.done:
+				return
+			case <-time.After(50 * time.Millisecond):
+			}
+			code := 0
+			if resp, err := client.Get(url); err == nil {
+				code = resp.StatusCode
+				resp.Body.Close()
+			}
+			r.mu.Lock()
+			r.codes = append(r.codes, readyAnswer{time.Now(), code})
+			r.mu.Unlock()
+		}
+	}()
+	return r
+}
+
+func (r *readyWatch) stop() {
+	select {
+	case <-r.done:
+	default:
+		close(r.done)
+	}
+	r.wg.Wait()
+}
+
+func (r *readyWatch) saw503Before(t time.Time) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, a := range r.codes {
+		if a.code == http.StatusServiceUnavailable && !a.at.After(t.Add(3*time.Second)) {
+			return true
+		}
+	}
+	return false
+}
+
+// awaitOK waits for a 200 answered after the watch's last 503.
+func (r *readyWatch) awaitOK(timeout time.Duration) bool {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		r.mu.Lock()
+		n := len(r.codes)
+		ok := n > 0 && r.codes[n-1].code == http.StatusOK
+		r.mu.Unlock()
+		if ok {
+			return true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return false
 }

@@ -203,7 +203,7 @@ func startEmbedded() (*Server, error) {
 	return &Server{Addr: m.Addr(), mini: m}, nil
 }
 
-func start(dir string, aof bool) (*Server, error) {
+func start(dir string, aof bool, extra ...string) (*Server, error) {
 	path, err := exec.LookPath("redis-server")
 	if err != nil {
 		return nil, fmt.Errorf("redis-server not found on PATH: install it (Debian: apt-get install redis-server) — tests need a real Redis")
@@ -223,6 +223,7 @@ func start(dir string, aof bool) (*Server, error) {
 			"--save", "", "--appendonly", appendonly, "--appendfsync", "everysec",
 			"--dir", dir, "--daemonize", "no", "--protected-mode", "no",
 			"--logfile", filepath.Join(dir, "redis.log")}
+		s.args = append(s.args, extra...)
 		if lastErr = s.launch(); lastErr == nil {
 			return s, nil
 		}
