@@ -61,8 +61,18 @@ func TestReportDayFromTimestamp(t *testing.T) {
 	if err != nil || !ok || rep.Values["f0"] != 2 || rep.Values["f1"] != 7 {
 		t.Fatalf("8/11: %+v %v %v", rep.Values, ok, err)
 	}
-	if !rep.At.Equal(written) {
-		t.Errorf("recorded at %v, want the message's time %v (timeliness)", rep.At, written)
+	if !rep.At.Equal(written) || !rep.First.Equal(written) {
+		t.Errorf("recorded at %v, first %v, want the message's time %v (timeliness)", rep.At, rep.First, written)
+	}
+	// timeliness by the message's own clock: 23:58 is after the 17:00
+	// deadline (late); a report written at 16:50 and read after midnight
+	// too is on time
+	e.bind("telegram:-103394", "03394")
+	e.send(msg{chat: "telegram:-103394", from: "7", text: "F0 0", at: time.Date(2021, 11, 8, 16, 50, 0, 0, vnLoc)})
+	u, _ := e.tree.Get("106")
+	p, err := e.h.progress(e.ctx, u, d8)
+	if err != nil || p.Reported != 2 || p.OnTime != 1 {
+		t.Errorf("8/11 progress %+v %v, want 2 reported, 1 on time", p, err)
 	}
 	if _, ok, _ := e.st.Report(e.ctx, shard, d9); ok {
 		t.Fatal("9/11 has a report")

@@ -104,7 +104,15 @@ func (p *parser) result() Result {
 	res.IsReport = p.opt.Explicit || pairs > 0 || p.unitRefused && labels || nearMiss || named && labels || p.lead && numbers > 0 ||
 		outside > 0 || asides > 0 && (labels || p.lead) || len(p.badBytes) > 0 && (numbers > 0 || labels)
 	if len(p.news) > 0 && p.quotesNews() {
-		return Result{Day: p.today, News: true}
+		if !p.opt.Explicit {
+			return Result{Day: p.today, News: true}
+		}
+		// "/baocao cả nước …": a report that quotes news is refused
+		m := p.news[0]
+		pos, end := p.toks[m[0]].pos, p.toks[m[1]].end
+		return Result{Day: p.today, News: true, IsReport: true, Problems: []Problem{{
+			Pos: pos, End: end, Text: p.text[pos:end], Message: fmt.Sprintf(msgNewsMixed, p.text[pos:end]),
+		}}}
 	}
 	if p.additive[1] > 0 {
 		res.Additive = p.text[p.additive[0]:p.additive[1]]
