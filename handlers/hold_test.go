@@ -158,6 +158,8 @@ func TestAdditiveAsked(t *testing.T) {
 	if v := e.reportOf("03418"); v["f0"] != 7 || v["f1"] != 3 {
 		t.Errorf("after the answers: %v", v)
 	}
+	// the same number again may still mean "add": asked too
+	wantAll(t, "the question on an equal number", texts(e.send(msg{chat: tg, from: "5", text: "bổ sung F0 7"}), tg), "cộng thêm thành 14")
 	// nothing stored yet for F2: "thêm" is no question
 	if got := texts(e.send(msg{chat: tg, from: "5", text: "ghi nhận thêm 4 F2"}), tg); !strings.Contains(got, "F2: 4") {
 		t.Errorf("first F2: %q", got)

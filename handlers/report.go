@@ -242,7 +242,7 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result, at 
 		for code, v := range res.Values {
 			old, ok := stored.Values[code]
 			added[code] = v + old
-			changed = changed || ok && old != 0 && old != v
+			changed = changed || ok && old != 0
 		}
 		if changed {
 			held.Kind, held.Added, held.Word = holdAdditive, added, res.Additive
