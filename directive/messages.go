@@ -13,6 +13,7 @@ const (
 	msgDeadlineTooLong  = "Thời hạn «%s» quá dài (tối đa 366 ngày)."
 	msgRefTwice         = "Có hai số văn bản: «%s» và «%s». Chỉ ghi một số."
 	msgTargetTwice      = "Có hai cách chọn nơi nhận: «%s» và «%s». Chỉ ghi một."
+	msgTargetAmbiguous  = "Không rõ «%s» ở cuối chỉ đạo là nơi nhận hay nội dung: nếu là nơi nhận, hãy tách bằng dấu phẩy («…, các xã»); nếu là nội dung, hãy ghi rõ nơi nhận, ví dụ «…, toàn bộ»."
 	msgTargetEmptyUnits = "Chưa ghi đơn vị nhận sau «%s»: hãy viết ví dụ «gửi: xã Bản Giang, 03421»."
 
 	// Target descriptions (Target.String).

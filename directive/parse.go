@@ -3,10 +3,13 @@ package directive
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // ParseOptions reads the text a lead wrote after /chidao: it finds the
@@ -57,6 +60,11 @@ import (
 func ParseOptions(text string, now time.Time) (Draft, []Problem) {
 	p := &parser{f: foldText(text), now: now}
 	p.run()
+	if p.targetAt == nil {
+		for _, a := range p.ambiguous[:min(len(p.ambiguous), 1)] {
+			p.problem(a[0], a[1], fmt.Sprintf(msgTargetAmbiguous, strings.TrimSpace(p.f.original(a[0], a[1]))))
+		}
+	}
 	p.draft.Body = p.body()
 	if p.draft.Body == "" {
 		p.problem(0, len(p.f.s), msgEmptyBody)
@@ -70,6 +78,12 @@ type parser struct {
 	draft    Draft
 	problems []Problem
 	removed  [][2]int // folded offsets of the option clauses taken out
+
+	// ambiguous are target phrases that end the text after a preposition
+	// (folded offsets): asked about unless a target is given elsewhere.
+	ambiguous [][2]int
+	// tails memoises tailFrom, by folded offset.
+	tails map[int]tailLink
 
 	// The first option of each kind, for "given twice" problems.
 	targetAt, deadlineAt, refAt *option
@@ -104,6 +118,17 @@ func (p *parser) run() {
 			continue
 		}
 		b := nextBreak(s, pos)
+		if t, ok := p.tail(q); ok {
+			// "Rà soát F1 gửi: xã Bản Giang xã Thèn Sin", "Tiêm vét
+			// trong 12 giờ 1 cấp": options from here to the end of the
+			// text, with or without punctuation between them.
+			p.removed = append(p.removed, [2]int{prevNonSpace(s, t.at) + 1, len(s)})
+			for i := range t.opts {
+				p.apply(&t.opts[i])
+			}
+			pos = len(s)
+			continue
+		}
 		if t, ok := p.trailing(q, b); ok {
 			// "Tăng cường truy vết F1 hạn 17h hôm nay": the clause's
 			// text stays, the deadline (and what follows it) goes.
@@ -159,8 +184,163 @@ func (p *parser) trailing(pos, brk int) (trailed, bool) {
 			p.problem(i, e, fmt.Sprintf(msgDeadlineUnclear, strings.TrimSpace(p.f.original(i, e))))
 			return trailed{}, false
 		}
+		if e := trimEnd(s, brk); brk >= len(s) && !nounAfterHan(s[i:e]) && len(strings.Fields(s[i:e])) <= 4 {
+			// "Rà soát F1 hạn gấp": a deadline word near the end of
+			// the text, followed by what is not a deadline.
+			p.problem(i, e, fmt.Sprintf(msgDeadlineUnclear, strings.TrimSpace(p.f.original(i, e))))
+			return trailed{}, false
+		}
 	}
 	return trailed{}, false
+}
+
+// nounAfterHan reports whether the deadline word that starts s is the
+// start of another noun ("hạn mức", "hạn chế", "hạn ngạch", "hạn hán").
+func nounAfterHan(s string) bool {
+	f := strings.Fields(s)
+	return len(f) >= 2 && f[0] == "han" && slices.Contains([]string{"muc", "che", "ngach", "han", "dinh"}, f[1])
+}
+
+// tail finds, in the text from pos (a clause that does not start with
+// options), the first word after which everything to the end of the text
+// is options, separated by spaces or clause breaks: "Khẩn trương truy vết
+// gửi: phường Tân Phong, xã Bản Bo hạn 17h hôm nay", "Rà soát người về từ
+// vùng dịch chỉ các phường", "Tăng cường truy vết trong 12 giờ, 1 cấp".
+// Officials end a dispatch with its options; a tail that could as well be
+// the end of the sentence ("Hỗ trợ vật tư cho các xã", "theo Công văn số
+// 12/UBND") is not taken, and a target read that way is asked about
+// (ambiguous) unless the text names its target elsewhere.
+func (p *parser) tail(pos int) (trailed, bool) {
+	s := p.f.s
+	for i := pos + 1; i < len(s); i++ {
+		if s[i-1] != ' ' || s[i] == ' ' {
+			continue
+		}
+		opts, end, ok := p.tailChain(i)
+		if !ok {
+			continue
+		}
+		switch opts[0].kind {
+		case OptionDeadline:
+			if nounBeforeHan(s, i) {
+				continue
+			}
+		case OptionRef:
+			if p.wordBefore(i, refNouns) {
+				continue
+			}
+		case OptionTarget:
+			if p.wordBefore(i, prepositions) {
+				p.ambiguous = append(p.ambiguous, [2]int{prevWordStart(s, i), trimEnd(s, opts[0].end)})
+				continue
+			}
+		}
+		return trailed{at: i, end: end, opts: opts}, true
+	}
+	return trailed{}, false
+}
+
+// tailChain reads options from pos to the end of the text, separated by
+// spaces or clause breaks; it returns them and the end of the last one.
+// What was read from each offset is kept, so trying every word of a long
+// text stays linear.
+func (p *parser) tailChain(pos int) ([]option, int, bool) {
+	if !p.tailFrom(pos) {
+		return nil, 0, false
+	}
+	var opts []option
+	for at := pos; at >= 0; at = p.tails[at].next {
+		opts = append(opts, p.tails[at].o)
+	}
+	return opts, opts[len(opts)-1].end, true
+}
+
+// tailLink is what tailFrom read at an offset: the option there and the
+// offset of the next one (-1 at the end of the text).
+type tailLink struct {
+	o    option
+	next int
+	ok   bool
+}
+
+// tailFrom reports whether the text from pos to its end is only options.
+func (p *parser) tailFrom(pos int) bool {
+	if l, ok := p.tails[pos]; ok {
+		return l.ok
+	}
+	if p.tails == nil {
+		p.tails = map[int]tailLink{}
+	}
+	s := p.f.s
+	l := tailLink{next: -1}
+	if o, ok := p.option(pos, true); ok {
+		l.o = o
+		j := o.end
+		for j < len(s) {
+			if s[j] == ' ' || s[j] == '\n' {
+				j++
+			} else if n := breakLen(s, j); n > 0 {
+				j += n
+			} else {
+				break
+			}
+		}
+		switch {
+		case j >= len(s):
+			l.ok = true
+		case j > o.end:
+			l.next = skipBullet(s, j)
+			l.ok = p.tailFrom(l.next)
+		}
+	}
+	p.tails[pos] = l
+	return l.ok
+}
+
+// prepositions make a level or unit phrase after them part of the
+// sentence ("cho các xã", "tại các phường"); refNouns make a number after
+// them the citation of another document ("Công văn số 12/UBND"). They are
+// compared with diacritics, where the folded forms collide with nouns
+// ("chợ" is not "cho"); a word written without any diacritics matches
+// their folded form.
+var (
+	prepositions = []string{"cho", "tại", "ở", "với", "của", "về", "từ", "giữa", "trong", "như", "cùng", "theo", "những", "mọi"}
+	refNouns     = []string{"văn", "định", "thị", "báo", "hoạch", "điện", "tư", "quyết", "lệnh", "theo", "lục", "của", "tại"}
+)
+
+// wordBefore reports whether the word before folded offset i is one of
+// words.
+func (p *parser) wordBefore(i int, words []string) bool {
+	s := p.f.s
+	j := prevNonSpace(s, i)
+	if j < 0 {
+		return false
+	}
+	w := strings.ToLower(norm.NFC.String(p.f.original(prevWordStart(s, i), j+1)))
+	plain := w == s[prevWordStart(s, i):j+1]
+	for _, x := range words {
+		if w == x || plain && w == foldText(x).s {
+			return true
+		}
+	}
+	return false
+}
+
+// prevWordStart is the offset of the word before offset i.
+func prevWordStart(s string, i int) int {
+	k := prevNonSpace(s, i)
+	for k >= 0 && s[k] != ' ' && s[k] != '\n' {
+		k--
+	}
+	return k + 1
+}
+
+// trimEnd steps back over spaces before i.
+func trimEnd(s string, i int) int {
+	for i > 0 && s[i-1] == ' ' {
+		i--
+	}
+	return i
 }
 
 // nounBeforeHan reports whether the word before offset i makes the "hạn"
@@ -175,7 +355,8 @@ func nounBeforeHan(s string, i int) bool {
 		return false
 	}
 	switch s[k+1 : j+1] {
-	case "gioi", "qua", "ky", "co", "quyen", "dai", "ngan", "trung", "het", "vo":
+	case "gioi", "qua", "ky", "co", "quyen", "dai", "ngan", "trung", "het", "vo",
+		"trong", "dung", "truoc", "sau", "gia", "dao", "thoi":
 		return true
 	}
 	return false
@@ -256,9 +437,12 @@ func (p *parser) matchOption(s string, pos int, lists bool) (option, bool) {
 		return option{kind: OptionTarget, start: pos, end: pos + m[1], target: Target{Kind: TargetChildren}}, true
 	}
 	if m := levelRe.FindStringSubmatchIndex(s); m != nil {
-		only := m[2] >= 0 // "chỉ các phường": that type, and only it
+		words := levelWordRe.FindAllString(s[m[4]:m[1]], -1)
+		// "chỉ các phường": that type, and only it; "các phường, xã":
+		// the types named.
+		only := m[2] >= 0 || len(words) > 1
 		var levels []string
-		for _, w := range levelWordRe.FindAllString(s[m[4]:m[1]], -1) {
+		for _, w := range words {
 			w = strings.Join(strings.Fields(w), " ")
 			if tier, ok := tierWords[w]; ok && !only {
 				// "các xã", "cấp xã": the commune level — xã, phường and
@@ -284,10 +468,18 @@ func (p *parser) matchUnits(s string, pos int) (option, bool) {
 	m := unitsColonRe.FindStringIndex(s)
 	if m == nil {
 		m = unitsCodesRe.FindStringIndex(s)
-		if m == nil || m[1] >= len(s) || !isDigit(s[m[1]]) {
+		if m == nil || m[1] >= len(s) {
 			return option{}, false
 		}
-		codesOnly = true
+		// "gửi 03418, 03421" (codes only) or "gửi xã Mường Khoa" (names
+		// that start with their type word).
+		lm := levelWordAtRe.FindStringIndex(s[m[1]:])
+		switch {
+		case isDigit(s[m[1]]):
+			codesOnly = true
+		case lm == nil || !nameFollows(s, m[1]+lm[1]):
+			return option{}, false
+		}
 	}
 	names, end := p.unitList(pos + m[1])
 	if codesOnly && !allCodes(names) {
@@ -352,11 +544,34 @@ loop:
 			if _, ok := p.option(i, false); ok || unitsColonRe.MatchString(s[i:]) {
 				break loop
 			}
+			if m := levelWordAtRe.FindStringIndex(s[i:]); m != nil {
+				// "xã Bản Giang xã Thèn Sin": a type word after a name
+				// starts the next one; "thị xã", "xã Xá Lượng" do not.
+				if len(strings.Fields(s[itemStart:i])) >= 2 && nameFollows(s, i+m[1]) {
+					flush(i)
+					itemStart = i
+				}
+				i += m[1]
+				continue
+			}
 		}
 		i++
 	}
 	flush(i)
 	return names, end
+}
+
+// nameFollows reports whether a word follows offset i on the same line.
+func nameFollows(s string, i int) bool {
+	if i >= len(s) || s[i] != ' ' {
+		return false
+	}
+	i = skipSpace(s, i, false)
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isWordRune(r)
 }
 
 // splitCodes splits an item made only of codes and spaces ("03418 03421")
@@ -548,15 +763,20 @@ func nextBreak(s string, i int) int {
 }
 
 // abbreviationBefore reports whether the dot at i ends a word of one or
-// two letters ("TP.", "Q.", "TX."), which does not end a unit name.
+// two letters that abbreviates a type word ("TP.", "Q.", "TX."), which
+// does not end a unit name; "xã Bản Bo." ends it.
 func abbreviationBefore(s string, i int) bool {
 	n := 0
 	for j := i - 1; j >= 0 && 'a' <= s[j] && s[j] <= 'z'; j-- {
 		n++
 	}
 	start := i - n
-	return n >= 1 && n <= 2 && (start == 0 || s[start-1] == ' ' || s[start-1] == ',')
+	return n >= 1 && n <= 2 && (start == 0 || s[start-1] == ' ' || s[start-1] == ',') && abbreviations[s[start:i]]
 }
+
+// abbreviations are the type words officials shorten in unit names:
+// thành phố, thị xã, thị trấn, quận, phường, huyện, xã.
+var abbreviations = map[string]bool{"tp": true, "tx": true, "tt": true, "q": true, "p": true, "h": true, "x": true}
 
 // wordEnd reports whether offset i does not split a word.
 func wordEnd(s string, i int) bool {
@@ -615,9 +835,10 @@ var (
 	allRe      = regexp.MustCompile(`^(?:` + targetVerb + `)?(?:(?:tat +ca|toan +bo)(?: +cac)? +(?:don +vi|cap +duoi)|toan +bo|tat +ca|toan +he +thong)\b`)
 	levelRe    = regexp.MustCompile(`^(?:` + targetVerb + `)?(?:(chi) +(?:cac +)?|(?:cac|tat +ca(?: +cac)?|toan +bo(?: +cac)?|moi|cap) +)(` + levelWord + `(?: *(?:,|/|\bva\b) *` + levelWord + `)*)`)
 	// levelWordRe finds the level words in a matched level phrase.
-	levelWordRe  = regexp.MustCompile(`\b` + levelWord)
-	unitsColonRe = regexp.MustCompile(`^(?:gui(?: +(?:den|toi|cho))?|den|toi|noi +nhan|don +vi +nhan) *: *`)
-	unitsCodesRe = regexp.MustCompile(`^(?:gui(?: +(?:den|toi|cho))?|den|toi) +`)
+	levelWordRe   = regexp.MustCompile(`\b` + levelWord)
+	levelWordAtRe = regexp.MustCompile(`^` + levelWord)
+	unitsColonRe  = regexp.MustCompile(`^(?:gui(?: +(?:den|toi|cho))?|den|toi|noi +nhan|don +vi +nhan) *: *`)
+	unitsCodesRe  = regexp.MustCompile(`^(?:gui(?: +(?:den|toi|cho))?|den|toi) +`)
 
 	// trailingDeadlineRe opens a deadline that ends a clause of body text.
 	trailingDeadlineRe = regexp.MustCompile(`^(?:thoi +han|han +chot|han +cuoi|han)\b`)

@@ -77,6 +77,9 @@ func (h *Handler) cmdChidao(ctx context.Context, r *request) error {
 
 // resolveTargets turns a target spec into units of issuer's subtree.
 func (h *Handler) resolveTargets(issuer *units.Unit, t directive.Target) ([]*units.Unit, error) {
+	if issuer.IsLeaf() {
+		return nil, chihuy.Errorf(chihuy.EINVALID, msgCdNoSubunits, issuer.Title())
+	}
 	var out []*units.Unit
 	switch t.Kind {
 	case directive.TargetChildren:
@@ -970,6 +973,11 @@ func (h *Handler) cmdChuyentiep(ctx context.Context, r *request) error {
 	orig, err := h.Store.Directive(ctx, id)
 	if err != nil {
 		return err
+	}
+	if r.unit.IsLeaf() {
+		// A commune has nobody below it: relaying means nothing, and
+		// "no unit receives it" would not say why.
+		return chihuy.Errorf(chihuy.EINVALID, msgCdNoSubunits+msgCdNoSubunitsAck, r.unit.Title(), id, id)
 	}
 	draft := directive.Draft{Target: directive.Target{Kind: directive.TargetAll}}
 	if extra = strings.TrimSpace(extra); extra != "" {

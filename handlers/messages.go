@@ -92,6 +92,8 @@ const (
 
 	msgCdProblems      = "⚠️ Chưa gửi chỉ đạo — có phần chưa rõ:"
 	msgCdNoTargets     = "Không có đơn vị nào nhận chỉ đạo (%s)."
+	msgCdNoSubunits    = "%s không có đơn vị cấp dưới nên không có nơi nào để gửi hay chuyển tiếp chỉ đạo."
+	msgCdNoSubunitsAck = " Để báo đã nhận chỉ đạo %s, gõ /danhan %s."
 	msgCdConfirm       = "📢 Chỉ đạo %s sẽ gửi tới %d đơn vị (%s), %d cuộc trò chuyện.%s\nXác nhận gửi? (bấm nút, hoặc gõ /xacnhan %s — hủy: /huy %s)"
 	msgCdTargets       = ": %s"
 	msgCdResultNeeded  = "\n📝 Yêu cầu báo cáo kết quả"
