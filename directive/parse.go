@@ -230,6 +230,11 @@ func (p *parser) tail(pos int) (trailed, bool) {
 				continue
 			}
 		case OptionTarget:
+			if wholeRe.MatchString(s[i:]) {
+				// "Kiểm tra toàn bộ chốt", "Phun khử khuẩn mọi thôn":
+				// the object of the sentence, not where it goes.
+				continue
+			}
 			if p.wordBefore(i, prepositions) {
 				p.ambiguous = append(p.ambiguous, [2]int{prevWordStart(s, i), trimEnd(s, opts[0].end)})
 				continue
@@ -839,6 +844,10 @@ var (
 	levelWordAtRe = regexp.MustCompile(`^` + levelWord)
 	unitsColonRe  = regexp.MustCompile(`^(?:gui(?: +(?:den|toi|cho))?|den|toi|noi +nhan|don +vi +nhan) *: *`)
 	unitsCodesRe  = regexp.MustCompile(`^(?:gui(?: +(?:den|toi|cho))?|den|toi) +`)
+
+	// wholeRe opens a target phrase that, ending a sentence, is its
+	// object ("toàn bộ chốt", "tất cả các thôn", "mọi xã").
+	wholeRe = regexp.MustCompile(`^(?:tat +ca|toan +bo|toan +he +thong|moi)\b`)
 
 	// trailingDeadlineRe opens a deadline that ends a clause of body text.
 	trailingDeadlineRe = regexp.MustCompile(`^(?:thoi +han|han +chot|han +cuoi|han)\b`)
