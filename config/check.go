@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"slices"
@@ -136,6 +137,20 @@ func Validate(c *Config, tree *units.Tree) error {
 	if tree != nil && c.Root != "" && tree.Root().Code != c.Root {
 		p.add("%s%s", c.where(0, "root"), msgRootNotFound(c.Root))
 	}
+	if re := c.Reorganise; re != nil {
+		if _, err := LoadTree(re.To); err != nil {
+			p.add("%s%s", c.where(re.Line, "reorganise.to"), err.Error())
+		}
+		if re.Mapping != MappingBuiltin {
+			if _, err := units.LoadMapping(re.Mapping); err != nil {
+				msg := err.Error()
+				if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+					msg = msgMappingFile(re.Mapping, FileReason(pe))
+				}
+				p.add("%s%s", c.where(re.Line, "reorganise.mapping"), msg)
+			}
+		}
+	}
 	if c.Dataset != "" {
 		if fi, err := os.Stat(c.Dataset); err != nil || fi.IsDir() {
 			if err == nil {
@@ -230,6 +245,17 @@ func (r report) units(c *Config, tree *units.Tree) {
 		parts = append(parts, d.String())
 	}
 	r.line("%s: %d — %s", hdrCounts, tree.Len(), strings.Join(parts, ", "))
+	if re := c.Reorganise; re != nil {
+		to := re.To
+		if t, err := LoadTree(re.To); err == nil {
+			var parts []string
+			for _, d := range t.CountByDepth() {
+				parts = append(parts, d.String())
+			}
+			to += " (" + strings.Join(parts, ", ") + ")"
+		}
+		r.line("%s: %s", hdrReorganise, txtReorganise(to, re.Mapping, re.Effective.Short()))
+	}
 }
 
 // unitName is "tỉnh Lai Châu (12)", or the bare code when unknown.

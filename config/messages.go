@@ -194,6 +194,7 @@ const (
 	hdrTitle          = "chihuy — kiểm tra cấu hình"
 	hdrFile           = "Tệp cấu hình"
 	hdrUnits          = "Cây đơn vị"
+	hdrReorganise     = "Sắp xếp lại"
 	hdrRoot           = "Gốc"
 	hdrCounts         = "Số đơn vị"
 	hdrDataset        = "Bộ dữ liệu"
@@ -252,3 +253,14 @@ func txtDirectives(interval string, max, confirm int) string {
 }
 
 func txtOxy(n int) string { return fmt.Sprintf("báo khi còn dưới %d bình", n) }
+
+func txtReorganise(to, mapping, effective string) string {
+	if mapping == MappingBuiltin {
+		mapping = "dựng sẵn"
+	}
+	return fmt.Sprintf("sang %s từ ngày %s (bảng sáp nhập: %s)", to, effective, mapping)
+}
+
+func msgMappingFile(path, reason string) string {
+	return fmt.Sprintf("không đọc được tệp sáp nhập %s: %s", path, reason)
+}

@@ -59,3 +59,32 @@ func TestUnitsAndReorganiseKeys(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckReorganise(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	writeFile(t, path, "reorganise: {to: gso-2025-07, effective: 2025-07-01}\n")
+	c, err := Load(envOf(map[string]string{"CHIHUY_CONFIG": path}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := c.LoadUnits()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := Check(c, tree, &out); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	if want := "Sắp xếp lại: sang gso-2025-07 (quốc gia: 1, tỉnh/thành phố: 34, xã/phường/đặc khu: 3321) từ ngày 01/07/2025 (bảng sáp nhập: dựng sẵn)"; !strings.Contains(out.String(), want) {
+		t.Errorf("check lacks %q:\n%s", want, out.String())
+	}
+	writeFile(t, path, "reorganise: {to: ./none.yaml, mapping: none.json, effective: 2025-07-01}\n")
+	if c, err = Load(envOf(map[string]string{"CHIHUY_CONFIG": path})); err != nil {
+		t.Fatal(err)
+	}
+	err = Validate(c, tree)
+	if err == nil || !strings.Contains(err.Error(), "reorganise.to") || !strings.Contains(err.Error(), "không đọc được tệp sáp nhập") {
+		t.Errorf("Validate: %v", err)
+	}
+}

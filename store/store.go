@@ -18,7 +18,9 @@
 //	{prefix}:{in}:…            intake journal (updates, dedupe marks)
 //	{prefix}:{ob}:…            outbox (queues, payloads, sent marks)
 //	{prefix}:{cfg}:…           chats, members, roles, invites, leases,
-//	                           scheduled job runs (jobs.go)
+//	                           scheduled job runs (jobs.go), the tree
+//	                           the stored codes name and the
+//	                           reorganisation journal (reorg.go)
 //	{prefix}:{s:SHARD}:…       reports, aggregates, cumulative totals and
 //	                           alerts of one shard (reports.go, alerts.go)
 //	{prefix}:{rep}:shards      the shards holding reports (retention)
