@@ -14,6 +14,7 @@ const (
 	msgRefTwice         = "Có hai số văn bản: «%s» và «%s». Chỉ ghi một số."
 	msgTargetTwice      = "Có hai cách chọn nơi nhận: «%s» và «%s». Chỉ ghi một."
 	msgTargetAmbiguous  = "Không rõ «%s» ở cuối chỉ đạo là nơi nhận hay nội dung: nếu là nơi nhận, hãy tách bằng dấu phẩy («…, các xã»); nếu là nội dung, hãy ghi rõ nơi nhận, ví dụ «…, toàn bộ»."
+	msgTargetUnclear    = "Không hiểu nơi nhận «%s»: hãy viết ví dụ «gửi: xã Bản Giang, 03421», «1 cấp», «các xã» hoặc «chỉ các phường»; nếu đó là nội dung, hãy ghi rõ nơi nhận, ví dụ «…, toàn bộ»."
 	msgTargetEmptyUnits = "Chưa ghi đơn vị nhận sau «%s»: hãy viết ví dụ «gửi: xã Bản Giang, 03421»."
 
 	// Target descriptions (Target.String).

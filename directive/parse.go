@@ -141,6 +141,9 @@ func (p *parser) run() {
 			continue
 		}
 		p.checkUnclear(q)
+		if strings.Trim(s[b:], " \n.!?;,") == "" {
+			p.checkUnclearTarget(q, b)
+		}
 		if b >= len(s) {
 			break
 		}
@@ -666,6 +669,35 @@ func (p *parser) checkUnclear(pos int) {
 	}
 }
 
+// checkUnclearTarget reports, in the last clause of the text (from pos,
+// not read as options), what looks like a target but cannot be read as
+// one: "gửi Bản Giang" (a name without its type word), "2 cấp", "các xã
+// thuộc huyện Tân Uyên", "các xã trừ xã Bản Bo". Sent as it is, the
+// directive would go to the whole subtree.
+func (p *parser) checkUnclearTarget(pos, end int) {
+	s := p.f.s[:end]
+	for i := pos; i < len(s); i++ {
+		if i > pos && s[i-1] != ' ' || s[i] == ' ' {
+			continue
+		}
+		m := unclearTargetRe.FindStringSubmatchIndex(s[i:])
+		if m == nil {
+			continue
+		}
+		if m[2] >= 0 {
+			// "gửi" then a word: a target only when the word is a
+			// capitalised name ("gửi Bản Giang", not "gửi danh sách").
+			r, _ := utf8.DecodeRuneInString(p.f.orig[p.f.off[i+m[2]]:])
+			if !unicode.IsUpper(r) {
+				continue
+			}
+		}
+		e := trimEnd(s, end)
+		p.problem(i, e, fmt.Sprintf(msgTargetUnclear, strings.TrimSpace(p.f.original(i, e))))
+		return
+	}
+}
+
 // problem records a problem about folded offsets [start, end).
 func (p *parser) problem(start, end int, msg string) {
 	p.problems = append(p.problems, Problem{Start: p.f.off[start], End: p.f.off[end], Message: msg})
@@ -844,6 +876,10 @@ var (
 	levelWordAtRe = regexp.MustCompile(`^` + levelWord)
 	unitsColonRe  = regexp.MustCompile(`^(?:gui(?: +(?:den|toi|cho))?|den|toi|noi +nhan|don +vi +nhan) *: *`)
 	unitsCodesRe  = regexp.MustCompile(`^(?:gui(?: +(?:den|toi|cho))?|den|toi) +`)
+
+	// unclearTargetRe is what looks like a target but is not one the
+	// parser reads (group 1: the word after "gửi").
+	unclearTargetRe = regexp.MustCompile(`^(?:gui(?: +(?:den|toi|cho))? +([a-z0-9])|(?:[02-9]|\d\d+|hai|ba|bon) +cap(?: +duoi)?(?: +truc +tiep)? *$|(?:cac|chi +cac|cap|tat +ca +cac|toan +bo +cac) +` + levelWord + `(?: +[a-z0-9]+)*? +(?:tru|ngoai +tru|thuoc|khong +ke|o +huyen|o +tinh)\b)`)
 
 	// wholeRe opens a target phrase that, ending a sentence, is its
 	// object ("toàn bộ chốt", "tất cả các thôn", "mọi xã").
