@@ -33,6 +33,9 @@ var maxDate = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC).Unix()
 type extra struct {
 	Message       *extraMessage `json:"message"`
 	EditedMessage *extraMessage `json:"edited_message"`
+	CallbackQuery *struct {
+		Message *extraMessage `json:"message"`
+	} `json:"callback_query"`
 }
 
 type extraMessage struct {
@@ -112,6 +115,9 @@ func (c *Client) convertUpdate(tu *tgbotapi.Update, ex *extra, now time.Time) (c
 			if m.Chat != nil {
 				setChat(&u, m.Chat)
 			}
+			if ex.CallbackQuery != nil {
+				u.Thread = topic(ex.CallbackQuery.Message) // answers go to the button's topic
+			}
 		}
 	case tu.MyChatMember != nil:
 		mc := tu.MyChatMember
@@ -130,6 +136,16 @@ func (c *Client) convertUpdate(tu *tgbotapi.Update, ex *extra, now time.Time) (c
 		}
 	}
 	return u, nil
+}
+
+// topic is the forum topic of a message, "" outside topics: a reply
+// thread of a supergroup without topics has a message_thread_id too, but
+// is no topic to post in.
+func topic(ex *extraMessage) string {
+	if ex != nil && ex.IsTopicMessage && ex.MessageThreadID > 0 {
+		return strconv.FormatInt(ex.MessageThreadID, 10)
+	}
+	return ""
 }
 
 // date converts a message date (unix seconds), refusing one that cannot be
@@ -162,9 +178,7 @@ func fromMessage(u *chihuy.Update, m *tgbotapi.Message, ex *extraMessage, botID 
 		u.FromName = m.SenderChat.Title
 	}
 	u.MessageID = strconv.Itoa(m.MessageID)
-	if ex != nil && ex.IsTopicMessage && ex.MessageThreadID > 0 {
-		u.Thread = strconv.FormatInt(ex.MessageThreadID, 10)
-	}
+	u.Thread = topic(ex)
 	u.Forwarded = m.ForwardDate != 0 || m.ForwardFrom != nil || m.ForwardFromChat != nil ||
 		m.ForwardSenderName != "" || m.IsAutomaticForward ||
 		ex != nil && len(ex.ForwardOrigin) > 0 && string(ex.ForwardOrigin) != "null"

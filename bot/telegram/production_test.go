@@ -173,20 +173,24 @@ func TestForumTopicSends(t *testing.T) {
 			t.Errorf("%s: sent to topic %d, want %d", tc.key, got.Thread, tc.want)
 		}
 	}
-	// Not a forum: the platform refuses a topic; nothing is sent.
-	rig.enqueue(t, ctx, chihuy.Message{Key: "x", Chat: chatRef(-1009), Group: true, Text: "x", Thread: "5"})
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		rig.mu.Lock()
-		n := len(rig.dead)
-		rig.mu.Unlock()
-		if n > 0 {
-			break
+	// A topic deleted since, or a chat that is no forum (any more): the
+	// platform refuses the topic, the message goes to General rather than
+	// nowhere.
+	rig.srv.DeleteTopic(groupID, 17)
+	for _, tc := range []struct {
+		key  string
+		chat int64
+	}{{"deleted topic", groupID}, {"no forum", -1009}} {
+		rig.enqueue(t, ctx, chihuy.Message{Key: tc.key, Chat: chatRef(tc.chat), Group: true, Text: tc.key, Thread: "17"})
+		got := rig.wait(t, ctx, tc.key, func(s telegramtest.Sent) bool { return s.Text == tc.key })
+		if got.Thread != 0 || got.Chat != tc.chat {
+			t.Errorf("%s: sent to chat %d topic %d, want General of %d", tc.key, got.Chat, got.Thread, tc.chat)
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("a topic in a chat without topics was not refused")
-		}
-		time.Sleep(5 * time.Millisecond)
+	}
+	rig.mu.Lock()
+	defer rig.mu.Unlock()
+	if len(rig.dead) != 0 {
+		t.Errorf("dead letters %v", rig.dead)
 	}
 }
 

@@ -3,6 +3,8 @@ package telegram
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"net/http"
 	"fmt"
 	"strconv"
 	"strings"
@@ -53,10 +55,32 @@ func (c *Client) Send(ctx context.Context, m chihuy.Message, editID string) (str
 		}
 		to.thread = m.Thread
 	}
+	id, err := c.sendTo(ctx, to, m, replyTo, kb)
+	if to.thread != "" && threadGone(err) {
+		// The topic was deleted or closed since the chat was enrolled:
+		// the message goes to General rather than nowhere.
+		to.thread = ""
+		return c.sendTo(ctx, to, m, replyTo, kb)
+	}
+	return id, err
+}
+
+func (c *Client) sendTo(ctx context.Context, to chatTarget, m chihuy.Message, replyTo int, kb *tgbotapi.InlineKeyboardMarkup) (string, error) {
 	if m.File != nil {
 		return c.sendFile(ctx, to, m, replyTo, kb)
 	}
 	return c.sendText(ctx, to, m.Text, replyTo, kb)
+}
+
+// threadGone reports whether a send was refused because its forum topic
+// does not exist (any more) or is closed.
+func threadGone(err error) bool {
+	var se *bot.SendError
+	if !errors.As(err, &se) || se.Code != http.StatusBadRequest {
+		return false
+	}
+	d := strings.ToLower(se.Description)
+	return strings.Contains(d, "thread not found") || strings.Contains(d, "topic_closed") || strings.Contains(d, "topic_deleted")
 }
 
 // chatTarget is a chat as the library addresses it: a numeric id, or a

@@ -47,9 +47,10 @@ type Answer struct {
 // chat is what the fake knows of one chat: its kind and its messages,
 // whose ids count up per chat as on the real platform.
 type chat struct {
-	wire   wireChat
-	nextID int
-	msgs   map[int]*stored
+	wire          wireChat
+	nextID        int
+	msgs          map[int]*stored
+	deletedTopics map[int]bool
 }
 
 // stored is one message of a chat: the bot's (sent ≥ 0, index in
@@ -242,7 +243,7 @@ func threadOf(c *chat, p *params) (int, *apiError) {
 	if err != nil || n < 0 {
 		return 0, badRequest("invalid message_thread_id")
 	}
-	if n != 0 && !c.wire.IsForum {
+	if n != 0 && (!c.wire.IsForum || c.deletedTopics[n]) {
 		return 0, badRequest("message thread not found")
 	}
 	return n, nil

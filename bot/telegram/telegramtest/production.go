@@ -86,6 +86,18 @@ func (s *Server) SetForum(chatID int64) {
 	c.wire.Type, c.wire.IsForum = "supergroup", true
 }
 
+// DeleteTopic deletes forum topic thread of chat chatID: sends to it are
+// then answered 400 "message thread not found".
+func (s *Server) DeleteTopic(chatID int64, thread int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.chatFor(chatID)
+	if c.deletedTopics == nil {
+		c.deletedTopics = map[int]bool{}
+	}
+	c.deletedTopics[thread] = true
+}
+
 // PushRaw queues an update exactly as given (update_id included): a
 // malformed update, or one with fields the helpers do not make. kind is
 // the update kind for allowed_updates ("message", …).
