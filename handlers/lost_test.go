@@ -2,9 +2,7 @@ package handlers
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -12,31 +10,15 @@ import (
 	"time"
 
 	"github.com/chihuy/chihuy"
+	messagetexts "github.com/chihuy/chihuy/internal/texts"
 	"github.com/chihuy/chihuy/store"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata")
-
-// golden compares got with testdata/golden/name, rewriting it with -update.
+// golden compares got with testdata/golden/name (CHIHUY_UPDATE_GOLDEN=1
+// rewrites it).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from %s:\n%s", name, path, got)
-	}
+	messagetexts.Golden(t, filepath.Join("testdata", "golden", name), got)
 }
 
 // A lost official gets a short pointer; chatter gets nothing.
