@@ -28,5 +28,9 @@ const (
 	msgOnlyAside       = "Chỉ thấy số không ghi nhận ('%s'), không có số liệu trong ngày."
 	msgCollectMismatch = "'%s': cộng các mũi được %[3]s, khác tổng %[2]s đã báo là %[4]s."
 	msgBadBytes        = "Tin có ký tự lỗi, không đọc được ở '%s' — xin gửi lại."
+	msgOfWhich         = "'%s': mũi của trẻ ghi là một phần của số mũi trước đó — mũi 1–4 là mũi người lớn; xin báo riêng mũi người lớn và mũi của trẻ, không lồng vào nhau."
+	msgLostGroup       = "'%s': không rõ là mũi của nhóm nào (trẻ hay người lớn) — ghi rõ 'người lớn' hoặc 'trẻ 5-11 tuổi', 'trẻ 12-17 tuổi' trước các mũi."
+	msgPeriod          = "'%s': số liệu nhiều ngày — báo cáo theo từng ngày, xin gửi số liệu của một ngày."
+	msgVagueDay        = "'%s': không rõ là ngày nào — ghi 'hôm nay', 'hôm qua' hoặc ngày (ví dụ 8/11)."
 	msgNewsMixed       = "'%s': số liệu của nơi khác (tin tức), không phải của đơn vị — xin gửi riêng báo cáo của đơn vị."
 )

@@ -87,7 +87,8 @@ func (p *parser) number(i int) int {
 		it.end, it.t1 = toks[j].end, j
 	}
 	p.emit(it)
-	p.lineStart, p.unitOK = false, false
+	// "Bản Giang F1 4 Bản Hon F1 6": another unit may follow a value
+	p.lineStart, p.unitOK = false, true
 	return j + 1
 }
 

@@ -351,3 +351,10 @@ func TestDengue(t *testing.T) {
 func TestOfficials(t *testing.T) {
 	runFixtures(t, "officials.txt")
 }
+
+// TestScopes runs the messages where a figure could fall under the wrong
+// element, day or unit without a word: each is stored exactly or refused
+// naming the part.
+func TestScopes(t *testing.T) {
+	runFixtures(t, "scopes.txt")
+}

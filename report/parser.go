@@ -27,6 +27,13 @@ type parser struct {
 	unitRefused bool        // a unit name was refused: the message is a report attempt
 	collect     string      // the element whose heading collects the labels after it, if any
 	collects    []collected // values counted into a collecting element
+	// lostGroup is where a group starts, +1, that is neither the
+	// collecting heading's nor adults ("Phụ nữ có thai" on its own line
+	// under "Tiêm trẻ 5-11 tuổi:"): the doses after it are refused. 0
+	// when none.
+	lostGroup int
+	ofWhich   int         // line of the last "trong đó", "bao gồm", +1; 0 when none
+	periods   []periodRef // words naming several days ("tuần", "7 ngày qua") or no day ("hôm trước")
 
 	// Scanning state.
 	group       string // the context group in force
@@ -48,6 +55,13 @@ type collected struct {
 	into     string
 	val      int64
 	pos, end int
+}
+
+// periodRef is a part of the message that names a period of several days,
+// or a day that cannot be told ("hôm trước").
+type periodRef struct {
+	pos, end int
+	vague    bool
 }
 
 // recorded is a value accepted so far, for duplicate and sub-count checks.
@@ -76,6 +90,7 @@ func (p *parser) reset() {
 		badBytes: p.badBytes[:0],
 		news:     p.news[:0],
 		collects: p.collects[:0],
+		periods:  p.periods[:0],
 	}
 }
 

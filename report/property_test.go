@@ -9,7 +9,7 @@ import (
 )
 
 // corpusFiles are the fixture files of messages as officials write them.
-var corpusFiles = []string{"accept.txt", "refuse.txt", "chatter.txt", "officials.txt", "dengue.txt"}
+var corpusFiles = []string{"accept.txt", "refuse.txt", "chatter.txt", "officials.txt", "dengue.txt", "scopes.txt"}
 
 func loadCorpus(t *testing.T) []fixture {
 	var all []fixture

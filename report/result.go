@@ -43,7 +43,7 @@ func (p *parser) result() Result {
 			case it.partner >= 0:
 				pairs++
 				p.value(it, &p.items[it.partner])
-			case !it.consumed && !it.absorbed && !it.contextual && !p.heading(k, lastPair) && !(it.aside && slices.Contains(valued, it.code)) &&
+			case !it.consumed && !it.absorbed && !it.contextual && !it.ofWhich && !p.heading(k, lastPair) && !(it.aside && slices.Contains(valued, it.code)) &&
 				!p.collectsInto(it.code) && !p.valuedOnLine(it):
 				p.problem(it.pos, it.end, it.code, msgNoValue, p.text[it.pos:it.end])
 			}
@@ -92,6 +92,15 @@ func (p *parser) result() Result {
 	p.places()
 	res.Day, res.DaySet = p.day()
 	res.Unit, res.UnitName = p.unit()
+	if p.ds.Period != dataset.Weekly {
+		for _, pr := range p.periods {
+			if pr.vague {
+				p.problem(pr.pos, pr.end, "", msgVagueDay, p.text[pr.pos:pr.end])
+			} else {
+				p.problem(pr.pos, pr.end, "", msgPeriod, p.text[pr.pos:pr.end])
+			}
+		}
+	}
 	for _, b := range p.badBytes {
 		p.problem(b[0], b[1], "", msgBadBytes, p.around(b[0], b[1]))
 	}
@@ -163,6 +172,13 @@ func (p *parser) value(l, v *item) {
 	pos, end := min(l.pos, v.pos), max(l.end, v.end)
 	part := p.text[pos:end]
 	num := p.text[v.pos:v.end]
+	switch {
+	case l.ofWhich:
+		return // refused when read
+	case l.lost:
+		p.problem(pos, end, "", msgLostGroup, part)
+		return
+	}
 	var val int64
 	switch {
 	case v.kind == iZero:
@@ -378,10 +394,28 @@ func (p *parser) quotesNews() bool {
 			}
 		}
 	}
+	// a marker on a line with figures covers its sentence only: "cả nước
+	// F0 15.000; xã ta F0 1" has figures of its own after the ';'
+	sentence := make([][2]int, len(p.news))
+	for n, m := range p.news {
+		sentence[n] = p.sentenceAround(m[0])
+	}
+	newsAt := func(pos int) int {
+		n := news[p.lineOf(pos)]
+		if n == 0 || !valued[p.toks[p.news[n-1][0]].line] {
+			return n
+		}
+		for k := range p.news {
+			if sentence[k][0] <= pos && pos < sentence[k][1] {
+				return k + 1
+			}
+		}
+		return 0
+	}
 	own, other := false, false
 	touched := make([]bool, len(p.news))
 	for _, r := range p.recorded {
-		if n := news[p.lineOf(r.pos)]; n > 0 {
+		if n := newsAt(r.pos); n > 0 {
 			other, touched[n-1] = true, true
 		} else {
 			own = true
@@ -389,7 +423,7 @@ func (p *parser) quotesNews() bool {
 	}
 	kept := p.problems[:0]
 	for _, pr := range p.problems {
-		if n := news[p.lineOf(pr.Pos)]; n > 0 {
+		if n := newsAt(pr.Pos); n > 0 {
 			other, touched[n-1] = true, true
 			continue
 		}
@@ -408,6 +442,29 @@ func (p *parser) quotesNews() bool {
 		}
 	}
 	return false
+}
+
+// sentenceAround returns the bytes of the sentence around token k: from
+// the line break, ';' or sentence-ending '.' before it to the one after.
+func (p *parser) sentenceAround(k int) [2]int {
+	ends := func(j int) bool {
+		t := &p.toks[j]
+		return t.kind == tNewline || t.kind == tPunct && (t.r == ';' || t.r == '.' && (j+1 >= len(p.toks) || p.toks[j+1].space != spNone))
+	}
+	from, to := 0, len(p.text)
+	for j := k - 1; j >= 0; j-- {
+		if ends(j) {
+			from = p.toks[j].end
+			break
+		}
+	}
+	for j := k + 1; j < len(p.toks); j++ {
+		if ends(j) {
+			to = p.toks[j].pos
+			break
+		}
+	}
+	return [2]int{from, to}
 }
 
 // subCounts checks that no sub-count exceeds its parent.
@@ -492,7 +549,13 @@ func (p *parser) day() (chihuy.Day, bool) {
 			chosen = d
 		case d.day == chosen.day:
 		case p.rangeBetween(chosen.end, d.pos):
-			chosen = d // "từ 16h ngày 7/11 đến 16h ngày 8/11": the day it ends
+			// "từ 16h ngày 7/11 đến 16h ngày 8/11": the day it ends; a
+			// range of several days is several days' figures
+			if d.day.Sub(chosen.day) > 1 && p.ds.Period != dataset.Weekly {
+				from := p.rangeStart(chosen.pos)
+				p.problem(from, d.end, "", msgPeriod, p.text[from:d.end])
+			}
+			chosen = d
 		default:
 			p.problem(d.pos, d.end, "", msgTwoDates, p.text[d.pos:d.end], chosen.day.Short(), d.day.Short())
 		}
@@ -512,6 +575,22 @@ func (p *parser) day() (chihuy.Day, bool) {
 		p.problem(chosen.pos, chosen.end, "", msgOldDate, p.text[chosen.pos:chosen.end], chosen.day.Short(), days)
 	}
 	return chosen.day, true
+}
+
+// rangeStart returns where a range of dates starting with the date at
+// byte pos begins: at "từ" ("từ ngày 23/11 đến 29/11") when written.
+func (p *parser) rangeStart(pos int) int {
+	k := sort.Search(len(p.toks), func(k int) bool { return p.toks[k].pos >= pos })
+	for k--; k >= 0 && p.toks[k].kind == tWord; k-- {
+		switch p.toks[k].fold {
+		case "ngay", "ng":
+			continue
+		case "tu":
+			return p.toks[k].pos
+		}
+		break
+	}
+	return pos
 }
 
 func (p *parser) rangeBetween(from, to int) bool {

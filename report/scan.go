@@ -39,6 +39,8 @@ type item struct {
 	grouped  bool // written with thousands separators
 	spaced   bool // grouped by spaces ("12 500")
 	consumed bool // a label repeated or a unit word after its value
+	ofWhich  bool // a children's age group given as part of the doses before it: refused
+	lost     bool // a dose after a group that is neither the heading's nor adults: refused
 	absorbed bool // a name that is part of the next one ("mũi 1 trẻ 5-11 tuổi")
 	named    bool // an aside or outside item that took in an element's name ("F0 lũy kế")
 	aside    bool // a lone name in parentheses after a value
@@ -102,6 +104,19 @@ func (p *parser) scanAt(i int) int {
 	case tPunct:
 		return p.punct(i)
 	}
+	if p.letterForZero(i) {
+		// "F0: O": a number typed with a letter ("ổ" folds to "o" too)
+		p.emit(item{kind: iNum, badNum: true, pos: t.pos, end: t.end, t0: i, t1: i})
+		p.lineStart, p.unitOK = false, false
+		return i + 1
+	}
+	if j, ok := p.adultAge(i); ok {
+		// "người từ 18 tuổi trở lên", "trên 18 tuổi": adults, whose doses
+		// no children's heading collects
+		p.adults()
+		p.fillerStart, p.fillerEnd = i, j-1
+		return j
+	}
 	m := p.longest(i)
 	if m.alias == nil && (m.ph == nil || m.ph.kind != vDateKw && m.ph.kind != vRelDay && m.ph.kind != vLead) && p.unitOK && p.opt.Units != nil {
 		// a unit name may begin with a word that is also a phrase ("Ca
@@ -124,6 +139,102 @@ func (p *parser) scanAt(i int) int {
 		return i + 1
 	}
 	return p.unknown(i)
+}
+
+// letterForZero reports whether token i is a letter O, l or I alone in a
+// value's place ("F0: O", "F1 O,"): a number typed with a letter.
+func (p *parser) letterForZero(i int) bool {
+	switch p.text[p.toks[i].pos:p.toks[i].end] {
+	case "O", "o", "l", "I":
+	default:
+		return false
+	}
+	if !p.valuePlace() {
+		return false
+	}
+	return i+1 >= len(p.toks) || p.toks[i+1].kind != tWord
+}
+
+// adultAge matches an adults' age group at token i: ["người"] ("từ" |
+// "trên") N "tuổi" ["trở lên"], or ["người"] N "tuổi trở lên", with N
+// at least 18. It returns the token after it.
+func (p *parser) adultAge(i int) (int, bool) {
+	toks := p.toks
+	word := func(k int, w string) bool { return k < len(toks) && toks[k].kind == tWord && toks[k].fold == w }
+	k := i
+	if word(k, "nguoi") {
+		k++
+	}
+	from := word(k, "tu") || word(k, "tren")
+	if from {
+		k++
+	}
+	if k >= len(toks) || !toks[k].digits || len(toks[k].fold) > 3 || p.numberContinues(k) {
+		return 0, false
+	}
+	n := 0
+	for _, c := range toks[k].fold {
+		n = n*10 + int(c-'0')
+	}
+	if n < 18 || !word(k+1, "tuoi") {
+		return 0, false
+	}
+	k += 2
+	up := word(k, "tro") && word(k+1, "len")
+	if up {
+		k += 2
+	}
+	return k, from || up
+}
+
+// adults ends a children's heading: the doses after an adults' group are
+// adult doses.
+func (p *parser) adults() {
+	p.collect, p.lostGroup = "", 0
+}
+
+// collects reports whether a children's heading collects the element code
+// (a dose: "mũi 1").
+func (p *parser) collected(code string) bool {
+	for k := range p.ds.Elements {
+		if slices.Contains(p.ds.Elements[k].Collects, code) {
+			return true
+		}
+	}
+	return false
+}
+
+// clauseStart reports whether the next item starts a line or a clause
+// after ';' or '.'.
+func (p *parser) clauseStart() bool {
+	n := len(p.items)
+	if n == 0 {
+		return true
+	}
+	last := &p.items[n-1]
+	if last.kind != iBreak {
+		return false
+	}
+	t := &p.toks[last.t0]
+	return t.kind == tNewline || t.r == ';' || t.r == '.'
+}
+
+// partOfDoses reports whether the children's heading it is written as
+// part of doses named before it on its line: after "trong đó" or "bao
+// gồm", or in parentheses ("mũi 1: 20 (trong đó trẻ 12-17 tuổi: 5)").
+func (p *parser) partOfDoses(it *item, collects []string) bool {
+	line := p.toks[it.t0].line
+	for k := len(p.items) - 1; k >= 0; k-- {
+		d := &p.items[k]
+		if p.toks[d.t0].line != line {
+			return false
+		}
+		if d.kind != iLabel || d.absorbed || !slices.Contains(collects, d.code) {
+			continue
+		}
+		return p.ofWhich > d.t1+1 && p.ofWhich-1 < it.t0 || p.paren > k
+	}
+	return false
 }
 
 func (p *parser) emit(it item) {
@@ -283,7 +394,13 @@ func (p *parser) sameName(i int, code string) *item {
 func (p *parser) collecting(it *item) {
 	e, _ := p.ds.Element(it.code)
 	if len(e.Collects) > 0 {
-		p.collect = it.code
+		if p.partOfDoses(it, e.Collects) {
+			it.ofWhich = true
+			p.problem(it.pos, it.end, "", msgOfWhich, p.text[it.pos:it.end])
+			p.collect, p.lostGroup = "", 0
+			return
+		}
+		p.collect, p.lostGroup = it.code, 0
 		// "mũi 1 trẻ 5-11 tuổi: 90": the dose named just before the age
 		// group is part of its name
 		if n := len(p.items); n > 0 {
@@ -294,7 +411,17 @@ func (p *parser) collecting(it *item) {
 		}
 		return
 	}
-	if p.collect == "" || it.code == p.collect {
+	if p.collect == "" {
+		switch {
+		case p.lostGroup == 0:
+		case p.collected(it.code):
+			it.lost = true
+		default:
+			p.lostGroup = 0
+		}
+		return
+	}
+	if it.code == p.collect {
 		return
 	}
 	if c, _ := p.ds.Element(p.collect); slices.Contains(c.Collects, it.code) {
@@ -355,6 +482,9 @@ func (p *parser) phrase(i int, m match) int {
 	switch ph.kind {
 	case vFiller, vUnit:
 		p.fillerStart, p.fillerEnd = i, m.end
+		if len(ph.words) == 1 && ph.words[0] == "va" {
+			p.unitOK = true // "Bản Giang và Phúc Khoa": a second unit may follow
+		}
 	case vLead:
 		p.lead, p.unitOK = true, true
 	case vDateKw:
@@ -368,7 +498,32 @@ func (p *parser) phrase(i int, m match) int {
 		p.lineStart, p.unitOK = false, false
 	case vRangeTo:
 		p.ranges = append(p.ranges, pos)
-	case vCounter, vMonthKw, vYearKw:
+	case vAdult:
+		p.adults()
+		p.fillerStart, p.fillerEnd = i, m.end
+	case vOfWhich:
+		p.ofWhich = i + 1
+		p.fillerStart, p.fillerEnd = i, m.end
+	case vPeriod:
+		// "7 ngày qua": the number before is part of it; "tuần 45": the
+		// number after is
+		if n := len(p.items); ph.words[0] == "ngay" && n > 0 && p.items[n-1].kind == iNum && p.items[n-1].t1 == i-1 {
+			pos = p.items[n-1].pos
+			p.items = p.items[:n-1]
+		}
+		if next < len(p.toks) && p.toks[next].kind == tWord && p.toks[next].digits {
+			end = p.toks[next].end
+			next++
+		}
+		p.periods = append(p.periods, periodRef{pos: pos, end: end, vague: ph.val == 1})
+		return next
+	case vMonthKw:
+		// "tháng 11: F0 30" outside a date: the month's figures
+		if next < len(p.toks) && p.toks[next].kind == tWord && p.toks[next].digits {
+			p.periods = append(p.periods, periodRef{pos: pos, end: p.toks[next].end})
+			return next + 1
+		}
+	case vCounter, vYearKw:
 		// "tuần 45", "lần 2", "tháng 11", "năm 2021", "thứ 2", "thứ hai":
 		// the word after is part of the phrase, not a value.
 		if next < len(p.toks) && p.toks[next].kind == tWord &&
@@ -385,6 +540,12 @@ func (p *parser) unknown(i int) int {
 		last := &p.items[n-1]
 		last.end, last.t1 = t.end, i
 		return i + 1
+	}
+	if p.collect != "" && p.clauseStart() {
+		// a group that is not the heading's on a new line or clause
+		// ("Phụ nữ có thai"): the heading's scope ends, and the doses
+		// after it belong to no known group
+		p.collect, p.lostGroup = "", t.pos+1
 	}
 	it := item{kind: iUnknown, pos: t.pos, end: t.end, t0: i, t1: i, pre: i}
 	if p.fillerEnd == i-1 && p.fillerStart >= 0 {
@@ -420,6 +581,9 @@ func (p *parser) punct(i int) int {
 		// quotes and chat formatting carry nothing
 	default:
 		p.emit(item{kind: iBreak, pos: t.pos, end: t.end, t0: i, t1: i})
+		if t.r == ',' || t.r == ';' || t.r == '&' {
+			p.unitOK = true // "xã Bản Giang, xã Bản Hon": a second unit may follow
+		}
 	}
 	return i + 1
 }

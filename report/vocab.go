@@ -22,6 +22,9 @@ const (
 	vYearKw                        // "năm" inside a date: ngày 8 tháng 11 năm 2021
 	vTimeUnit                      // "giờ", "h", "phút": the number before it is a time of day
 	vMeasure                       // "lít", "kg": the number before it is a size, not a count
+	vPeriod                        // "tuần", "7 ngày qua", "tháng này": figures of several days (val 1: a day not named, "hôm trước")
+	vAdult                         // "người lớn": adults, ending a children's age heading
+	vOfWhich                       // "trong đó", "bao gồm": what follows is part of what came before
 )
 
 // phrase is one entry of the fixed vocabulary.
@@ -39,7 +42,7 @@ var vocabulary = []struct {
 }{
 	{vFiller, 0, []string{
 		"là", "có", "được", "đã", "mới", "số", "số lượng", "sl", "tổng", "tổng số", "tổng cộng",
-		"trong ngày", "trong đó", "gồm", "bao gồm", "thêm", "ghi nhận", "phát hiện", "hiện",
+		"trong ngày", "thêm", "ghi nhận", "phát hiện", "hiện",
 		"hiện có", "hiện tại", "hiện đang", "đang", "còn", "đạt", "khoảng", "tất cả", "tính đến",
 		"tính từ", "từ", "lúc", "vào", "của", "tại", "và", "với", "cụ thể", "như sau", "ạ", "nhé",
 		"covid 19", "covid", "sars cov 2", "ncov", "dịch", "tình hình", "kết quả", "chủ nhật",
@@ -60,14 +63,23 @@ var vocabulary = []struct {
 	}},
 	{vDateKw, 0, []string{"ngày", "ng"}},
 	{vRelDay, 0, []string{"hôm nay", "hnay", "ngày hôm nay", "trong ngày hôm nay", "hôm ni"}},
-	{vRelDay, -1, []string{"hôm qua", "hqua", "ngày hôm qua", "trong ngày hôm qua", "hum qua"}},
+	{vRelDay, 0, []string{"sáng nay", "trưa nay", "chiều nay", "tối nay", "đêm nay"}},
+	{vRelDay, -1, []string{"hôm qua", "hqua", "ngày hôm qua", "trong ngày hôm qua", "hum qua",
+		"tối qua", "đêm qua", "sáng qua", "chiều qua", "trưa qua", "khuya qua",
+		"tối hôm qua", "đêm hôm qua", "sáng hôm qua", "chiều hôm qua", "trưa hôm qua"}},
 	{vRelDay, -2, []string{"hôm kia", "ngày hôm kia"}},
 	{vZero, 0, []string{"không", "ko", "k", "kh"}},
 	{vZero, 1, []string{"không có", "ko có", "k có", "chưa có", "chưa phát sinh", "không phát sinh", "không ghi nhận", "chưa ghi nhận",
 		"chưa phát hiện", "không phát hiện", "không xảy ra", "không có trường hợp", "chưa có trường hợp", "không có thêm",
 		"chưa ghi nhận thêm", "không ghi nhận thêm", "không phát sinh thêm", "không có ca", "chưa có ca"}},
 	{vRangeTo, 0, []string{"đến", "tới", "đến hết"}},
-	{vCounter, 0, []string{"tuần", "tuần thứ", "lần", "lần thứ", "thứ", "quý", "đợt", "đợt thứ"}},
+	{vCounter, 0, []string{"lần", "lần thứ", "thứ", "đợt", "đợt thứ"}},
+	{vPeriod, 0, []string{"tuần", "tuần thứ", "quý", "tuần này", "tuần qua", "tuần trước", "trong tuần", "cả tuần",
+		"hàng tuần", "ngày qua", "các ngày qua", "những ngày qua", "mấy ngày qua", "ngày vừa qua",
+		"tháng này", "tháng qua", "tháng trước", "trong tháng", "cả tháng", "hàng tháng", "từ đầu tuần", "từ đầu tháng"}},
+	{vPeriod, 1, []string{"hôm trước", "mấy hôm trước", "hôm nọ", "hôm rồi"}},
+	{vAdult, 0, []string{"người lớn", "người trưởng thành"}},
+	{vOfWhich, 0, []string{"trong đó", "trong số đó", "gồm", "bao gồm", "gồm có"}},
 	{vMonthKw, 0, []string{"tháng"}},
 	{vYearKw, 0, []string{"năm"}},
 	{vTimeUnit, 0, []string{"giờ", "h", "g", "phút", "p", "tiếng"}},
