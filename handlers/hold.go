@@ -294,8 +294,10 @@ func (h *Handler) inconsistent(target *units.Unit, day chihuy.Day, stored, value
 		case newSub && newParent:
 			continue
 		case newParent:
-			lines = append(lines, fmt.Sprintf(msgInconsistent, h.DataSet.Label(v.Parent), vntext.Number(v.ParentValue),
-				h.DataSet.Label(v.Sub), vntext.Number(v.SubValue), v.Sub, vntext.Number(v.ParentValue), v.Parent, vntext.Number(v.ParentValue)))
+			// never propose lowering the stored sub-count: only the sender
+			// knows which of the two is right
+			lines = append(lines, fmt.Sprintf(msgInconsistentBoth, h.DataSet.Label(v.Parent), vntext.Number(v.ParentValue),
+				h.DataSet.Label(v.Sub), vntext.Number(v.SubValue), v.Parent, v.Sub))
 		default:
 			lines = append(lines, fmt.Sprintf(msgInconsistent, h.DataSet.Label(v.Sub), vntext.Number(v.SubValue),
 				h.DataSet.Label(v.Parent), vntext.Number(v.ParentValue), v.Parent, vntext.Number(v.SubValue), v.Sub, vntext.Number(v.SubValue)))

@@ -166,6 +166,38 @@ func TestAdditiveAsked(t *testing.T) {
 	}
 }
 
+// "bổ sung F0 1" over a stored F0 3 of which 3 in the community is a
+// valid addition (F0 4): it is asked about like any other, never refused as
+// a replacement; and no refusal suggests a correction that lowers another
+// stored figure.
+func TestAdditiveOverSubCount(t *testing.T) {
+	e := newEnv(t)
+	const tg = "telegram:-103418"
+	e.bind(tg, "03418")
+	e.send(msg{chat: tg, from: "5", text: "F0 3 (cộng đồng 3)"})
+	got := texts(e.send(msg{chat: tg, from: "5", text: "bổ sung F0 1"}), tg)
+	wantAll(t, "the question", got, "'bổ sung'", "cộng thêm thành 4", "thay bằng 1")
+	if strings.Contains(got, "f0cd=1") {
+		t.Errorf("a correction lowering the stored community F0 was suggested:\n%s", got)
+	}
+	id := holdIDIn(t, got)
+	if got := texts(e.send(msg{chat: tg, from: "5", text: "/xacnhan " + id + " cộng"}), tg); !strings.Contains(got, "F0 (ca mắc mới): 4 (thay cho 3)") {
+		t.Errorf("add: %q", got)
+	}
+	if v := e.reportOf("03418"); v["f0"] != 4 || v["f0cd"] != 3 {
+		t.Fatalf("after the addition: %v", v)
+	}
+	// a replacement lower than the stored sub-count is refused, and the
+	// reply asks for both figures without proposing to lower f0cd
+	got = texts(e.send(msg{chat: tg, from: "5", text: "F0 2"}), tg)
+	if !strings.Contains(got, "Chưa ghi nhận") || strings.Contains(got, "f0cd=2") {
+		t.Errorf("replacement below the sub-count: %q", got)
+	}
+	if v := e.reportOf("03418"); v["f0"] != 4 || v["f0cd"] != 3 {
+		t.Fatalf("after the refused replacement: %v", v)
+	}
+}
+
 // The day's report stays consistent across messages: a correction that
 // would break f0cd ≤ f0 or duongtinh ≤ xn is refused, naming the stored
 // value.

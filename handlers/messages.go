@@ -243,9 +243,10 @@ const (
 	msgNews                = "Tin này là số liệu của nơi khác (tin tức), không ghi nhận là báo cáo của đơn vị."
 	msgBadStamp            = "Thời điểm gửi tin (%s) không hợp lệ — tin không được ghi nhận. Xin kiểm tra đồng hồ của máy và gửi lại."
 	msgStampOld            = "Tin viết ngày %s, đã quá %d ngày — không nhận báo cáo."
-	msgReportUnitAmbiguous = "'%s' có thể là nhiều đơn vị: %s. Xin ghi mã đơn vị (ví dụ 03418: F0 2)."
+	msgReportUnitAmbiguous = "'%s' có thể là nhiều đơn vị: %s. Xin ghi mã đơn vị (ví dụ %s: F0 2)."
+	msgReportNameUnit      = "%s có đơn vị cấp dưới báo cáo: số liệu phải ghi tên hoặc mã đơn vị ở đầu, ví dụ '%s' (mỗi đơn vị một dòng hoặc một tin). Chưa ghi nhận gì."
 	msgUnitOutside         = "'%s' ngoài phạm vi của %s: %s. Không ghi nhận; mỗi đơn vị báo trong nhóm của mình."
-	msgUnitNone            = "Không tìm thấy đơn vị '%s'. Xin ghi tên đầy đủ hoặc mã đơn vị (ví dụ 03418), hoặc bỏ tên để báo cho đơn vị mình."
+	msgUnitNone            = "Không tìm thấy đơn vị '%s'. Xin ghi tên đầy đủ hoặc mã đơn vị (ví dụ %s), hoặc bỏ tên để báo cho đơn vị mình."
 	msgUnitsMore           = "và %d đơn vị khác"
 )
 
@@ -256,6 +257,7 @@ const (
 	msgOverwriteNew     = "• %s: %s (mới)"
 	msgInconsistentHead = "⚠️ Chưa ghi nhận — trái với báo cáo đã ghi của %s ngày %s:"
 	msgInconsistent     = "• %s = %s, nhưng %s đã ghi là %s. Nếu sửa, gửi cả hai số, ví dụ: /sua %s=%s %s=%s"
+	msgInconsistentBoth = "• %s = %s, nhưng %s đã ghi là %s. Nếu sửa, gửi cả hai số đúng: /sua %s=… %s=…"
 	msgHoldHead         = "⏸ Chưa ghi nhận báo cáo của %s, ngày %s:"
 	msgHoldWhy          = "Số liệu cao bất thường:"
 	msgHoldHow          = "Nếu đúng, bấm «Xác nhận» hoặc gõ /xacnhan %s trong vòng 1 giờ; nếu sai, gửi lại số đúng."

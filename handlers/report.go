@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/dataset"
@@ -51,13 +52,13 @@ func (n unitNames) FindPrefix(text string) (report.UnitMatch, bool) {
 		if !typed {
 			for _, a := range all {
 				if a != in[0] && n.tree.Within(n.scope, a.Code) {
-					return report.UnitMatch{N: size, Refuse: fmt.Sprintf(msgReportUnitAmbiguous, text[:size], candidates(append([]*units.Unit{in[0]}, a)))}, true
+					return report.UnitMatch{N: size, Refuse: fmt.Sprintf(msgReportUnitAmbiguous, text[:size], candidates(append([]*units.Unit{in[0]}, a)), in[0].Code)}, true
 				}
 			}
 		}
 		return report.UnitMatch{Code: in[0].Code, Name: in[0].FullName(), N: size}, true
 	case len(in) > 1 && size >= allSize:
-		return report.UnitMatch{N: size, Refuse: fmt.Sprintf(msgReportUnitAmbiguous, text[:size], candidates(in))}, true
+		return report.UnitMatch{N: size, Refuse: fmt.Sprintf(msgReportUnitAmbiguous, text[:size], candidates(in), in[0].Code)}, true
 	case len(all) > 0:
 		scope := n.scope
 		if u, ok := n.tree.Get(n.scope); ok {
@@ -69,10 +70,23 @@ func (n unitNames) FindPrefix(text string) (report.UnitMatch, bool) {
 		// not in the tree
 		if end := strings.IndexAny(text, ":,"); end > 0 && strings.TrimSpace(text[:end]) != "" && !strings.ContainsAny(text[:end], "0123456789") {
 			name := strings.TrimRightFunc(text[:end], unicode.IsSpace)
-			return report.UnitMatch{N: len(name), Refuse: fmt.Sprintf(msgUnitNone, name)}, true
+			return report.UnitMatch{N: len(name), Refuse: fmt.Sprintf(msgUnitNone, name, n.exampleCode())}, true
 		}
 	}
 	return report.UnitMatch{}, false
+}
+
+// exampleCode is a unit code to show in a hint: the first unit below the
+// sender's, or the sender's own.
+func (n unitNames) exampleCode() string {
+	u, ok := n.tree.Get(n.scope)
+	if !ok {
+		return n.scope
+	}
+	if len(u.Children) > 0 {
+		return u.Children[0].Code
+	}
+	return u.Code
 }
 
 // candidates names units for a refusal: "xã Thu Lũm (03310), …".
@@ -86,6 +100,19 @@ func candidates(us []*units.Unit) string {
 		names = append(names, u.String())
 	}
 	return strings.Join(names, ", ")
+}
+
+// maxExampleRunes bounds the sender's own text quoted in an example.
+const maxExampleRunes = 60
+
+// unitExample is a report line naming unit u before the sender's figures
+// ("xã Bản Giang: F0 2"), or before a short sample when the text is long.
+func unitExample(u *units.Unit, text string) string {
+	text = strings.TrimSpace(text)
+	if text == "" || strings.ContainsAny(text, "\r\n") || utf8.RuneCountInString(text) > maxExampleRunes {
+		text = "F0 2"
+	}
+	return u.FullName() + ": " + text
 }
 
 // stampSlack is how far ahead of the bot's clock a message's own time may
@@ -221,6 +248,11 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result, at 
 	if err := h.require(ctx, r, target, chihuy.RoleMember); err != nil {
 		return err
 	}
+	if res.Unit == "" && !target.IsLeaf() {
+		// a unit whose children report has no figures of its own: they
+		// would be added on top of its children's (§4: never guess)
+		return h.reply(ctx, r, fmt.Sprintf(msgReportNameUnit, target.FullName(), unitExample(target.Children[0], r.args)))
+	}
 	day := res.Day
 	if day.IsZero() {
 		day = chihuy.DayOf(at)
@@ -234,20 +266,29 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result, at 
 	if err != nil {
 		return err
 	}
-	if msg := h.inconsistent(target, day, stored.Values, res.Values); msg != "" {
-		return h.reply(ctx, r, msg)
-	}
+	var added map[string]int64 // the values added to the stored ones, when "bổ sung" may mean that
 	if res.Additive != "" {
-		added, changed := map[string]int64{}, false
+		added = map[string]int64{}
+		changed := false
 		for code, v := range res.Values {
 			old, ok := stored.Values[code]
 			added[code] = v + old
 			changed = changed || ok && old != 0
 		}
-		if changed {
-			held.Kind, held.Added, held.Word = holdAdditive, added, res.Additive
-			return h.hold(ctx, r, target, held, stored.Values)
+		if !changed {
+			added = nil
 		}
+	}
+	// "bổ sung F0 1" over F0 3 of which 3 in the community: the addition
+	// is consistent even where the replacement is not; the question is
+	// asked, and a replacement chosen is checked again
+	if msg := h.inconsistent(target, day, stored.Values, res.Values); msg != "" &&
+		(added == nil || h.inconsistent(target, day, stored.Values, added) != "") {
+		return h.reply(ctx, r, msg)
+	}
+	if added != nil {
+		held.Kind, held.Added, held.Word = holdAdditive, added, res.Additive
+		return h.hold(ctx, r, target, held, stored.Values)
 	}
 	reasons, err := h.implausible(ctx, target, day, res.Values)
 	if err != nil {

@@ -30,6 +30,10 @@ func TestReportReplies(t *testing.T) {
 		{"future date", msg{chat: "telegram:-103418", from: "5", text: "bc ngày 20/11: f0 1"}, []string{"20/11"}},
 		{"district for its commune", msg{chat: "telegram:-100106", from: "6", text: "xã Thèn Sin: F0 2"}, []string{"xã Thèn Sin"}},
 		{"district outside its subtree", msg{chat: "telegram:-100106", from: "6", text: "xã Mường Khoa: F0 2"}, []string{"ngoài phạm vi"}},
+		{"district without naming a commune", msg{chat: "telegram:-100106", from: "6", text: "F0 2"}, []string{"thị trấn Tam Đường: F0 2", "ghi tên"}},
+		{"district by /baocao without a commune", msg{chat: "telegram:-100106", from: "6", text: "/baocao f1=3"}, []string{": f1=3", "ghi tên"}},
+		{"district by code then structured values", msg{chat: "telegram:-100106", from: "6", text: "/baocao 03421 f0=2"}, []string{"xã Bản Hon", "F0 (ca mắc mới): 2"}},
+		{"district by code and colon", msg{chat: "telegram:-100106", from: "6", text: "03421: F1 5"}, []string{"xã Bản Hon", "F1"}},
 		{"private chat chatter", msg{chat: "zalo:u1", kind: chihuy.Private, from: "u1", text: "alo"}, []string{"chưa hiểu"}},
 		{"sua shows", msg{chat: "telegram:-103418", from: "5", text: "/sua"}, []string{"Báo cáo hôm nay của xã Bản Giang", "F0 (ca mắc mới): 4  [f0]"}},
 	}
@@ -53,6 +57,15 @@ func TestReportReplies(t *testing.T) {
 	rep, ok, err := e.st.Report(e.ctx, store.UnitShard{Unit: "03601", Shard: "111"}, e.today())
 	if err != nil || ok {
 		t.Fatalf("03601 has a report: %+v %v", rep, err)
+	}
+	// The district wrote no figures of its own: they go to a named commune.
+	rep, ok, err = e.st.Report(e.ctx, store.UnitShard{Unit: "106", Shard: e.tree.Shard("106")}, e.today())
+	if err != nil || ok {
+		t.Fatalf("106 has a report of its own: %+v %v", rep, err)
+	}
+	rep, _, _ = e.st.Report(e.ctx, store.UnitShard{Unit: "03421", Shard: e.tree.Shard("03421")}, e.today())
+	if rep.Values["f0"] != 2 || rep.Values["f1"] != 5 {
+		t.Fatalf("03421's report: %+v", rep.Values)
 	}
 	rep, _, _ = e.st.Report(e.ctx, store.UnitShard{Unit: "03418", Shard: "106"}, e.today())
 	if rep.Values["f0"] != 4 || rep.Values["f2"] != 9 || rep.Values["xn"] != 1200 {

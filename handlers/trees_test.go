@@ -28,7 +28,13 @@ func TestTreesKeepTheirData(t *testing.T) {
 	july.clock = march.clock
 
 	march.bind("telegram:-1004", "00004")
-	march.bind("telegram:-1052", "52")
+	// a unit with children names no figures of its own: the province's
+	// come from its first commune
+	leaf, _ := march.tree.Get("52")
+	for !leaf.IsLeaf() {
+		leaf = leaf.Children[0]
+	}
+	march.bind("telegram:-1052", leaf.Code)
 	march.send(msg{chat: "telegram:-1004", from: "5", text: "F0 2"})
 	march.send(msg{chat: "telegram:-1052", from: "5", text: "F0 7"})
 	july.bind("telegram:-2004", "00004")

@@ -643,8 +643,11 @@ const maxUnitText = 256
 // unitAt asks Units whether a unit name starts at token i.
 func (p *parser) unitAt(i int) (int, bool) {
 	t := &p.toks[i]
-	if t.digits && (i+1 >= len(p.toks) || p.toks[i+1].kind != tPunct || p.toks[i+1].r != ':') {
-		return 0, false // a bare number is a value; a unit code needs "03418:"
+	if t.digits && (i+1 >= len(p.toks) || p.toks[i+1].kind != tPunct || p.toks[i+1].r != ':') &&
+		!(p.opt.Explicit && i == 0 && i+1 < len(p.toks) && p.toks[i+1].kind == tWord && p.toks[i+1].space != spNone) {
+		// a bare number is a value; a unit code needs "03418:", or comes
+		// first in /baocao ("/baocao 03418 f0=2")
+		return 0, false
 	}
 	// the rest of the line, at most maxUnitText bytes: no unit name is
 	// longer, and a long line must not be scanned again at every word
