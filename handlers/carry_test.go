@@ -49,3 +49,30 @@ func TestSummaryCarriesStocks(t *testing.T) {
 		}
 	}
 }
+
+// The cumulative total of a past day counts the days up to it, not the
+// reports of the days after it.
+func TestSummaryCumulativeUpToTheDay(t *testing.T) {
+	e := newEnv(t)
+	const a = "telegram:-103418"
+	e.bind(a, "03418")
+	e.clock.Set(time.Date(2021, 11, 7, 9, 0, 0, 0, vnLoc))
+	e.send(msg{chat: a, from: "5", text: "F0 4"})
+	e.clock.Set(time.Date(2021, 11, 8, 9, 0, 0, 0, vnLoc))
+	e.send(msg{chat: a, from: "5", text: "F0 2"})
+	e.clock.Set(time.Date(2021, 11, 9, 9, 0, 0, 0, vnLoc))
+	e.send(msg{chat: a, from: "5", text: "F0 1"})
+	for _, code := range []string{"106", "03418"} {
+		u, _ := e.tree.Get(code)
+		for day, want := range map[int]string{7: "cộng dồn 4", 8: "cộng dồn 6", 9: "cộng dồn 7"} {
+			d, err := e.h.Summarize(e.ctx, u, chihuy.Day{Year: 2021, Month: 11, Day: day})
+			if err != nil {
+				t.Fatal(err)
+			}
+			text := strings.Join(digest.RenderSummary(d, 4096), "\n")
+			if !strings.Contains(text, want) {
+				t.Errorf("%s on %d/11: want %q in\n%s", code, day, want, text)
+			}
+		}
+	}
+}

@@ -36,6 +36,32 @@ func aggregations(ds *dataset.DataSet) store.Aggregations {
 	return out
 }
 
+// cumulativeTo takes out of cum, u's running totals as of now, the
+// figures of the days after day: the cumulative of a past day counts the
+// days up to it.
+func (h *Handler) cumulativeTo(ctx context.Context, u *units.Unit, day chihuy.Day, cum store.Values) error {
+	today := h.today()
+	if cum == nil || !today.After(day) {
+		return nil
+	}
+	var later []chihuy.Day
+	for d := day.AddDays(1); !d.After(today); d = d.AddDays(1) {
+		later = append(later, d)
+	}
+	vals, err := readAggregates(ctx, h.Store, h.Tree, h.Reorg, []*units.Unit{u}, later, aggregations(h.DataSet))
+	if err != nil {
+		return err
+	}
+	for _, d := range later {
+		for code, v := range vals[u.Code][d] {
+			if _, ok := cum[code]; ok {
+				cum[code] -= v
+			}
+		}
+	}
+	return nil
+}
+
 // headline is the element the "most new cases" list ranks by: the data
 // set's first element (f0 in the COVID-19 set).
 func (h *Handler) headline() string {
@@ -69,6 +95,9 @@ func (h *Handler) Summarize(ctx context.Context, u *units.Unit, day chihuy.Day) 
 	mine := vals[u.Code]
 	cum, err := readCumulative(ctx, h.Store, h.Tree, h.Reorg, us[:1])
 	if err != nil {
+		return d, err
+	}
+	if err := h.cumulativeTo(ctx, u, day, cum[u.Code]); err != nil {
 		return d, err
 	}
 	if note := historyNote(h.Tree, h.Reorg, u, days[len(days)-1]); note != "" {
