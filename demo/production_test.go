@@ -73,7 +73,7 @@ func TestE2ESupergroupMigration(t *testing.T) {
 				t.Errorf("the old id is still bound: %v", err)
 			}
 			// A report typed in the new supergroup is recorded.
-			w.Telegram.PushMessage(nw, "supergroup", "BCĐ", w.leadID("106"), "Chỉ huy", "/baocao F0 2")
+			w.Telegram.PushMessage(nw, "supergroup", "BCĐ", w.leadID("106"), "Chỉ huy", "/baocao 03418 f0=2")
 			waitSent(t, ctx, w, "the echo in the new supergroup", func(s telegramtest.Sent) bool {
 				return s.Chat == nw && strings.Contains(s.Text, "Đã ghi nhận")
 			})
