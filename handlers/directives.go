@@ -32,22 +32,6 @@ import (
 // progressEvery bounds how often the progress message is edited.
 const progressEvery = 3 * time.Second
 
-func init() {
-	extensions = append(extensions, func(h *Handler) {
-		h.register("chidao", h.cmdChidao, true)
-		h.register("danhan", h.cmdDanhan, false)
-		h.register("ketqua", h.cmdKetqua, false)
-		h.register("trangthai", h.cmdTrangthai, true)
-		h.register("huycd", h.cmdHuycd, true)
-		h.register("xacnhan", h.cmdXacnhan, true)
-		h.register("huy", h.cmdHuy, true)
-		h.register("chuyentiep", h.cmdChuyentiep, false)
-		h.callbackHandler = h.directiveCallback
-		h.sentHook = h.directiveSent
-		h.deadHook = h.directiveDead
-	})
-}
-
 // cmdChidao issues a directive, or lists the open ones without text.
 func (h *Handler) cmdChidao(ctx context.Context, r *request) error {
 	issuer, err := h.homeUnit(ctx, r)
@@ -930,7 +914,9 @@ func (h *Handler) pendingID(ctx context.Context, r *request) (string, error) {
 	return "", chihuy.Errorf(chihuy.ENOTFOUND, msgCdNonePending)
 }
 
-func (h *Handler) cmdXacnhan(ctx context.Context, r *request) error {
+// confirmDirective answers /xacnhan about a directive waiting for the
+// lead's confirmation (cmdXacnhan looks for a held report first).
+func (h *Handler) confirmDirective(ctx context.Context, r *request) error {
 	id, err := h.pendingID(ctx, r)
 	if err != nil {
 		return err

@@ -191,12 +191,6 @@ func Levels(tree *units.Tree) []string {
 	return out
 }
 
-func init() {
-	extensions = append(extensions, func(h *Handler) {
-		h.register("xuat", h.cmdXuat, true)
-	})
-}
-
 // cmdXuat sends the export of a subtree: "/xuat [đơn vị] [từ ngày] [đến
 // ngày] [csv]". The default period is the last 7 days.
 func (h *Handler) cmdXuat(ctx context.Context, r *request) error {

@@ -90,31 +90,17 @@ const callbackTimeout = 10 * time.Second
 // Handler handles updates. It is safe for concurrent use.
 type Handler struct {
 	Deps
-	commands map[string]command
+	// commands are the rows of commandTable (commands.go) by name and
+	// alias.
+	commands map[string]*command
 	admins   map[chihuy.UserRef]bool
 	mu       sync.Mutex
 	// shownProgress is the last progress text queued per directive, so
 	// an unchanged progress is not edited again.
 	shownProgress map[string]string
-	// textHandler handles free text in bound chats (reports).
-	textHandler func(context.Context, *request) error
-	// callbackHandler handles button presses (directive acknowledgements).
-	callbackHandler func(context.Context, *request) error
-	// sentHook learns of confirmed sends (directive delivery progress).
-	sentHook func(context.Context, chihuy.Message, []string)
-	// deadHook learns of messages given up (directive failures).
-	deadHook func(context.Context, chihuy.Message, string)
 }
 
-type command struct {
-	fn func(context.Context, *request) error
-	// open commands work in chats that are not bound to a unit: in
-	// private chats always (admins and people with roles act from there);
-	// in unbound groups only when anywhere is set too.
-	open, anywhere bool
-}
-
-// New returns a handler with every command registered.
+// New returns a handler running the commands of commandTable.
 func New(d Deps) *Handler {
 	if d.Clock == nil {
 		d.Clock = chihuy.SystemClock{}
@@ -137,32 +123,12 @@ func New(d Deps) *Handler {
 	if d.InviteTTL == 0 {
 		d.InviteTTL = 7 * 24 * time.Hour
 	}
-	h := &Handler{Deps: d, commands: map[string]command{}, admins: map[chihuy.UserRef]bool{}, shownProgress: map[string]string{}}
+	h := &Handler{Deps: d, admins: map[chihuy.UserRef]bool{}, shownProgress: map[string]string{}}
+	h.commands = commandIndex(commandTable(), d.Demo && d.FastForward != nil)
 	for _, a := range d.Admins {
 		h.admins[a] = true
 	}
-	for _, name := range []string{"start", "help", "trogiup"} {
-		h.commands[name] = command{fn: h.cmdHelp, open: true, anywhere: true}
-	}
-	h.commands["toi"] = command{fn: h.cmdToi, open: true, anywhere: true}
-	h.commands["dangky"] = command{fn: h.cmdDangky, open: true, anywhere: true}
-	h.register("huydangky", h.cmdHuydangky, false)
-	h.register("mamoi", h.cmdMamoi, true)
-	h.register("capquyen", h.cmdCapquyen, true)
-	for _, f := range extensions {
-		f(h)
-	}
-	if d.Demo && d.FastForward != nil {
-		h.register("tua", h.cmdTua, true)
-	}
 	return h
-}
-
-// extensions register the commands of other files of this package.
-var extensions []func(*Handler)
-
-func (h *Handler) register(name string, fn func(context.Context, *request) error, open bool) {
-	h.commands[name] = command{fn: fn, open: open}
 }
 
 // now is the handler's clock in the configured zone.
@@ -205,7 +171,9 @@ func (h *Handler) Handle(ctx context.Context, u chihuy.Update) error {
 	return err
 }
 
-// dispatch routes an update to its handler.
+// dispatch routes an update: a moved chat, the bot's membership, a
+// button press (handleCallback), a command (the table of commands.go) or
+// free text (handleText).
 func (h *Handler) dispatch(ctx context.Context, r *request) error {
 	if r.u.MigratedTo != nil {
 		return h.migrate(ctx, r.u.Chat, *r.u.MigratedTo)
@@ -224,17 +192,17 @@ func (h *Handler) dispatch(ctx context.Context, r *request) error {
 		return h.handleText(ctx, r)
 	}
 	c, ok := h.commands[r.cmd]
-	if ok && r.u.Edited && !correctable[r.cmd] {
+	if ok && r.u.Edited && !c.correctable {
 		// An edited command is never run again: the original ran.
 		return h.reply(ctx, r, msgEditedCommand)
 	}
 	if !ok {
 		return h.unknownCommand(ctx, r)
 	}
-	if r.unit == nil && (!c.open || (r.u.ChatKind == chihuy.Group && !c.anywhere)) {
+	if !c.allowedIn(r) {
 		return h.tellUnbound(ctx, r)
 	}
-	return c.fn(ctx, r)
+	return c.run(h, ctx, r)
 }
 
 // stripMention drops a leading "@botname" (Zalo group messages to the
@@ -264,15 +232,6 @@ func splitCommand(text string) (cmd, args string) {
 	return strings.ToLower(head), strings.TrimSpace(rest)
 }
 
-// handleCallback handles a button press; without a handler for it, the
-// press is answered so the client stops waiting.
-func (h *Handler) handleCallback(ctx context.Context, r *request) error {
-	if h.callbackHandler != nil {
-		return h.callbackHandler(ctx, r)
-	}
-	return h.answerCallback(ctx, r, "")
-}
-
 // answerCallback answers a button press with a short toast: at once
 // through AnswerCallback (off the handling goroutine: a slow platform
 // does not hold up the chat's next update), else through the outbox.
@@ -293,23 +252,6 @@ func (h *Handler) answerCallback(ctx context.Context, r *request, text string) e
 	}
 	_, err := h.Store.Enqueue(ctx, m)
 	return err
-}
-
-// handleText handles free text: reports (see report.go) in bound chats.
-func (h *Handler) handleText(ctx context.Context, r *request) error {
-	if isHelpRequest(r.args) {
-		return h.pointer(ctx, r)
-	}
-	if r.unit == nil {
-		if r.u.ChatKind == chihuy.Private || r.u.ToBot {
-			return h.tellUnbound(ctx, r)
-		}
-		return nil
-	}
-	if h.textHandler != nil {
-		return h.textHandler(ctx, r)
-	}
-	return nil
 }
 
 // tellUnbound explains enrollment once per chat, then stays silent.
@@ -398,21 +340,6 @@ func reasonOf(err error) string {
 		s = s[:120]
 	}
 	return s
-}
-
-// Sent is the outbox's hook for a confirmed send (directive delivery
-// counts).
-func (h *Handler) Sent(ctx context.Context, m chihuy.Message, messageIDs []string) {
-	if h.sentHook != nil {
-		h.sentHook(ctx, m, messageIDs)
-	}
-}
-
-// Dead is the outbox's hook for a message given up.
-func (h *Handler) Dead(ctx context.Context, m chihuy.Message, reason string) {
-	if h.deadHook != nil {
-		h.deadHook(ctx, m, reason)
-	}
 }
 
 // cmdTua fast-forwards the demo's clock ("/tua 18:00") so the reminders,

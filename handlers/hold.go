@@ -22,34 +22,6 @@ import (
 // sender answers — a button on Telegram, /xacnhan everywhere — and nothing
 // of it is stored before.
 
-func init() {
-	extensions = append(extensions, func(h *Handler) {
-		// /xacnhan also confirms a big directive (directives.go): a held
-		// report of the chat goes first
-		directiveConfirm := h.commands["xacnhan"]
-		h.commands["xacnhan"] = command{open: directiveConfirm.open, anywhere: directiveConfirm.anywhere,
-			fn: func(ctx context.Context, r *request) error {
-				if done, err := h.confirmHeld(ctx, r); done || err != nil || directiveConfirm.fn == nil {
-					if !done && err == nil {
-						return h.reply(ctx, r, msgHoldNone)
-					}
-					return err
-				}
-				return directiveConfirm.fn(ctx, r)
-			}}
-		prev := h.callbackHandler
-		h.callbackHandler = func(ctx context.Context, r *request) error {
-			if kind, id, ok := strings.Cut(r.u.Callback.Data, ":"); ok && strings.HasPrefix(kind, "rp") {
-				return h.holdCallback(ctx, r, kind, id)
-			}
-			if prev != nil {
-				return prev(ctx, r)
-			}
-			return h.answerCallback(ctx, r, "")
-		}
-	})
-}
-
 // holdTTL is how long a held report waits for its answer.
 const holdTTL = time.Hour
 
@@ -160,6 +132,15 @@ func (h *Handler) hold(ctx context.Context, r *request, target *units.Unit, held
 		m.Buttons = buttons
 	}
 	return h.replyWith(ctx, r, m)
+}
+
+// cmdXacnhan answers /xacnhan: a held report of the chat goes first,
+// then a directive waiting for the lead's confirmation (directives.go).
+func (h *Handler) cmdXacnhan(ctx context.Context, r *request) error {
+	if done, err := h.confirmHeld(ctx, r); done || err != nil {
+		return err
+	}
+	return h.confirmDirective(ctx, r)
 }
 
 // confirmHeld answers a held report: "/xacnhan [id]" stores it as

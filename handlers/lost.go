@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"unicode"
 
@@ -92,16 +91,4 @@ func (h *Handler) unknownCommand(ctx context.Context, r *request) error {
 		return h.reply(ctx, r, fmt.Sprintf(msgUnknownCommandGuess, r.cmd, guess))
 	}
 	return h.reply(ctx, r, fmt.Sprintf(msgUnknownCommand, r.cmd))
-}
-
-// commandNames are the commands a user can be pointed to.
-func (h *Handler) commandNames() []string {
-	names := make([]string, 0, len(h.commands))
-	for name := range h.commands {
-		if name != "start" && name != "tua" {
-			names = append(names, name)
-		}
-	}
-	slices.Sort(names)
-	return names
 }

@@ -10,10 +10,6 @@ import (
 // How platforms behave in production (SPEC §10): groups that change their
 // id, edited messages.
 
-// correctable are the commands whose edit is a correction of what the
-// original recorded: reports. Any other edited command is not run again.
-var correctable = map[string]bool{"baocao": true, "bc": true, "sua": true}
-
 // Migrated is the outbox's hook for a chat the platform says has a new id
 // (a Telegram group upgraded to a supergroup answers a send with
 // migrate_to_chat_id): the binding and the open directives move there.

@@ -19,15 +19,6 @@ import (
 
 // Reports (§4, §5): free text in a bound chat, /baocao and /sua.
 
-func init() {
-	extensions = append(extensions, func(h *Handler) {
-		h.register("baocao", h.cmdBaocao, false)
-		h.register("bc", h.cmdBaocao, false)
-		h.register("sua", h.cmdSua, false)
-		h.textHandler = h.textReport
-	})
-}
-
 // unitNames adapts the unit tree to the parser: a unit named at the start
 // of a line (§4). A name is read within the sender's subtree (scope); a
 // name that is ambiguous, names a unit outside the subtree, names with a

@@ -13,12 +13,6 @@ import (
 	"github.com/chihuy/chihuy/vntext"
 )
 
-func init() {
-	extensions = append(extensions, func(h *Handler) {
-		h.register("tonghop", h.cmdTonghop, true)
-	})
-}
-
 // cmdTonghop answers "/tonghop [đơn vị] [ngày]" from the stored aggregates.
 func (h *Handler) cmdTonghop(ctx context.Context, r *request) error {
 	home, err := h.homeUnit(ctx, r)
