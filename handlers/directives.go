@@ -402,6 +402,15 @@ func (h *Handler) directiveSent(ctx context.Context, m chihuy.Message, _ []strin
 		h.Log.Error().Err(err).Str("directive", id).Msg("count delivery")
 		return
 	}
+	// A copy taken by the sender before /huycd and delivered after it:
+	// the unit has the directive, so it is told of the cancellation too.
+	if d, err := h.Store.Directive(ctx, id); err != nil {
+		h.Log.Error().Err(err).Str("directive", id).Msg("read directive")
+	} else if d.State == store.DirectiveCancelled {
+		if err := h.tellCancelled(ctx, d, unit); err != nil {
+			h.Log.Error().Err(err).Str("directive", id).Msg("tell cancelled")
+		}
+	}
 	if err := h.refreshProgress(ctx, id); err != nil {
 		h.Log.Error().Err(err).Str("directive", id).Msg("progress")
 	}
@@ -543,12 +552,22 @@ func (h *Handler) cmdKetqua(ctx context.Context, r *request) error {
 	if err != nil {
 		return err
 	}
+	first := false
 	for _, code := range codes {
-		if _, err := h.Store.RecordDirectiveResult(ctx, id, code, r.u.From, text, h.Clock.Now()); err != nil {
+		f, err := h.Store.RecordDirectiveResult(ctx, id, code, r.u.From, text, h.Clock.Now())
+		if err != nil {
 			return err
 		}
+		first = first || f
 	}
-	if err := h.showResults(ctx, id); err != nil {
+	// A result that replaces an earlier one changes no count: its edit
+	// of the lead's list is keyed by the update, or it would be taken for
+	// the edit already sent for that count.
+	again := ""
+	if !first {
+		again = r.u.ID
+	}
+	if err := h.showResults(ctx, id, again); err != nil {
 		return err
 	}
 	if err := h.refreshProgress(ctx, id); err != nil {
@@ -562,8 +581,9 @@ const maxResultsShown = 30
 
 // showResults keeps one message in the lead's chat listing the newest
 // results, edited as more arrive: edits of one message coalesce in the
-// outbox, so results that come together are shown together.
-func (h *Handler) showResults(ctx context.Context, id string) error {
+// outbox, so results that come together are shown together. again is the
+// update that replaced a unit's earlier result, empty for a new result.
+func (h *Handler) showResults(ctx context.Context, id, again string) error {
 	st, err := h.Store.DirectiveStatus(ctx, id)
 	if err != nil {
 		return err
@@ -585,12 +605,16 @@ func (h *Handler) showResults(ctx context.Context, id string) error {
 	}
 	text := strings.Join(lines, "\n")
 	key := "cdr:" + id
-	if len(with) == 1 {
+	if len(with) == 1 && again == "" {
 		_, err = h.Store.Enqueue(ctx, chihuy.Message{Key: key, Chat: st.LeadChat, Thread: h.chatThread(ctx, st.LeadChat),
 			Priority: chihuy.PriorityBulk, Text: text})
 		return err
 	}
-	_, err = h.Store.Enqueue(ctx, chihuy.Message{Key: key + ":e:" + strconv.Itoa(len(with)), Chat: st.LeadChat,
+	edit := key + ":e:" + strconv.Itoa(len(with))
+	if again != "" {
+		edit += ":" + again
+	}
+	_, err = h.Store.Enqueue(ctx, chihuy.Message{Key: edit, Chat: st.LeadChat,
 		EditOf: key, Priority: chihuy.PriorityBulk, Text: text})
 	return err
 }
@@ -830,14 +854,8 @@ func (h *Handler) cancel(ctx context.Context, d store.Directive) (string, error)
 	if err != nil {
 		return "", err
 	}
-	name := h.dirName(d, d.Issuer)
-	text := fmt.Sprintf(msgCdCancelledUnits, d.ID, name, firstLine(d.Body, 120))
 	for _, u := range reached {
-		to := h.dirChats(d, u)
-		if to == "" {
-			continue
-		}
-		if _, err := h.sendUnit(ctx, to, "cdx:"+d.ID+":"+u, chihuy.PriorityReply, text); err != nil {
+		if err := h.tellCancelled(ctx, d, u); err != nil {
 			return "", err
 		}
 	}
@@ -846,6 +864,18 @@ func (h *Handler) cancel(ctx context.Context, d store.Directive) (string, error)
 	}
 	h.Log.Info().Str("directive", d.ID).Int("reached", len(reached)).Int("dropped", dropped).Msg("directive cancelled")
 	return fmt.Sprintf(msgCdCancelled, d.ID, dropped, len(reached)), nil
+}
+
+// tellCancelled tells the chats of unit, which the directive reached, that
+// it was cancelled (once per chat: the keys are the same whenever asked).
+func (h *Handler) tellCancelled(ctx context.Context, d store.Directive, unit string) error {
+	to := h.dirChats(d, unit)
+	if to == "" {
+		return nil
+	}
+	text := fmt.Sprintf(msgCdCancelledUnits, d.ID, h.dirName(d, d.Issuer), firstLine(d.Body, 120))
+	_, err := h.sendUnit(ctx, to, "cdx:"+d.ID+":"+unit, chihuy.PriorityReply, text)
+	return err
 }
 
 // confirm sends (ok) or aborts a directive waiting for confirmation.

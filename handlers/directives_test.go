@@ -13,6 +13,11 @@ func TestDirectiveScripts(t *testing.T) {
 		{"acknowledging", "directives/danhan.txt"},
 		{"confirming", "directives/xacnhan.txt"},
 		{"delivery", "directives/delivery.txt"},
+		{"results", "directives/ketqua.txt"},
+		{"relaying", "directives/chuyentiep.txt"},
+		{"cancelling", "directives/huycd.txt"},
+		{"status", "directives/trangthai.txt"},
+		{"scheduled", "directives/jobs.txt"},
 	} {
 		t.Run(tc.name, func(t *testing.T) { runScripts(t, tc.file) })
 	}

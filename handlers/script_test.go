@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -47,8 +49,14 @@ import (
 //	sent KEY…                    the outbox confirms the messages whose key starts with KEY
 //	dead REASON KEY…             the outbox gives them up
 //	job directives               the scheduler's directive job (reminders every 2 h, at most 3; deadlines)
+//	hold / release               keep what is queued in the outbox (not yet sent), then send it
+//	close ID                     the store closes a directive
+//	gone CHAT REASON             the platform refused a chat (the outbox's ChatGone)
 //	state ID                     the stored directive, its units and forwards
-//	roles USER / binding CHAT / targets UNIT    other stored state
+//	roles USER / binding CHAT / targets UNIT / invites    other stored state
+//	reports UNIT FROM TO         the unit's own stored reports (days as 2021-11-08)
+//
+// Invite codes are random: a script shows and types them as ‹mã UNIT›.
 //
 // Every case must look at the stored state at least once.
 
@@ -142,7 +150,7 @@ func lineDiff(want, got []string) string {
 // its output.
 func runCase(t *testing.T, c scriptCase) []string {
 	e := newEnv(t)
-	s := &scripted{env: e, queued: map[string]chihuy.Message{}}
+	s := &scripted{env: e, queued: map[string]chihuy.Message{}, inviteNames: map[string]string{}}
 	var out []string
 	looked := false
 	for i, l := range c.lines {
@@ -159,7 +167,7 @@ func runCase(t *testing.T, c scriptCase) []string {
 			t.Fatalf("line %d %q: %v", i+1, l, err)
 		}
 		out = append(out, res...)
-		looked = looked || slices.Contains([]string{"state", "roles", "binding", "targets"}, f[0])
+		looked = looked || slices.Contains([]string{"state", "roles", "binding", "targets", "invites", "reports"}, f[0])
 	}
 	if !looked {
 		t.Errorf("case %q never looks at the stored state", c.name)
@@ -172,6 +180,32 @@ type scripted struct {
 	*env
 	// queued are the messages drained so far by key, for sent and dead.
 	queued map[string]chihuy.Message
+	// holding keeps messages in the outbox (not yet taken by the sender)
+	// until release.
+	holding bool
+	// inviteNames name the invite codes made so far ("‹mã 03418›"): the
+	// codes are random.
+	inviteNames map[string]string
+}
+
+// nameInvites names the invites made since the last call.
+func (s *scripted) nameInvites() error {
+	invs, err := s.st.Invites(s.ctx)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(invs, func(a, b store.Invite) int { return strings.Compare(a.Unit, b.Unit) })
+	for _, inv := range invs {
+		if _, ok := s.inviteNames[inv.Code]; ok {
+			continue
+		}
+		name := "‹mã " + inv.Unit + "›"
+		for n := 2; slices.Contains(slices.Collect(maps.Values(s.inviteNames)), name); n++ {
+			name = fmt.Sprintf("‹mã %s #%d›", inv.Unit, n)
+		}
+		s.inviteNames[inv.Code] = name
+	}
+	return nil
 }
 
 // step runs one step and returns its output lines.
@@ -207,6 +241,25 @@ func (s *scripted) step(f []string, line string) ([]string, error) {
 	case "bind":
 		s.bind(arg(1), arg(2))
 		return nil, nil
+	case "hold":
+		s.holding = true
+		return nil, nil
+	case "release":
+		s.holding = false
+		return s.drained(), nil
+	case "close":
+		if err := s.st.CloseDirective(s.ctx, arg(1), s.clock.Now()); err != nil {
+			return nil, err
+		}
+		return s.drained(), nil
+	case "gone":
+		ref, err := chihuy.ParseChatRef(arg(1))
+		if err != nil {
+			return nil, err
+		}
+		_, reason, _ := strings.Cut(line, arg(1))
+		s.h.ChatGone(s.ctx, ref, errors.New(strings.TrimSpace(reason)))
+		return s.drained(), nil
 	case "grant":
 		role, err := chihuy.ParseRole(arg(3))
 		if err != nil {
@@ -226,6 +279,9 @@ func (s *scripted) step(f []string, line string) ([]string, error) {
 			rest = strings.TrimPrefix(strings.TrimLeft(rest, " "), x)
 		}
 		rest = strings.ReplaceAll(strings.TrimLeft(rest, " "), `\n`, "\n")
+		for code, name := range s.inviteNames {
+			rest = strings.ReplaceAll(rest, name, code)
+		}
 		return s.update(f[0], f[1], f[2], rest)
 	case "sent", "dead":
 		keys := f[1:]
@@ -269,6 +325,49 @@ func (s *scripted) step(f []string, line string) ([]string, error) {
 			return []string{"| error " + chihuy.ErrorCode(err)}, nil
 		}
 		return prefixed(dumpStatus(st, "")), nil
+	case "invites":
+		if err := s.nameInvites(); err != nil {
+			return nil, err
+		}
+		invs, err := s.st.Invites(s.ctx)
+		if err != nil {
+			return nil, err
+		}
+		var lines []string
+		for _, inv := range invs {
+			lines = append(lines, fmt.Sprintf("%s for %s by %s until %s", s.inviteNames[inv.Code], inv.Unit, inv.By, stamp(inv.Expires)))
+		}
+		slices.Sort(lines)
+		if len(lines) == 0 {
+			lines = []string{"no invites"}
+		}
+		return prefixed(lines), nil
+	case "reports":
+		from, err := chihuy.ParseDay(arg(2))
+		if err != nil {
+			return nil, err
+		}
+		to, err := chihuy.ParseDay(arg(3))
+		if err != nil {
+			return nil, err
+		}
+		tab, err := ExportTable(s.ctx, s.st, s.tree, s.h.DataSet, arg(1), from, to, false)
+		if err != nil {
+			return nil, err
+		}
+		var lines []string
+		for _, row := range tab.Rows {
+			var vs []string
+			for code, v := range row.Values {
+				vs = append(vs, fmt.Sprintf("%s=%d", code, v))
+			}
+			slices.Sort(vs)
+			lines = append(lines, fmt.Sprintf("%s %s: %s", row.Day, row.Unit, strings.Join(vs, " ")))
+		}
+		if len(lines) == 0 {
+			lines = []string{"no reports"}
+		}
+		return prefixed(lines), nil
 	case "roles":
 		roles, err := s.st.Roles(s.ctx, scriptUser(arg(1)))
 		if err != nil {
@@ -345,8 +444,15 @@ func (s *scripted) update(kind, chat, from, text string) ([]string, error) {
 	return s.drained(), nil
 }
 
-// drained drains the outbox and shows what was in it.
+// drained drains the outbox and shows what was in it, invite codes by
+// their names.
 func (s *scripted) drained() []string {
+	if s.holding {
+		return nil
+	}
+	if err := s.nameInvites(); err != nil {
+		s.t.Fatal(err)
+	}
 	ms := s.drain()
 	slices.SortStableFunc(ms, func(a, b chihuy.Message) int {
 		if c := strings.Compare(a.Chat.String(), b.Chat.String()); c != 0 {
@@ -357,6 +463,9 @@ func (s *scripted) drained() []string {
 	var out []string
 	for _, m := range ms {
 		s.queued[m.Key] = m
+		for code, name := range s.inviteNames {
+			m.Text = strings.ReplaceAll(m.Text, code, name)
+		}
 		out = append(out, dumpMessage(m)...)
 	}
 	return out
