@@ -15,8 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/chihuy/chihuy"
 )
 
@@ -34,17 +32,11 @@ type Alert struct {
 }
 
 // alertOnceScript fires an alert unless one with a value at least as large
-// was fired. KEYS: al, u, days. ARGV: field, value, at, day, day score.
-// The u hash's write counter is bumped for retention.
-var alertOnceScript = redis.NewScript(`
-local cur = redis.call('HGET', KEYS[1], ARGV[1])
-if cur and tonumber(ARGV[2]) <= tonumber((string.match(cur, '^(%-?%d+)'))) then
-  return 0
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '\t' .. ARGV[3])
-redis.call('HINCRBY', KEYS[2], '_n', 1)
-redis.call('ZADD', KEYS[3], 'NX', ARGV[5], ARGV[4])
-return 1`)
+// was fired. The u hash's write counter (firsts) is bumped for retention.
+var alertOnceScript = newScript("alert_once", scriptSpec{
+	keys: []string{"alerts", "firsts", "days"},
+	args: []string{"field", "value", "at", "day", "score"},
+})
 
 // AlertOnce records that rule fired for a.Unit on a.Day with a.Value, in
 // the unit's shard, and reports whether the alert should be sent: true the
@@ -70,9 +62,9 @@ func (s *Store) AlertOnce(ctx context.Context, shard string, a Alert) (fire bool
 		at = s.Now()
 	}
 	day := reportDay(a.Day)
-	keys := []string{s.reportKey(shard, "al", day), s.reportKey(shard, "u", day), s.reportKey(shard, "days")}
-	res, err := s.runInShard(ctx, alertOnceScript, shard, keys,
-		[]any{a.Unit + "\t" + a.Rule, a.Value, at.UnixMilli(), day, reportDayScore(a.Day)})
+	keys := names{"alerts": s.reportKey(shard, "al", day), "firsts": s.reportKey(shard, "u", day), "days": s.reportKey(shard, "days")}
+	res, err := s.runInShard(ctx, alertOnceScript, shard, keys, names{"field": a.Unit + "\t" + a.Rule,
+		"value": a.Value, "at": at.UnixMilli(), "day": day, "score": reportDayScore(a.Day)})
 	if err != nil {
 		return false, fmt.Errorf("alert %s of %s for %s: %w", a.Rule, a.Unit, a.Day, err)
 	}

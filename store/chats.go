@@ -334,16 +334,13 @@ func (s *Store) CreateInvites(ctx context.Context, units []string, by chihuy.Use
 	return out, nil
 }
 
-var redeemScript = redis.NewScript(`
-local v = redis.call('HGETALL', KEYS[1])
-if #v > 0 then redis.call('DEL', KEYS[1]) end
-return v`)
+var redeemScript = newScript("invite_redeem", scriptSpec{keys: []string{"invite"}})
 
 // RedeemInvite uses up code and returns its invite. An unknown, used or
 // expired code is chihuy.ENOTFOUND.
 func (s *Store) RedeemInvite(ctx context.Context, code string) (Invite, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
-	res, err := redeemScript.Run(ctx, s.rdb, []string{s.Key("cfg", "invite", code)}).StringSlice()
+	res, err := redeemScript.run(ctx, s.rdb, names{"invite": s.Key("cfg", "invite", code)}, nil).StringSlice()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return Invite{}, fmt.Errorf("redeem invite: %w", err)
 	}

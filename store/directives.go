@@ -255,32 +255,32 @@ func (s *Store) cdKey(id, part string) string { return s.Key("cd:"+id, part) }
 // cdxKey is a key of the directive indexes.
 func (s *Store) cdxKey(parts ...string) string { return s.Key("cdx", parts...) }
 
-// cdKeys are every key of a directive, in the order the scripts expect.
-func (s *Store) cdKeys(id string) []string {
-	parts := []string{"meta", "t", "ok", "ko", "dlv", "fail", "sent", "ack", "res", "rem", "wait", "fwd", "edit"}
-	keys := make([]string, len(parts))
-	for i, p := range parts {
-		keys[i] = s.cdKey(id, p)
+// cdParts name the keys of a directive in scripts (lua/directive_*.lua)
+// → their last part (see the layout above).
+var cdParts = []struct{ name, part string }{
+	{"meta", "meta"}, {"targets", "t"}, {"reached", "ok"}, {"unreached", "ko"},
+	{"delivered", "dlv"}, {"failures", "fail"}, {"sends", "sent"}, {"acks", "ack"},
+	{"results", "res"}, {"reminders", "rem"}, {"waiting", "wait"}, {"forwards", "fwd"},
+	{"lastEdit", "edit"},
+}
+
+// cdKeys are every key of directive id, by script name.
+func (s *Store) cdKeys(id string) names {
+	keys := make(names, len(cdParts))
+	for _, p := range cdParts {
+		keys[p.name] = s.cdKey(id, p.part)
 	}
 	return keys
 }
 
-// Indexes into cdKeys (1-based in scripts).
-const (
-	cdMeta = iota
-	cdT
-	cdOK
-	cdKO
-	cdDlv
-	cdFail
-	cdSent
-	cdAck
-	cdRes
-	cdRem
-	cdWait
-	cdFwd
-	cdEdit
-)
+// cdAllKeys are every key of directive id.
+func (s *Store) cdAllKeys(id string) []string {
+	keys := make([]string, len(cdParts))
+	for i, p := range cdParts {
+		keys[i] = s.cdKey(id, p.part)
+	}
+	return keys
+}
 
 // cdCheckID accepts only canonical ids: they are part of keys.
 func cdCheckID(id string) error {
@@ -348,7 +348,6 @@ func (s *Store) CreateDirective(ctx context.Context, d Directive, targets []Dire
 		return err
 	}
 
-	keys := s.cdKeys(d.ID)
 	now := unixMilli(d.Created)
 	noChat := 0
 	p := s.rdb.TxPipeline()
@@ -363,10 +362,10 @@ func (s *Store) CreateDirective(ctx context.Context, d Directive, targets []Dire
 				fails = append(fails, t.Unit, DeliveryNoChat)
 			}
 		}
-		p.HSet(ctx, keys[cdT], args...)
+		p.HSet(ctx, s.cdKey(d.ID, "t"), args...)
 	}
 	if len(fails) > 0 {
-		p.HSet(ctx, keys[cdFail], fails...)
+		p.HSet(ctx, s.cdKey(d.ID, "fail"), fails...)
 	}
 	meta := []any{
 		"id", d.ID, "issuer", d.Issuer, "by", userString(d.By), "chat", cdChatString(d.LeadChat),
@@ -380,7 +379,7 @@ func (s *Store) CreateDirective(ctx context.Context, d Directive, targets []Dire
 			meta = append(meta, "finished", now)
 		}
 	}
-	p.HSet(ctx, keys[cdMeta], meta...)
+	p.HSet(ctx, s.cdKey(d.ID, "meta"), meta...)
 	if _, err := p.Exec(ctx); err != nil {
 		return fmt.Errorf("create directive %s: %w", d.ID, err)
 	}
@@ -509,64 +508,17 @@ func cdResult(code int64, id, unit string) error {
 	return nil
 }
 
-// cdLib is shared by the directive scripts: KEYS are cdKeys, in order.
-const cdLib = `
-local function state()
-  return redis.call('HGET', KEYS[1], 'state')
-end
-local function istarget(unit)
-  return redis.call('HEXISTS', KEYS[2], unit) == 1
-end
-local function num(v) return tonumber(v) or 0 end
--- settle counts a unit settled once its chats are all reached or failed,
--- and marks the broadcast finished when every unit is.
-local function settle(unit, ok, ko, at)
-  local tv = redis.call('HGET', KEYS[2], unit)
-  local exp = tonumber((string.match(tv, '|(%d+)$'))) or 1
-  if ok + ko == exp then
-    local n = redis.call('HINCRBY', KEYS[1], 'settled', 1)
-    if n >= num(redis.call('HGET', KEYS[1], 'total')) and state() ~= 'pending' then
-      redis.call('HSETNX', KEYS[1], 'finished', at)
-    end
-  end
-  return exp
-end
-`
+var cdDeliveredScript = newScript("directive_delivered", scriptSpec{
+	libs: []string{"lib_directive"},
+	keys: []string{"meta", "targets", "reached", "unreached", "delivered", "sends", "acks", "waiting"},
+	args: []string{"unit", "chat", "at"},
+})
 
-var cdDeliveredScript = redis.NewScript(cdLib + `
-local unit, chat, at = ARGV[1], ARGV[2], ARGV[3]
-if not state() then return -1 end
-if not istarget(unit) then return -2 end
-if redis.call('SADD', KEYS[7], unit .. ' ' .. chat) == 0 then return 0 end
-local ok = num(redis.call('HGET', KEYS[3], unit))
-local ko = num(redis.call('HGET', KEYS[4], unit))
-local tv = redis.call('HGET', KEYS[2], unit)
-local exp = tonumber((string.match(tv, '|(%d+)$'))) or 1
-redis.call('HINCRBY', KEYS[3], unit, 1)
-if ok == 0 then
-  redis.call('HINCRBY', KEYS[1], 'sent', 1)
-  redis.call('HSET', KEYS[5], unit, at)
-  if ko >= exp then redis.call('HINCRBY', KEYS[1], 'failed', -1) end
-  local st = state()
-  if redis.call('HEXISTS', KEYS[8], unit) == 0 and (st == 'active' or st == 'pending') then
-    redis.call('ZADD', KEYS[11], at, unit)
-  end
-end
-settle(unit, ok + 1, ko, at)
-return 1`)
-
-var cdFailedScript = redis.NewScript(cdLib + `
-local unit, chat, at, reason = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-if not state() then return -1 end
-if not istarget(unit) then return -2 end
-if redis.call('SADD', KEYS[7], '!' .. unit .. ' ' .. chat) == 0 then return 0 end
-local ok = num(redis.call('HGET', KEYS[3], unit))
-local ko = num(redis.call('HGET', KEYS[4], unit))
-redis.call('HINCRBY', KEYS[4], unit, 1)
-redis.call('HSET', KEYS[6], unit, reason)
-local exp = settle(unit, ok, ko + 1, at)
-if ok == 0 and ko + 1 == exp then redis.call('HINCRBY', KEYS[1], 'failed', 1) end
-return 1`)
+var cdFailedScript = newScript("directive_failed", scriptSpec{
+	libs: []string{"lib_directive"},
+	keys: []string{"meta", "targets", "reached", "unreached", "failures", "sends"},
+	args: []string{"unit", "chat", "at", "reason"},
+})
 
 // DirectiveDelivered records that the message of directive id reached
 // chat of unit (called once per confirmed send; a repeat counts once).
@@ -574,7 +526,8 @@ func (s *Store) DirectiveDelivered(ctx context.Context, id, unit string, chat ch
 	if err := cdCheckID(id); err != nil {
 		return cdResult(cdrUnknown, id, unit)
 	}
-	code, err := cdDeliveredScript.Run(ctx, s.rdb, s.cdKeys(id), unit, chat.String(), unixMilli(at)).Int64()
+	code, err := cdDeliveredScript.run(ctx, s.rdb, s.cdKeys(id),
+		names{"unit": unit, "chat": chat.String(), "at": unixMilli(at)}).Int64()
 	if err != nil {
 		return fmt.Errorf("directive %s delivered to %s: %w", id, unit, err)
 	}
@@ -587,46 +540,25 @@ func (s *Store) DirectiveFailed(ctx context.Context, id, unit string, chat chihu
 	if err := cdCheckID(id); err != nil {
 		return cdResult(cdrUnknown, id, unit)
 	}
-	code, err := cdFailedScript.Run(ctx, s.rdb, s.cdKeys(id), unit, chat.String(), unixMilli(at), reason).Int64()
+	code, err := cdFailedScript.run(ctx, s.rdb, s.cdKeys(id),
+		names{"unit": unit, "chat": chat.String(), "at": unixMilli(at), "reason": reason}).Int64()
 	if err != nil {
 		return fmt.Errorf("directive %s failed at %s: %w", id, unit, err)
 	}
 	return cdResult(code, id, unit)
 }
 
-// cdAnswerLib checks that a unit may answer (acknowledge, report a result).
-const cdAnswerLib = `
-local function answerable(unit)
-  local st = state()
-  if not st then return -1 end
-  if not istarget(unit) then return -2 end
-  if st == 'cancelled' then return -3 end
-  if st == 'pending' then return -4 end
-  return 0
-end
-local function ack(unit, at, by)
-  if redis.call('HSETNX', KEYS[8], unit, at .. '|' .. by) == 0 then return 0 end
-  redis.call('HINCRBY', KEYS[1], 'acked', 1)
-  redis.call('ZREM', KEYS[11], unit)
-  return 1
-end
-`
+var cdAckScript = newScript("directive_ack", scriptSpec{
+	libs: []string{"lib_directive", "lib_directive_answer"},
+	keys: []string{"meta", "targets", "acks", "waiting"},
+	args: []string{"unit", "at", "by"},
+})
 
-var cdAckScript = redis.NewScript(cdLib + cdAnswerLib + `
-local c = answerable(ARGV[1])
-if c < 0 then return c end
-return ack(ARGV[1], ARGV[2], ARGV[3])`)
-
-var cdResultScript = redis.NewScript(cdLib + cdAnswerLib + `
-local unit, at, by, rec = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local c = answerable(unit)
-if c < 0 then return c end
-local first = redis.call('HEXISTS', KEYS[9], unit) == 0
-redis.call('HSET', KEYS[9], unit, rec)
-if first then redis.call('HINCRBY', KEYS[1], 'results', 1) end
-ack(unit, at, by)
-if first then return 1 end
-return 0`)
+var cdResultScript = newScript("directive_result", scriptSpec{
+	libs: []string{"lib_directive", "lib_directive_answer"},
+	keys: []string{"meta", "targets", "acks", "results", "waiting"},
+	args: []string{"unit", "at", "by", "rec"},
+})
 
 // AckDirective records that unit acknowledged directive id. first is false
 // when the unit had acknowledged already (nothing changes). A unknown
@@ -637,7 +569,8 @@ func (s *Store) AckDirective(ctx context.Context, id, unit string, by chihuy.Use
 	if err := cdCheckID(id); err != nil {
 		return false, cdResult(cdrUnknown, id, unit)
 	}
-	code, err := cdAckScript.Run(ctx, s.rdb, s.cdKeys(id), unit, unixMilli(at), userString(by)).Int64()
+	code, err := cdAckScript.run(ctx, s.rdb, s.cdKeys(id),
+		names{"unit": unit, "at": unixMilli(at), "by": userString(by)}).Int64()
 	if err != nil {
 		return false, fmt.Errorf("ack directive %s by %s: %w", id, unit, err)
 	}
@@ -669,24 +602,19 @@ func (s *Store) RecordDirectiveResult(ctx context.Context, id, unit string, by c
 	if err != nil {
 		return false, fmt.Errorf("result of %s for %s: %w", unit, id, err)
 	}
-	code, err := cdResultScript.Run(ctx, s.rdb, s.cdKeys(id), unit, ms, userString(by), rec).Int64()
+	code, err := cdResultScript.run(ctx, s.rdb, s.cdKeys(id),
+		names{"unit": unit, "at": ms, "by": userString(by), "rec": rec}).Int64()
 	if err != nil {
 		return false, fmt.Errorf("result of %s for %s: %w", unit, id, err)
 	}
 	return code == 1, cdResult(code, id, unit)
 }
 
-var cdConfirmScript = redis.NewScript(cdLib + `
-local st = state()
-if not st then return -1 end
-if st == 'active' then return 0 end
-if st == 'cancelled' then return -3 end
-if st == 'closed' then return -5 end
-redis.call('HSET', KEYS[1], 'state', 'active', 'started', ARGV[1])
-if num(redis.call('HGET', KEYS[1], 'settled')) >= num(redis.call('HGET', KEYS[1], 'total')) then
-  redis.call('HSETNX', KEYS[1], 'finished', ARGV[1])
-end
-return 1`)
+var cdConfirmScript = newScript("directive_confirm", scriptSpec{
+	libs: []string{"lib_directive"},
+	keys: []string{"meta", "targets"},
+	args: []string{"at"},
+})
 
 // ConfirmDirective moves a pending directive to active (the lead
 // confirmed a big broadcast). changed is false when it was active already;
@@ -695,21 +623,18 @@ func (s *Store) ConfirmDirective(ctx context.Context, id string, at time.Time) (
 	if err := cdCheckID(id); err != nil {
 		return false, cdResult(cdrUnknown, id, "")
 	}
-	code, err := cdConfirmScript.Run(ctx, s.rdb, s.cdKeys(id), unixMilli(at)).Int64()
+	code, err := cdConfirmScript.run(ctx, s.rdb, s.cdKeys(id), names{"at": unixMilli(at)}).Int64()
 	if err != nil {
 		return false, fmt.Errorf("confirm directive %s: %w", id, err)
 	}
 	return code == 1, cdResult(code, id, "")
 }
 
-var cdEndScript = redis.NewScript(cdLib + `
-local st = state()
-if not st then return -1 end
-if st == 'cancelled' then return -3 end
-if st == 'closed' then return -5 end
-redis.call('HSET', KEYS[1], 'state', ARGV[1], ARGV[1], ARGV[2])
-redis.call('DEL', KEYS[11])
-return 1`)
+var cdEndScript = newScript("directive_end", scriptSpec{
+	libs: []string{"lib_directive"},
+	keys: []string{"meta", "targets", "waiting"},
+	args: []string{"to", "at"},
+})
 
 // CancelDirective cancels directive id (/huycd) and returns the units the
 // message had already reached, which must be told. Queued messages are the
@@ -737,7 +662,7 @@ func (s *Store) cdEnd(ctx context.Context, id string, to DirectiveState, at time
 	if err := cdCheckID(id); err != nil {
 		return cdResult(cdrUnknown, id, "")
 	}
-	code, err := cdEndScript.Run(ctx, s.rdb, s.cdKeys(id), string(to), unixMilli(at)).Int64()
+	code, err := cdEndScript.run(ctx, s.rdb, s.cdKeys(id), names{"to": string(to), "at": unixMilli(at)}).Int64()
 	if err != nil {
 		return fmt.Errorf("%s directive %s: %w", to, id, err)
 	}
@@ -1048,19 +973,10 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, interval time.D
 	return out, nil
 }
 
-var cdRemindedScript = redis.NewScript(cdLib + `
-local at, n = ARGV[1], 0
-for i = 2, #ARGV do
-  local unit = ARGV[i]
-  if redis.call('ZSCORE', KEYS[11], unit) then
-    local r = redis.call('HGET', KEYS[10], unit) or ''
-    local c = (tonumber((string.match(r, '^(%d+)'))) or 0) + 1
-    redis.call('HSET', KEYS[10], unit, c .. '|' .. at)
-    redis.call('ZADD', KEYS[11], at, unit)
-    n = n + 1
-  end
-end
-return n`)
+var cdRemindedScript = newScript("directive_reminded", scriptSpec{
+	keys: []string{"reminders", "waiting"},
+	args: []string{"at", "units[]"},
+})
 
 // MarkReminded records that units of directive id were reminded at at:
 // their next reminder is due an interval later. Units that acknowledged
@@ -1073,12 +989,7 @@ func (s *Store) MarkReminded(ctx context.Context, id string, units []string, at 
 	if len(units) == 0 {
 		return 0, nil
 	}
-	args := make([]any, 0, len(units)+1)
-	args = append(args, unixMilli(at))
-	for _, u := range units {
-		args = append(args, u)
-	}
-	n, err := cdRemindedScript.Run(ctx, s.rdb, s.cdKeys(id), args...).Int()
+	n, err := cdRemindedScript.run(ctx, s.rdb, s.cdKeys(id), names{"at": unixMilli(at), "units": units}).Int()
 	if err != nil {
 		return 0, fmt.Errorf("mark reminded %s: %w", id, err)
 	}
@@ -1123,9 +1034,11 @@ func (s *Store) DueDeadlines(ctx context.Context, now time.Time) ([]string, erro
 	return out, nil
 }
 
-var cdReportedScript = redis.NewScript(cdLib + `
-if not state() then return -1 end
-return redis.call('HSETNX', KEYS[1], 'dreported', ARGV[1])`)
+var cdReportedScript = newScript("directive_reported", scriptSpec{
+	libs: []string{"lib_directive"},
+	keys: []string{"meta", "targets"},
+	args: []string{"at"},
+})
 
 // MarkDeadlineReported records that the deadline report of directive id
 // was sent. first is false when it had been marked before.
@@ -1133,7 +1046,7 @@ func (s *Store) MarkDeadlineReported(ctx context.Context, id string, at time.Tim
 	if err := cdCheckID(id); err != nil {
 		return false, cdResult(cdrUnknown, id, "")
 	}
-	code, err := cdReportedScript.Run(ctx, s.rdb, s.cdKeys(id), unixMilli(at)).Int64()
+	code, err := cdReportedScript.run(ctx, s.rdb, s.cdKeys(id), names{"at": unixMilli(at)}).Int64()
 	if err != nil {
 		return false, fmt.Errorf("mark deadline reported %s: %w", id, err)
 	}
@@ -1159,17 +1072,11 @@ func (s *Store) ForwardedDirectives(ctx context.Context, id string) (map[string]
 	return m, nil
 }
 
-var cdEditScript = redis.NewScript(cdLib + `
-local now, every = tonumber(ARGV[1]), tonumber(ARGV[2])
-if not state() then return -1 end
-if ARGV[3] == '1' and redis.call('HSETNX', KEYS[1], 'final', now) == 1 then
-  redis.call('SET', KEYS[13], now)
-  return 1
-end
-local last = tonumber(redis.call('GET', KEYS[13]) or '')
-if last and now - last < every then return 0 end
-redis.call('SET', KEYS[13], now)
-return 1`)
+var cdEditScript = newScript("directive_edit", scriptSpec{
+	libs: []string{"lib_directive"},
+	keys: []string{"meta", "targets", "lastEdit"},
+	args: []string{"now#", "every#", "final"},
+})
 
 // ShouldEditProgress reports whether the lead's progress message of
 // directive id should be edited now: at most once per every, so a big
@@ -1180,7 +1087,8 @@ func (s *Store) ShouldEditProgress(ctx context.Context, id string, now time.Time
 	if err := cdCheckID(id); err != nil {
 		return false, cdResult(cdrUnknown, id, "")
 	}
-	code, err := cdEditScript.Run(ctx, s.rdb, s.cdKeys(id), now.UnixMilli(), every.Milliseconds(), cdBool(final)).Int64()
+	code, err := cdEditScript.run(ctx, s.rdb, s.cdKeys(id),
+		names{"now": now.UnixMilli(), "every": every.Milliseconds(), "final": cdBool(final)}).Int64()
 	if err != nil {
 		return false, fmt.Errorf("progress edit of %s: %w", id, err)
 	}
@@ -1194,7 +1102,7 @@ func (s *Store) PurgeDirective(ctx context.Context, id string) error {
 	if err != nil {
 		return err
 	}
-	if err := s.rdb.Del(ctx, s.cdKeys(id)...).Err(); err != nil {
+	if err := s.rdb.Del(ctx, s.cdAllKeys(id)...).Err(); err != nil {
 		return fmt.Errorf("purge directive %s: %w", id, err)
 	}
 	if d.Parent != "" {

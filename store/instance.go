@@ -58,22 +58,19 @@ type Instance struct {
 // Name is the instance name.
 func (i *Instance) Name() string { return i.name }
 
-var renewInstanceScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 2 end
-return 0`)
+// renewInstanceScript renews the heartbeat of the instance holding token,
+// or sets it again when it lapsed.
+var renewInstanceScript = newScript("instance_renew", scriptSpec{
+	keys: []string{"heartbeat"},
+	args: []string{"token", "ttl"},
+})
 
 // takeOverInstanceScript replaces a dead self's heartbeat, unless it
-// changed since it was judged dead. KEYS: heartbeat. ARGV: dead token,
-// new token, ttl ms.
-var takeOverInstanceScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
-  return 1
-end
-return 0`)
+// changed since it was judged dead.
+var takeOverInstanceScript = newScript("instance_take_over", scriptSpec{
+	keys: []string{"heartbeat"},
+	args: []string{"dead", "token", "ttl"},
+})
 
 func (s *Store) instanceKey(name string) string { return s.Key("cfg", "inst", name) }
 
@@ -123,7 +120,8 @@ func (s *Store) StartInstance(ctx context.Context, name string) (*Instance, erro
 		case ttl > lastTTL+InstanceHeartbeatEvery/4 || time.Now().After(deadline):
 			return nil, chihuy.Errorf(chihuy.ECONFLICT, msgTwin, name, name)
 		case time.Since(seenAt) >= quiet:
-			took, err := takeOverInstanceScript.Run(ctx, s.rdb, []string{key}, seen, inst.token, InstanceHeartbeatTTL.Milliseconds()).Int()
+			took, err := takeOverInstanceScript.run(ctx, s.rdb, names{"heartbeat": key},
+				names{"dead": seen, "token": inst.token, "ttl": InstanceHeartbeatTTL.Milliseconds()}).Int()
 			if err != nil {
 				return nil, fmt.Errorf("start instance %s: %w", name, err)
 			}
@@ -156,7 +154,8 @@ func (i *Instance) beat() {
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), InstanceHeartbeatEvery)
-			renewInstanceScript.Run(ctx, i.st.rdb, []string{i.st.instanceKey(i.name)}, i.token, InstanceHeartbeatTTL.Milliseconds())
+			renewInstanceScript.run(ctx, i.st.rdb, names{"heartbeat": i.st.instanceKey(i.name)},
+				names{"token": i.token, "ttl": InstanceHeartbeatTTL.Milliseconds()})
 			cancel()
 		}
 	}

@@ -21,8 +21,6 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // JobTTL is how long the record of an occurrence is kept. It is longer
@@ -55,29 +53,16 @@ func (r JobRun) Done() bool { return !r.Finished.IsZero() && r.Err == "" }
 // claimJobScript creates the occurrence's hash unless it exists; an
 // occurrence claimed but never finished whose owner is the claimant (it
 // restarted) or has no heartbeat (it is gone) is claimed again: 2.
-// KEYS: job. ARGV: owner, claimed ms, ttl ms, heartbeat key prefix.
-var claimJobScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then
-  local f = redis.call('HMGET', KEYS[1], 'owner', 'finished')
-  if f[2] or not f[1] then return 0 end
-  if f[1] ~= ARGV[1] and redis.call('EXISTS', ARGV[4] .. f[1]) == 1 then return 0 end
-  redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'claimed', ARGV[2])
-  redis.call('HINCRBY', KEYS[1], 'resumed', 1)
-  return 2
-end
-redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'claimed', ARGV[2], 'tries', 0)
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1`)
+var claimJobScript = newScript("job_claim", scriptSpec{
+	keys: []string{"job"},
+	args: []string{"owner", "claimed", "ttl", "heartbeats"},
+})
 
 // finishJobScript records the end of a try if owner holds the claim.
-// KEYS: job. ARGV: owner, finished ms, err.
-var finishJobScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then
-  return 0
-end
-redis.call('HSET', KEYS[1], 'finished', ARGV[2], 'err', ARGV[3])
-redis.call('HINCRBY', KEYS[1], 'tries', 1)
-return 1`)
+var finishJobScript = newScript("job_finish", scriptSpec{
+	keys: []string{"job"},
+	args: []string{"owner", "finished", "err"},
+})
 
 func (s *Store) jobKey(name string, at time.Time) string {
 	return s.Key("cfg", "job", name, strconv.FormatInt(at.Unix(), 10))
@@ -96,8 +81,8 @@ func (s *Store) ClaimJob(ctx context.Context, name string, at time.Time, owner s
 	if owner == "" {
 		return false, fmt.Errorf("claim job %s at %d: empty owner", name, at.Unix())
 	}
-	n, err := claimJobScript.Run(ctx, s.rdb, []string{s.jobKey(name, at)},
-		owner, s.Now().UnixMilli(), JobTTL.Milliseconds(), s.instanceKey("")).Int()
+	n, err := claimJobScript.run(ctx, s.rdb, names{"job": s.jobKey(name, at)}, names{"owner": owner,
+		"claimed": s.Now().UnixMilli(), "ttl": JobTTL.Milliseconds(), "heartbeats": s.instanceKey("")}).Int()
 	if err != nil {
 		return false, fmt.Errorf("claim job %s at %d: %w", name, at.Unix(), err)
 	}
@@ -118,8 +103,8 @@ func (s *Store) FinishJob(ctx context.Context, name string, at time.Time, owner 
 			msg = "error"
 		}
 	}
-	n, err := finishJobScript.Run(ctx, s.rdb, []string{s.jobKey(name, at)},
-		owner, s.Now().UnixMilli(), msg).Int()
+	n, err := finishJobScript.run(ctx, s.rdb, names{"job": s.jobKey(name, at)},
+		names{"owner": owner, "finished": s.Now().UnixMilli(), "err": msg}).Int()
 	if err != nil {
 		return false, fmt.Errorf("finish job %s at %d: %w", name, at.Unix(), err)
 	}

@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // Leases: {cfg}:lease:NAME holds the owner's id with a TTL. One process
@@ -22,17 +20,10 @@ const DefaultLeaseTTL = 9 * time.Second
 // leaseRetry is how often a standby tries to take a lease of ttl.
 func leaseRetry(ttl time.Duration) time.Duration { return min(ttl/3, time.Second) }
 
-var renewScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 0`)
-
-var releaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-end
-return 0`)
+var (
+	renewScript   = newScript("lease_renew", scriptSpec{keys: []string{"lease"}, args: []string{"owner", "ttl"}})
+	releaseScript = newScript("lease_release", scriptSpec{keys: []string{"lease"}, args: []string{"owner"}})
+)
 
 // AcquireLease takes the lease name for owner for ttl. It returns true when
 // owner holds it afterwards (taken now, or already held and renewed).
@@ -42,13 +33,13 @@ func (s *Store) AcquireLease(ctx context.Context, name, owner string, ttl time.D
 	if err != nil || ok {
 		return ok, err
 	}
-	n, err := renewScript.Run(ctx, s.rdb, []string{key}, owner, ttl.Milliseconds()).Int()
+	n, err := renewScript.run(ctx, s.rdb, names{"lease": key}, names{"owner": owner, "ttl": ttl.Milliseconds()}).Int()
 	return n == 1, err
 }
 
 // ReleaseLease gives the lease up if owner holds it.
 func (s *Store) ReleaseLease(ctx context.Context, name, owner string) error {
-	return releaseScript.Run(ctx, s.rdb, []string{s.Key("cfg", "lease", name)}, owner).Err()
+	return releaseScript.run(ctx, s.rdb, names{"lease": s.Key("cfg", "lease", name)}, names{"owner": owner}).Err()
 }
 
 // HoldLease blocks until owner holds the lease, then runs fn with a context

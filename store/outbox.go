@@ -55,8 +55,10 @@ package store
 // several parts is settled part by part, so a restart resumes at the next
 // part.
 //
-// Every operation is one Lua script. The scripts build their key names from
-// the {ob} prefix; all of them hash to one slot, so this holds in Cluster.
+// Every operation is one Lua script (lua/outbox_*.lua, sharing
+// lua/lib_outbox.lua). The scripts take the pending (and fly) key and build
+// the other key names from the {ob} prefix; all of them hash to one slot,
+// so this holds in Cluster.
 //
 // Memory: a queued message costs its JSON plus ~200 bytes; a done mark
 // ~150 bytes for DoneTTL (30 days): a daily broadcast to 10,047 communes
@@ -70,8 +72,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/chihuy/chihuy"
 )
@@ -106,447 +106,40 @@ const (
 	msgPrefixEmpty = "Cần tiền tố khóa để hủy tin nhắn đang chờ gửi."
 )
 
-// outboxLib is shared by the outbox scripts. Every script gets ARGV[1] the
-// key base ("prefix:{ob}:"), ARGV[2] the time (unix ms) and ARGV[3] the
-// TTL of done marks (ms).
-var outboxLib = `
-local B = ARGV[1]
-local NOW = tonumber(ARGV[2])
-local TTL = tonumber(ARGV[3])
-local DEADCAP = ` + strconv.Itoa(DeadLetterCap) + `
-local SUPTTL = ` + strconv.FormatInt(supersedeTTL.Milliseconds(), 10) + `
-local BULKWAIT = ` + strconv.FormatInt(BulkMaxWait.Milliseconds(), 10) + `
-
-local function mkey(k) return B .. 'm:' .. k end
-local function qkey(p, pr, c) return B .. 'q:' .. p .. ':' .. pr .. ':' .. c end
-local function rkey(p, pr) return B .. 'ready:' .. p .. ':' .. pr end
-
--- parse splits a reservation token "<pr><entry>\n<key>\n<seq>": priority,
--- queue entry, message key.
-local function parse(v)
-  local nl = string.find(v, '\n', 2, true)
-  local nl2 = string.find(v, '\n', nl + 1, true)
-  return string.sub(v, 1, 1), string.sub(v, 2, nl - 1), string.sub(v, nl + 1, nl2 - 1)
-end
-
-local function pophead(p, pr, c, entry)
-  local q = qkey(p, pr, c)
-  if redis.call('LINDEX', q, 0) == entry then redis.call('LPOP', q) end
-end
-
--- requeue makes chat c due at 'at' among the chats of its head's priority,
--- or remembers 'at' as its next allowed send when nothing is queued.
-local function requeue(p, c, at)
-  local pr
-  if redis.call('LLEN', qkey(p, 'r', c)) > 0 then pr = 'r'
-  elseif redis.call('LLEN', qkey(p, 'b', c)) > 0 then pr = 'b' end
-  if pr then
-    redis.call('ZADD', rkey(p, pr), at, c)
-  elseif at > NOW then
-    redis.call('ZADD', B .. 'cool:' .. p, at, c)
-  end
-end
-
--- schedule makes chat c ready after a message of priority pr was queued,
--- keeping the time it may be sent to next.
-local function schedule(p, c, pr)
-  if redis.call('ZSCORE', B .. 'fly:' .. p, c) then return end
-  local rr, rb = rkey(p, 'r'), rkey(p, 'b')
-  if redis.call('ZSCORE', rr, c) then return end
-  local s = redis.call('ZSCORE', rb, c)
-  if s then
-    if pr == 'b' then return end
-    redis.call('ZREM', rb, c)
-  else
-    s = NOW
-    local cool = redis.call('ZSCORE', B .. 'cool:' .. p, c)
-    if cool and tonumber(cool) > NOW then s = cool end
-  end
-  redis.call('ZADD', rkey(p, pr), s, c)
-end
-
-local function deadletter(k, reason)
-  local f = redis.call('HMGET', mkey(k), 'msg', 'p', 'c')
-  if not f[1] then return end
-  local d = B .. 'dead:' .. f[2]
-  redis.call('LPUSH', d, cjson.encode({key = k, p = f[2], c = f[3], reason = reason, at = tostring(NOW), msg = f[1]}))
-  redis.call('LTRIM', d, 0, DEADCAP - 1)
-end
-
-local finish
--- bury dead-letters a queued message.
-local function bury(k, reason)
-  if redis.call('HGET', mkey(k), 'st') ~= 'q' then return end
-  deadletter(k, reason)
-  finish(k, 'd', reason)
-end
-
--- finish moves a queued message to its final state st and keeps only its
--- idempotency mark. An edit parked on a message that will never be sent
--- goes with it.
-finish = function(k, st, reason)
-  local m = mkey(k)
-  local f = redis.call('HMGET', m, 'st', 'pr', 'p')
-  if f[1] ~= 'q' then return end
-  redis.call('HINCRBY', B .. 'depth:' .. f[3], f[2], -1)
-  redis.call('ZREM', B .. 'pending', k)
-  redis.call('HDEL', m, 'msg', 'tries', 'since', 'part', 'edit', 'pr', 't')
-  redis.call('HSET', m, 'st', st, 'at', NOW)
-  if reason and reason ~= '' then redis.call('HSET', m, 'err', reason) end
-  redis.call('PEXPIRE', m, TTL)
-  if st ~= 's' then
-    local ek = B .. 'e:' .. k
-    local e = redis.call('GET', ek)
-    if e then
-      redis.call('DEL', ek)
-      if st == 'x' then finish(e, 'x') else bury(e, 'the message to edit was not delivered: ' .. k) end
-    end
-  end
-end
-
--- restore gives back a reserved queue entry: an edit marker gets its edit
--- back unless a newer edit superseded it meanwhile.
-local function restore(p, c, pr, entry, k)
-  local st = redis.call('HGET', mkey(k), 'st')
-  if st ~= 'q' then pophead(p, pr, c, entry) return end
-  if string.sub(entry, 1, 1) == 'e' then
-    local ek = B .. 'e:' .. string.sub(entry, 3)
-    if redis.call('GET', ek) then
-      finish(k, 'c')
-      pophead(p, pr, c, entry)
-    else
-      redis.call('SET', ek, k)
-    end
-  end
-end
-
--- migrate moves what is queued for chat old to chat new (a Telegram group
--- upgraded to a supergroup): the queue entries, after what new has, and
--- the chat of the queued messages. A reservation in flight for old is left
--- to its settle. It returns how many entries moved.
-local function migrate(p, old, new)
-  if old == new then return 0 end
-  local n = 0
-  for _, pr in ipairs({'r', 'b'}) do
-    local q = qkey(p, pr, old)
-    for _, e in ipairs(redis.call('LRANGE', q, 0, -1)) do
-      local k = nil
-      if string.sub(e, 1, 1) == 'm' then
-        k = string.sub(e, 3)
-      else
-        k = redis.call('GET', B .. 'e:' .. string.sub(e, 3))
-      end
-      if k and redis.call('HGET', mkey(k), 'st') == 'q' then
-        redis.call('HSET', mkey(k), 'c', new)
-      end
-      redis.call('RPUSH', qkey(p, pr, new), e)
-      n = n + 1
-    end
-    redis.call('DEL', q)
-    redis.call('ZREM', rkey(p, pr), old)
-  end
-  redis.call('ZREM', B .. 'cool:' .. p, old)
-  if n > 0 then
-    for _, pr in ipairs({'r', 'b'}) do
-      if redis.call('LLEN', qkey(p, pr, new)) > 0 then schedule(p, new, pr) end
-    end
-    redis.call('PUBLISH', B .. 'wake:' .. p, '1')
-  end
-  return n
-end
-
--- queueEdit puts the pending edit of target t in its chat's queue.
-local function queueEdit(t)
-  local e = redis.call('GET', B .. 'e:' .. t)
-  if not e then return nil end
-  local f = redis.call('HMGET', mkey(e), 'p', 'c', 'pr')
-  if not f[1] then return nil end
-  redis.call('RPUSH', qkey(f[1], f[3], f[2]), 'e:' .. t)
-  schedule(f[1], f[2], f[3])
-  return f[1]
-end
-`
-
-var enqueueScript = redis.NewScript(outboxLib + `
--- supersede drops chat c's queued message tagged sup, unless it is being
--- sent or partly sent, and makes k the tag's message.
-local function supersede(p, c, sup, k)
-  local sk = B .. 'sup:' .. p .. ':' .. c .. ':' .. sup
-  local old = redis.call('GET', sk)
-  if old and old ~= k then
-    local f = redis.call('HMGET', mkey(old), 'st', 'part')
-    local busy = false
-    local v = redis.call('HGET', B .. 'res:' .. p, c)
-    if v then
-      local _, _, rk = parse(v)
-      busy = rk == old
-    end
-    if f[1] == 'q' and tonumber(f[2] or '0') == 0 and not busy then
-      finish(old, 'c', 'superseded by ' .. k)
-    end
-  end
-  redis.call('SET', sk, k, 'PX', SUPTTL)
-end
-
-local woken = {}
-local added = 0
-for i = 4, #ARGV, 7 do
-  local k, p, c, pr, t, js, sup = ARGV[i], ARGV[i+1], ARGV[i+2], ARGV[i+3], ARGV[i+4], ARGV[i+5], ARGV[i+6]
-  local m = mkey(k)
-  if redis.call('EXISTS', m) == 0 then
-    added = added + 1
-    redis.call('HSET', m, 'st', 'q', 'msg', js, 'p', p, 'c', c, 'pr', pr, 't', NOW)
-    redis.call('ZADD', B .. 'pending', 0, k)
-    redis.call('HINCRBY', B .. 'depth:' .. p, pr, 1)
-    if t == '' then
-      if sup ~= '' then supersede(p, c, sup, k) end
-      redis.call('RPUSH', qkey(p, pr, c), 'm:' .. k)
-      schedule(p, c, pr)
-      woken[p] = true
-    else
-      redis.call('HSET', m, 'edit', t)
-      local ts = redis.call('HGET', mkey(t), 'st')
-      if ts == 'd' or ts == 'c' then
-        bury(k, 'the message to edit was not delivered: ' .. t)
-      elseif ts == 'x' then
-        finish(k, 'x')
-      else
-        local ek = B .. 'e:' .. t
-        local old = redis.call('GET', ek)
-        redis.call('SET', ek, k)
-        if old then
-          finish(old, 'c')
-        elseif ts == 's' then
-          redis.call('RPUSH', qkey(p, pr, c), 'e:' .. t)
-          schedule(p, c, pr)
-          woken[p] = true
-        end
-      end
-    end
-  end
-end
-for p in pairs(woken) do redis.call('PUBLISH', B .. 'wake:' .. p, '1') end
-return added
-`)
-
-var reserveScript = redis.NewScript(outboxLib + `
-local P, LEASE, N, OWNER = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
-local fly, res = B .. 'fly:' .. P, B .. 'res:' .. P
-
--- Reservations of a sender that died come back.
-for _, c in ipairs(redis.call('ZRANGEBYSCORE', fly, '-inf', NOW, 'LIMIT', 0, 1000)) do
-  local v = redis.call('HGET', res, c)
-  redis.call('HDEL', res, c)
-  redis.call('ZREM', fly, c)
-  if v then
-    local pr, entry, k = parse(v)
-    restore(P, c, pr, entry, k)
-  end
-  requeue(P, c, NOW)
-end
-redis.call('ZREMRANGEBYSCORE', B .. 'cool:' .. P, '-inf', NOW)
-
--- head finds chat c's next message, dropping entries no longer queued. A
--- message of which some parts are sent is finished before a reply, and a
--- bulk message that waited BULKWAIT goes before the replies.
-local function head(c)
-  local e = redis.call('LINDEX', qkey(P, 'b', c), 0)
-  if e and string.sub(e, 1, 1) == 'm' then
-    local k = string.sub(e, 3)
-    local f = redis.call('HMGET', mkey(k), 'st', 'part', 't')
-    if f[1] == 'q' and (tonumber(f[2] or '0') > 0 or NOW - tonumber(f[3] or NOW) >= BULKWAIT) then
-      return 'b', e, k
-    end
-  end
-  for _, pr in ipairs({'r', 'b'}) do
-    local q = qkey(P, pr, c)
-    while true do
-      local e = redis.call('LINDEX', q, 0)
-      if not e then break end
-      if string.sub(e, 1, 1) == 'm' then
-        local k = string.sub(e, 3)
-        if redis.call('HGET', mkey(k), 'st') == 'q' then return pr, e, k end
-      else
-        local ek = B .. 'e:' .. string.sub(e, 3)
-        local k = redis.call('GET', ek)
-        if k and redis.call('HGET', mkey(k), 'st') == 'q' then
-          redis.call('DEL', ek)
-          return pr, e, k
-        end
-      end
-      redis.call('LPOP', q)
-    end
-  end
-  return nil
-end
-
-local pause = tonumber(redis.call('GET', B .. 'pause:' .. P) or '0')
-local out = {}
-if pause <= NOW then
-  for _, rp in ipairs({'r', 'b'}) do
-    local rk = rkey(P, rp)
-    while #out < N do
-      local cs = redis.call('ZRANGEBYSCORE', rk, '-inf', NOW, 'LIMIT', 0, N - #out)
-      if #cs == 0 then break end
-      for _, c in ipairs(cs) do
-        redis.call('ZREM', rk, c)
-        local pr, entry, k = head(c)
-        if pr then
-          local v = pr .. entry .. '\n' .. k .. '\n' .. redis.call('INCR', B .. 'seq:' .. P) .. '\n' .. OWNER
-          redis.call('HSET', res, c, v)
-          redis.call('ZADD', fly, LEASE, c)
-          local f = redis.call('HMGET', mkey(k), 'msg', 'part', 'ids', 'tries', 'since', 'edit')
-          -- An edit addresses the message's last part, the one carrying
-          -- its buttons; '+' when the message was sent to another chat (the
-          -- group became a supergroup: its old messages are not there), so
-          -- the edit goes as a new message.
-          local eid = ''
-          if f[6] then
-            local tf = redis.call('HMGET', mkey(f[6]), 'ids', 'c')
-            if tf[1] then
-              if tf[2] and tf[2] ~= c then
-                eid = '+'
-              else
-                eid = string.match(tf[1], '[^\n]*$')
-              end
-            end
-          end
-          out[#out + 1] = {c, v, f[1], f[2] or '0', f[3] or '', f[4] or '0', f[5] or '0', eid}
-        end
-      end
-    end
-  end
-end
-
-local next = 0
-for _, z in ipairs({rkey(P, 'r'), rkey(P, 'b'), fly}) do
-  local first = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
-  if first[2] then
-    local s = tonumber(first[2])
-    if next == 0 or s < next then next = s end
-  end
-end
-return {pause, next, out}
-`)
-
-var settleScript = redis.NewScript(outboxLib + `
-local P = ARGV[4]
-local fly, res = B .. 'fly:' .. P, B .. 'res:' .. P
-
--- sentIn records a send to chat c in its rolling window of win sends a
--- minute (a group) and returns the earliest time its next send may go:
--- the oldest of the last win sends plus a minute once there are win.
-local function sentIn(c, win)
-  local wk = B .. 'win:' .. P .. ':' .. c
-  local n = redis.call('RPUSH', wk, NOW)
-  if n > win then
-    redis.call('LTRIM', wk, n - win, -1)
-    n = win
-  end
-  redis.call('PEXPIRE', wk, 61000)
-  if n < win then return 0 end
-  return tonumber(redis.call('LINDEX', wk, 0)) + 60000
-end
-
-for i = 5, #ARGV, 9 do
-  local kind, c, v, part, id = ARGV[i], ARGV[i+1], ARGV[i+2], tonumber(ARGV[i+3]), ARGV[i+4]
-  local nextAt, reason, pause = tonumber(ARGV[i+5]), ARGV[i+6], tonumber(ARGV[i+7])
-  local win = tonumber(ARGV[i+8])
-  if (kind == 'p' or kind == 's') and win > 0 then
-    nextAt = math.max(nextAt, sentIn(c, win))
-  end
-  local pr, entry, k = parse(v)
-  local mine = redis.call('HGET', res, c) == v
-  if mine then
-    redis.call('HDEL', res, c)
-    redis.call('ZREM', fly, c)
-  end
-  local m = mkey(k)
-  local st = redis.call('HGET', m, 'st')
-  if kind == 'p' or kind == 's' then
-    -- A send that happened is recorded even when the reservation was lost.
-    if st == 'q' and tonumber(redis.call('HGET', m, 'part') or '0') == part then
-      local ids = redis.call('HGET', m, 'ids')
-      if ids and ids ~= '' then ids = ids .. '\n' .. id else ids = id end
-      if kind == 'p' then
-        redis.call('HSET', m, 'part', part + 1, 'ids', ids)
-      else
-        redis.call('HSET', m, 'ids', ids)
-        -- An edit sent as a new message in another chat than its
-        -- target's: the target now is that message, for later edits.
-        local t = redis.call('HGET', m, 'edit')
-        if t then
-          local tc = redis.call('HGET', mkey(t), 'c')
-          if tc and tc ~= c then redis.call('HSET', mkey(t), 'ids', ids, 'c', c) end
-        end
-        finish(k, 's')
-        local woke = queueEdit(k)
-        if woke then redis.call('PUBLISH', B .. 'wake:' .. woke, '1') end
-      end
-    end
-    if mine then
-      if kind == 's' then pophead(P, pr, c, entry) end
-      requeue(P, c, nextAt)
-    end
-  elseif kind == 'r' or kind == 'w' then
-    if mine then
-      if st == 'q' then
-        if kind == 'r' then
-          redis.call('HINCRBY', m, 'tries', 1)
-          redis.call('HSETNX', m, 'since', NOW)
-        end
-        if reason ~= '' then redis.call('HSET', m, 'err', reason) end
-      end
-      restore(P, c, pr, entry, k)
-      requeue(P, c, nextAt)
-    end
-    if pause > 0 then
-      local pk = B .. 'pause:' .. P
-      if pause > tonumber(redis.call('GET', pk) or '0') then
-        redis.call('SET', pk, pause, 'PX', math.max(1, pause - NOW) + 60000)
-      end
-    end
-  elseif kind == 'm' then
-    -- The chat has a new id (id): what is queued for it moves there, this
-    -- message first among its own.
-    if mine then restore(P, c, pr, entry, k) end
-    migrate(P, c, id)
-  elseif kind == 'd' or kind == 'g' then
-    bury(k, reason)
-    if mine then
-      pophead(P, pr, c, entry)
-      if kind == 'd' then
-        requeue(P, c, nextAt)
-      else
-        -- The chat is gone: what else was queued for it is dead too.
-        for _, qp in ipairs({'r', 'b'}) do
-          local q = qkey(P, qp, c)
-          for _, e in ipairs(redis.call('LRANGE', q, 0, -1)) do
-            if string.sub(e, 1, 1) == 'm' then
-              bury(string.sub(e, 3), reason)
-            else
-              local ek = B .. 'e:' .. string.sub(e, 3)
-              local ed = redis.call('GET', ek)
-              if ed then
-                redis.call('DEL', ek)
-                bury(ed, reason)
-              end
-            end
-          end
-          redis.call('DEL', q)
-          redis.call('ZREM', rkey(P, qp), c)
-        end
-        redis.call('ZREM', B .. 'cool:' .. P, c)
-      end
-    end
-  end
-end
-return 0
-`)
-
-var migrateScript = redis.NewScript(outboxLib + `
-return migrate(ARGV[4], ARGV[5], ARGV[6])
-`)
+// The outbox scripts (lua/outbox_*.lua) load lua/lib_outbox.lua. Each
+// gets the pending key, which routes it to the {ob} slot, and obArgs.
+var (
+	enqueueScript = newScript("outbox_enqueue", scriptSpec{
+		libs: []string{"lib_outbox"},
+		keys: []string{"pending"},
+		args: []string{"B", "NOW#", "TTL#", "DEADCAP#", "SUPTTL#", "messages[k,p,c,pr,t,js,sup]"},
+	})
+	reserveScript = newScript("outbox_reserve", scriptSpec{
+		libs: []string{"lib_outbox"},
+		keys: []string{"pending", "fly"},
+		args: []string{"B", "NOW#", "TTL#", "DEADCAP#", "BULKWAIT#", "P", "LEASE#", "N#", "OWNER"},
+	})
+	settleScript = newScript("outbox_settle", scriptSpec{
+		libs: []string{"lib_outbox"},
+		keys: []string{"pending", "fly"},
+		args: []string{"B", "NOW#", "TTL#", "DEADCAP#", "P", "outcomes[kind,c,v,part#,id,nextAt#,reason,pause#,win#]"},
+	})
+	migrateScript = newScript("outbox_migrate", scriptSpec{
+		libs: []string{"lib_outbox"},
+		keys: []string{"pending"},
+		args: []string{"B", "NOW#", "TTL#", "DEADCAP#", "P", "from", "to"},
+	})
+	cancelScript = newScript("outbox_cancel", scriptSpec{
+		libs: []string{"lib_outbox"},
+		keys: []string{"pending"},
+		args: []string{"B", "NOW#", "TTL#", "DEADCAP#", "min", "max", "limit#"},
+	})
+	reclaimScript = newScript("outbox_reclaim", scriptSpec{
+		libs: []string{"lib_outbox"},
+		keys: []string{"pending", "fly"},
+		args: []string{"B", "NOW#", "TTL#", "DEADCAP#", "P", "reservations[c,v]"},
+	})
+)
 
 // MigrateOutbox moves what is queued for chat from to chat to, on one
 // platform: a Telegram group upgraded to a supergroup gets a new id. The
@@ -557,40 +150,13 @@ func (s *Store) MigrateOutbox(ctx context.Context, from, to chihuy.ChatRef) (int
 	if from.Platform != to.Platform {
 		return 0, fmt.Errorf("migrate outbox %s to %s: not the same platform", from, to)
 	}
-	n, err := migrateScript.Run(ctx, s.rdb, []string{s.Key("ob", "pending")},
-		s.obArgs(from.Platform, from.ID, to.ID)...).Int()
+	n, err := migrateScript.run(ctx, s.rdb, s.obKeys(from.Platform),
+		s.obArgs(names{"P": from.Platform, "from": from.ID, "to": to.ID})).Int()
 	if err != nil {
 		return 0, fmt.Errorf("migrate outbox %s to %s: %w", from, to, err)
 	}
 	return n, nil
 }
-
-var cancelScript = redis.NewScript(outboxLib + `
-local ks = redis.call('ZRANGEBYLEX', B .. 'pending', ARGV[4], ARGV[5], 'LIMIT', 0, tonumber(ARGV[6]))
-local n = 0
-for _, k in ipairs(ks) do
-  local f = redis.call('HMGET', mkey(k), 'st', 'p', 'c', 'part', 'edit')
-  if f[1] ~= 'q' then
-    redis.call('ZREM', B .. 'pending', k)
-  else
-    local busy = false
-    local v = redis.call('HGET', B .. 'res:' .. f[2], f[3])
-    if v then
-      local _, _, rk = parse(v)
-      busy = rk == k
-    end
-    if not busy and tonumber(f[4] or '0') == 0 then
-      if f[5] then
-        local ek = B .. 'e:' .. f[5]
-        if redis.call('GET', ek) == k then redis.call('DEL', ek) end
-      end
-      finish(k, 'x')
-      n = n + 1
-    end
-  end
-end
-return {n, #ks, ks[#ks] or ''}
-`)
 
 // Reservation is one message part handed to the sender. It holds the chat
 // until it is settled, or until its lease ends.
@@ -703,8 +269,22 @@ type DeadLetter struct {
 
 func (s *Store) obBase() string { return s.Key("ob") + ":" }
 
-func (s *Store) obArgs(extra ...any) []any {
-	return append([]any{s.obBase(), s.Now().UnixMilli(), DoneTTL.Milliseconds()}, extra...)
+// obKeys are the keys the outbox scripts take, for platform; the others
+// they build from the base B.
+func (s *Store) obKeys(platform string) names {
+	return names{"pending": s.Key("ob", "pending"), "fly": s.Key("ob", "fly", platform)}
+}
+
+// obArgs adds to args what every outbox script may take: the key base,
+// the time and the constants.
+func (s *Store) obArgs(args names) names {
+	args["B"] = s.obBase()
+	args["NOW"] = s.Now().UnixMilli()
+	args["TTL"] = DoneTTL.Milliseconds()
+	args["DEADCAP"] = DeadLetterCap
+	args["SUPTTL"] = supersedeTTL.Milliseconds()
+	args["BULKWAIT"] = BulkMaxWait.Milliseconds()
+	return args
 }
 
 func validateMessage(m chihuy.Message) error {
@@ -747,15 +327,16 @@ func (s *Store) Enqueue(ctx context.Context, msgs ...chihuy.Message) (added int,
 	for len(msgs) > 0 {
 		batch := msgs[:min(len(msgs), enqueueBatch)]
 		msgs = msgs[len(batch):]
-		args := s.obArgs()
+		recs := make([]names, 0, len(batch))
 		for _, m := range batch {
 			js, err := json.Marshal(m)
 			if err != nil {
 				return added, fmt.Errorf("enqueue %s: %w", m.Key, err)
 			}
-			args = append(args, m.Key, m.Chat.Platform, m.Chat.ID, prioCode(m.Priority), m.EditOf, js, m.Supersedes)
+			recs = append(recs, names{"k": m.Key, "p": m.Chat.Platform, "c": m.Chat.ID, "pr": prioCode(m.Priority),
+				"t": m.EditOf, "js": js, "sup": m.Supersedes})
 		}
-		n, err := enqueueScript.Run(ctx, s.rdb, []string{s.Key("ob", "pending")}, args...).Int()
+		n, err := enqueueScript.run(ctx, s.rdb, s.obKeys(""), s.obArgs(names{"messages": recs})).Int()
 		if err != nil {
 			return added, fmt.Errorf("enqueue %d messages (first %s): %w", len(batch), batch[0].Key, err)
 		}
@@ -779,8 +360,8 @@ func (s *Store) ReserveAs(ctx context.Context, platform, owner string, n int, le
 		return Reserved{}, fmt.Errorf("reserve %s outbox: owner %q has a line break", platform, owner)
 	}
 	now := s.Now()
-	raw, err := reserveScript.Run(ctx, s.rdb, []string{s.Key("ob", "fly", platform)},
-		s.obArgs(platform, now.Add(lease).UnixMilli(), max(n, 0), owner)...).Slice()
+	raw, err := reserveScript.run(ctx, s.rdb, s.obKeys(platform),
+		s.obArgs(names{"P": platform, "LEASE": now.Add(lease).UnixMilli(), "N": max(n, 0), "OWNER": owner})).Slice()
 	if err != nil {
 		return Reserved{}, fmt.Errorf("reserve %s outbox: %w", platform, err)
 	}
@@ -832,24 +413,6 @@ func parseReservation(platform string, it any) (Reservation, error) {
 	return r, nil
 }
 
-var reclaimScript = redis.NewScript(outboxLib + `
-local P = ARGV[4]
-local fly, res = B .. 'fly:' .. P, B .. 'res:' .. P
-local n = 0
-for i = 5, #ARGV, 2 do
-  local c, v = ARGV[i], ARGV[i+1]
-  if redis.call('HGET', res, c) == v then
-    redis.call('HDEL', res, c)
-    redis.call('ZREM', fly, c)
-    local pr, entry, k = parse(v)
-    restore(P, c, pr, entry, k)
-    requeue(P, c, NOW)
-    n = n + 1
-  end
-end
-if n > 0 then redis.call('PUBLISH', B .. 'wake:' .. P, '1') end
-return n`)
-
 // ReclaimReservations gives back at once, without waiting for their lease
 // to end, the reservations on platform of the instances for which gone
 // returns true (a sender that restarted under its name, or whose
@@ -860,7 +423,7 @@ func (s *Store) ReclaimReservations(ctx context.Context, platform string, gone f
 	if err != nil {
 		return 0, fmt.Errorf("reclaim %s reservations: %w", platform, err)
 	}
-	args := s.obArgs(platform)
+	var recs []names
 	verdict := map[string]bool{}
 	for c, v := range res {
 		parts := strings.SplitN(v, "\n", 4)
@@ -874,13 +437,13 @@ func (s *Store) ReclaimReservations(ctx context.Context, platform string, gone f
 			verdict[owner] = g
 		}
 		if g {
-			args = append(args, c, v)
+			recs = append(recs, names{"c": c, "v": v})
 		}
 	}
-	if len(args) == len(s.obArgs(platform)) {
+	if len(recs) == 0 {
 		return 0, nil
 	}
-	n, err := reclaimScript.Run(ctx, s.rdb, []string{s.Key("ob", "fly", platform)}, args...).Int()
+	n, err := reclaimScript.run(ctx, s.rdb, s.obKeys(platform), s.obArgs(names{"P": platform, "reservations": recs})).Int()
 	if err != nil {
 		return 0, fmt.Errorf("reclaim %s reservations: %w", platform, err)
 	}
@@ -891,7 +454,7 @@ func (s *Store) ReclaimReservations(ctx context.Context, platform string, gone f
 // platform. Settling a reservation whose lease ended and that another
 // sender took over records a confirmed send but changes nothing else.
 func (s *Store) Settle(ctx context.Context, outcomes ...Outcome) error {
-	byPlatform := map[string][]any{}
+	byPlatform := map[string][]names{}
 	var order []string
 	for _, o := range outcomes {
 		if o.r == nil {
@@ -901,13 +464,13 @@ func (s *Store) Settle(ctx context.Context, outcomes ...Outcome) error {
 		if _, ok := byPlatform[p]; !ok {
 			order = append(order, p)
 		}
-		byPlatform[p] = append(byPlatform[p], o.kind, o.r.Chat.ID, o.r.token, o.r.Part, o.id,
-			unixMilli(o.next), o.reason, unixMilli(o.pause), o.window)
+		byPlatform[p] = append(byPlatform[p], names{"kind": o.kind, "c": o.r.Chat.ID, "v": o.r.token, "part": o.r.Part,
+			"id": o.id, "nextAt": unixMilli(o.next), "reason": o.reason, "pause": unixMilli(o.pause), "win": o.window})
 	}
 	for _, p := range order {
-		args := s.obArgs(append([]any{p}, byPlatform[p]...)...)
-		if err := settleScript.Run(ctx, s.rdb, []string{s.Key("ob", "fly", p)}, args...).Err(); err != nil {
-			return fmt.Errorf("settle %d %s outbox outcomes: %w", len(byPlatform[p])/9, p, err)
+		args := s.obArgs(names{"P": p, "outcomes": byPlatform[p]})
+		if err := settleScript.run(ctx, s.rdb, s.obKeys(p), args).Err(); err != nil {
+			return fmt.Errorf("settle %d %s outbox outcomes: %w", len(byPlatform[p]), p, err)
 		}
 	}
 	return nil
@@ -924,8 +487,8 @@ func (s *Store) CancelQueued(ctx context.Context, keyPrefix string) (int, error)
 	}
 	total, from := 0, "["+keyPrefix
 	for {
-		raw, err := cancelScript.Run(ctx, s.rdb, []string{s.Key("ob", "pending")},
-			s.obArgs(from, "["+keyPrefix+"\xff", cancelBatch)...).Slice()
+		raw, err := cancelScript.run(ctx, s.rdb, s.obKeys(""),
+			s.obArgs(names{"min": from, "max": "[" + keyPrefix + "\xff", "limit": cancelBatch})).Slice()
 		if err != nil {
 			return total, fmt.Errorf("cancel queued %q: %w", keyPrefix, err)
 		}

@@ -94,19 +94,12 @@ type Rebinding struct {
 	From, To string
 }
 
-// rebindScript moves (ARGV[2] set) or drops a binding if it still names
-// ARGV[1]. KEYS: the chat's hash, the old unit's targets, the new unit's
-// targets (dropped: the old one again). ARGV: from, to, chat ref.
-var rebindScript = redis.NewScript(`
-if redis.call('HGET', KEYS[1], 'unit') ~= ARGV[1] then return 0 end
-redis.call('SREM', KEYS[2], ARGV[3])
-if ARGV[2] == '' then
-  redis.call('DEL', KEYS[1])
-else
-  redis.call('HSET', KEYS[1], 'unit', ARGV[2])
-  redis.call('SADD', KEYS[3], ARGV[3])
-end
-return 1`)
+// rebindScript moves or drops a binding if it still names from (see
+// lua/chat_rebind.lua).
+var rebindScript = newScript("chat_rebind", scriptSpec{
+	keys: []string{"chat", "fromTargets", "toTargets"},
+	args: []string{"from", "to", "ref"},
+})
 
 // rebindBatch bounds the scripts queued in one pipeline.
 const rebindBatch = 1000
@@ -128,8 +121,9 @@ func (s *Store) Rebind(ctx context.Context, moves []Rebinding) (int, error) {
 			if to == "" {
 				to = m.From
 			}
-			keys := []string{s.Key("cfg", "chat", m.Chat.String()), s.Key("cfg", "targets", m.From), s.Key("cfg", "targets", to)}
-			cmds[i] = rebindScript.EvalSha(ctx, p, keys, m.From, m.To, m.Chat.String())
+			keys := names{"chat": s.Key("cfg", "chat", m.Chat.String()), "fromTargets": s.Key("cfg", "targets", m.From),
+				"toTargets": s.Key("cfg", "targets", to)}
+			cmds[i] = rebindScript.evalSha(ctx, p, keys, names{"from": m.From, "to": m.To, "ref": m.Chat.String()})
 		}
 		if _, err := p.Exec(ctx); err != nil {
 			return changed, fmt.Errorf("rebind: %w", err)
@@ -207,10 +201,7 @@ func (s *Store) Invites(ctx context.Context) ([]Invite, error) {
 }
 
 // retargetScript changes the unit of an invite that still exists.
-var retargetScript = redis.NewScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'unit', ARGV[1])
-return 1`)
+var retargetScript = newScript("invite_retarget", scriptSpec{keys: []string{"invite"}, args: []string{"unit"}})
 
 // RetargetInvite makes an unredeemed invite enrol into unit instead, or
 // deletes it (unit empty). It keeps the invite's expiry; an invite
@@ -221,7 +212,7 @@ func (s *Store) RetargetInvite(ctx context.Context, code, unit string) error {
 	if unit == "" {
 		err = s.rdb.Del(ctx, key).Err()
 	} else {
-		err = retargetScript.Run(ctx, s.rdb, []string{key}, unit).Err()
+		err = retargetScript.run(ctx, s.rdb, names{"invite": key}, names{"unit": unit}).Err()
 	}
 	if err != nil {
 		return fmt.Errorf("retarget invite %s: %w", code, err)

@@ -265,101 +265,20 @@ type HistoryEntry struct {
 	Raw    string
 }
 
-// reportScript applies one report: see the layout above. KEYS: r, a of the
-// unit, u, h, k, days; then a, r of each ancestor; then, for each Max
-// element in argument order, the m key of each ancestor. ARGV: at, day,
-// day score, by, chat, history entry, unit, n, n ancestor codes, count of
-// elements, then (element, kind, value) triples, kind "x" for Max, "c" for
-// Sum (which also keeps the cumulative totals: after the m keys come the c
-// key of the unit, then of each ancestor) and "s" for Latest. It returns {first (0/1), previous (flat pairs), report
-// (HGETALL)}.
-var reportScript = redis.NewScript(`
-local rU, aU, uK, hK, kK, dK = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-local at, day, score, by, chat, entry, unit = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
-local n = tonumber(ARGV[8])
-local p = 9 + n
-local m = tonumber(ARGV[p])
-p = p + 1
-local elems, kinds, vals = {}, {}, {}
-for j = 1, m do
-  elems[j], kinds[j], vals[j] = ARGV[p], ARGV[p+1], ARGV[p+2]
-  p = p + 3
-end
-local nmax = 0
-for j = 1, m do
-  if kinds[j] == 'x' then nmax = nmax + 1 end
-end
-local cBase = 7 + 2*n + nmax*n
-local old = redis.call('HMGET', rU, unpack(elems))
-local hs = {'_b', by, '_c', chat, '_t', at}
-for j = 1, m do
-  hs[#hs+1] = elems[j]
-  hs[#hs+1] = vals[j]
-end
-redis.call('HSET', rU, unpack(hs))
-local first = redis.call('HSETNX', uK, unit, at)
-redis.call('HINCRBY', uK, '_n', 1)
-redis.call('ZADD', dK, 'NX', score, day)
-redis.call('RPUSH', hK, entry)
-for i = 1, n do
-  redis.call('SADD', kK, 'a:' .. ARGV[8+i])
-end
-local prev = {}
-local mj = 0
-for j = 1, m do
-  local e, v, o = elems[j], tonumber(vals[j]), old[j]
-  if o then
-    prev[#prev+1] = e
-    prev[#prev+1] = o
-    o = tonumber(o)
-  end
-  if kinds[j] == 'x' then
-    mj = mj + 1
-    if o ~= v then
-      local child, c = unit, v
-      local below = tonumber(redis.call('HGET', aU, e))
-      if below and below > c then c = below end
-      for i = 1, n do
-        local anc = ARGV[8+i]
-        local zk = KEYS[6 + 2*n + (mj-1)*n + i]
-        redis.call('ZADD', zk, string.format('%d', c), child)
-        redis.call('SADD', kK, 'm:' .. anc .. ':' .. e)
-        local top = tonumber(redis.call('ZREVRANGE', zk, 0, 0, 'WITHSCORES')[2])
-        local ak = KEYS[5 + 2*i]
-        if tonumber(redis.call('HGET', ak, e)) == top then break end
-        redis.call('HSET', ak, e, string.format('%d', top))
-        c = top
-        local own = tonumber(redis.call('HGET', KEYS[6 + 2*i], e))
-        if own and own > c then c = own end
-        child = anc
-      end
-    end
-  else
-    local d = v - (o or 0)
-    if (not o) or d ~= 0 then
-      local ds = string.format('%d', d)
-      for i = 1, n do
-        redis.call('HINCRBY', KEYS[5 + 2*i], e, ds)
-      end
-      if kinds[j] == 'c' then
-        for i = 0, n do
-          redis.call('HINCRBY', KEYS[cBase + i], e, ds)
-        end
-      end
-    end
-  end
-end
-return {first, prev, redis.call('HGETALL', rU)}`)
+// reportScript applies one report: see the layout above and
+// lua/report_record.lua. Its ancestors are nearest first.
+var reportScript = newScript("report_record", scriptSpec{
+	keys: []string{"unitReport", "unitAgg", "firsts", "history", "touched", "days", "unitCum",
+		"ancAggs[]", "ancReports[]", "maxSets[]", "ancCums[]"},
+	args: []string{"at", "day", "score", "by", "chat", "entry", "unit", "ancestors[]", "elements[e,kind,value]"},
+})
 
 // reportHistoryScript returns the entries of a history list that start with
-// ARGV[1] (the unit and a tab), oldest first.
-var reportHistoryScript = redis.NewScript(`
-local out = {}
-local pre = ARGV[1]
-for _, x in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
-  if string.sub(x, 1, #pre) == pre then out[#out+1] = x end
-end
-return out`)
+// prefix (the unit and a tab), oldest first.
+var reportHistoryScript = newScript("report_history", scriptSpec{
+	keys: []string{"history"},
+	args: []string{"prefix"},
+})
 
 // RecordReport stores one report and updates the aggregates of all the
 // unit's ancestors for the day, atomically, in one round trip. It returns
@@ -381,32 +300,27 @@ func (s *Store) RecordReport(ctx context.Context, in ReportInput) (Recorded, err
 		}
 	}
 	n := len(in.Ancestors)
-	keys := make([]string, 0, 6+2*n+len(maxElems)*n)
-	keys = append(keys,
-		s.reportKey(in.Shard, "r", day, in.Unit), s.reportKey(in.Shard, "a", day, in.Unit),
-		s.reportKey(in.Shard, "u", day), s.reportKey(in.Shard, "h", day),
-		s.reportKey(in.Shard, "k", day), s.reportKey(in.Shard, "days"))
-	for _, a := range in.Ancestors {
-		keys = append(keys, s.reportKey(in.Shard, "a", day, a), s.reportKey(in.Shard, "r", day, a))
+	ancAggs, ancReports, ancCums := make([]string, n), make([]string, n), make([]string, n)
+	for i, a := range in.Ancestors {
+		ancAggs[i] = s.reportKey(in.Shard, "a", day, a)
+		ancReports[i] = s.reportKey(in.Shard, "r", day, a)
+		ancCums[i] = s.reportKey(in.Shard, "c", a)
 	}
+	maxSets := make([]string, 0, len(maxElems)*n)
 	for _, e := range maxElems {
 		for _, a := range in.Ancestors {
-			keys = append(keys, s.reportKey(in.Shard, "m", day, a, e))
+			maxSets = append(maxSets, s.reportKey(in.Shard, "m", day, a, e))
 		}
 	}
-	keys = append(keys, s.reportKey(in.Shard, "c", in.Unit))
-	for _, a := range in.Ancestors {
-		keys = append(keys, s.reportKey(in.Shard, "c", a))
+	keys := names{
+		"unitReport": s.reportKey(in.Shard, "r", day, in.Unit), "unitAgg": s.reportKey(in.Shard, "a", day, in.Unit),
+		"firsts": s.reportKey(in.Shard, "u", day), "history": s.reportKey(in.Shard, "h", day),
+		"touched": s.reportKey(in.Shard, "k", day), "days": s.reportKey(in.Shard, "days"),
+		"unitCum": s.reportKey(in.Shard, "c", in.Unit),
+		"ancAggs": ancAggs, "ancReports": ancReports, "maxSets": maxSets, "ancCums": ancCums,
 	}
-	ms := at.UnixMilli()
 	entry := HistoryEntry{Unit: in.Unit, At: at, By: in.By, Chat: in.Chat, Values: in.Values, Raw: in.Raw}
-	args := make([]any, 0, 9+n+3*len(elems))
-	args = append(args, ms, day, reportDayScore(in.Day), reportUserField(in.By), reportChatField(in.Chat),
-		entry.encode(), in.Unit, n)
-	for _, a := range in.Ancestors {
-		args = append(args, a)
-	}
-	args = append(args, len(elems))
+	elements := make([]names, 0, len(elems))
 	for _, e := range elems {
 		kind := "s"
 		switch in.Agg[e] {
@@ -415,7 +329,12 @@ func (s *Store) RecordReport(ctx context.Context, in ReportInput) (Recorded, err
 		case Sum:
 			kind = "c"
 		}
-		args = append(args, e, kind, in.Values[e])
+		elements = append(elements, names{"e": e, "kind": kind, "value": in.Values[e]})
+	}
+	args := names{
+		"at": at.UnixMilli(), "day": day, "score": reportDayScore(in.Day), "by": reportUserField(in.By),
+		"chat": reportChatField(in.Chat), "entry": entry.encode(), "unit": in.Unit,
+		"ancestors": in.Ancestors, "elements": elements,
 	}
 
 	res, err := s.runInShard(ctx, reportScript, in.Shard, keys, args)
@@ -433,7 +352,11 @@ func (s *Store) RecordReport(ctx context.Context, in ReportInput) (Recorded, err
 // shard's registration (retention finds every shard holding data through
 // it). The registration goes first, so a shard is never holding data
 // unregistered. It falls back to EVAL when the script cache is empty.
-func (s *Store) runInShard(ctx context.Context, script *redis.Script, shard string, keys []string, args []any) (any, error) {
+func (s *Store) runInShard(ctx context.Context, script *script, shard string, keyNames, argNames names) (any, error) {
+	keys, args, err := script.bind(keyNames, argNames)
+	if err != nil {
+		return nil, err
+	}
 	pipe := s.rdb.Pipeline()
 	reg := pipe.SAdd(ctx, s.Key("rep", "shards"), shard)
 	cmd := script.EvalSha(ctx, pipe, keys, args...)
@@ -593,7 +516,8 @@ func (s *Store) Aggregates(ctx context.Context, units []UnitShard, days []chihuy
 
 // ReportHistory returns every report the unit sent for day, newest first.
 func (s *Store) ReportHistory(ctx context.Context, u UnitShard, day chihuy.Day) ([]HistoryEntry, error) {
-	raw, err := reportHistoryScript.RunRO(ctx, s.rdb, []string{s.reportKey(u.Shard, "h", reportDay(day))}, u.Unit+"\t").StringSlice()
+	raw, err := reportHistoryScript.runRO(ctx, s.rdb, names{"history": s.reportKey(u.Shard, "h", reportDay(day))},
+		names{"prefix": u.Unit + "\t"}).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("read history of %s for %s: %w", u.Unit, day, err)
 	}
@@ -731,18 +655,13 @@ type DayArchive struct {
 	Alerts []Alert
 }
 
-// reportExpireScript drops one shard-day if nothing was written to it since it
-// was read (the _n counter of the u hash is unchanged). KEYS: u, days, then
-// every other key of the day. ARGV: the counter read, the day member.
-var reportExpireScript = redis.NewScript(`
-local n = redis.call('HGET', KEYS[1], '_n') or ''
-if n ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1])
-for i = 3, #KEYS, 500 do
-  redis.call('DEL', unpack(KEYS, i, math.min(i + 499, #KEYS)))
-end
-redis.call('ZREM', KEYS[2], ARGV[2])
-return 1`)
+// reportExpireScript drops one shard-day if nothing was written to it since
+// it was read (the _n counter of the u hash, firsts, is still version):
+// firsts, the day's entry in days and every other key of the day (rest).
+var reportExpireScript = newScript("report_expire", scriptSpec{
+	keys: []string{"firsts", "days", "rest[]"},
+	args: []string{"version", "day"},
+})
 
 // reportExpireAttempts bounds how often one shard-day is archived again because
 // reports kept arriving for it while it was being archived.
@@ -798,7 +717,7 @@ func (s *Store) expireReportDay(ctx context.Context, shard string, day chihuy.Da
 				return fmt.Errorf("archive shard %s day %s: %w", shard, day, err)
 			}
 		}
-		ok, err := reportExpireScript.Run(ctx, s.rdb, keys, version, reportDay(day)).Int()
+		ok, err := reportExpireScript.run(ctx, s.rdb, keys, names{"version": version, "day": reportDay(day)}).Int()
 		if err != nil {
 			return fmt.Errorf("drop shard %s day %s: %w", shard, day, err)
 		}
@@ -810,8 +729,8 @@ func (s *Store) expireReportDay(ctx context.Context, shard string, day chihuy.Da
 }
 
 // loadReportDay reads one shard-day whole: the archive, the write counter and
-// the keys to drop (u and days first, as reportExpireScript wants them).
-func (s *Store) loadReportDay(ctx context.Context, shard string, day chihuy.Day) (DayArchive, string, []string, error) {
+// the keys to drop, named as reportExpireScript takes them.
+func (s *Store) loadReportDay(ctx context.Context, shard string, day chihuy.Day) (DayArchive, string, names, error) {
 	a := DayArchive{Shard: shard, Day: day}
 	df := reportDay(day)
 	wrap := func(err error) error { return fmt.Errorf("load shard %s day %s: %w", shard, day, err) }
@@ -846,20 +765,20 @@ func (s *Store) loadReportDay(ctx context.Context, shard string, day chihuy.Day)
 		units = append(units, u)
 	}
 	slices.Sort(units)
-	keys := []string{uKey, s.reportKey(shard, "days"), hKey, kKey, alKey}
+	rest := []string{hKey, kKey, alKey}
 	for _, m := range kCmd.Val() {
-		kind, rest, ok := strings.Cut(m, ":")
+		kind, member, ok := strings.Cut(m, ":")
 		if !ok {
 			return a, "", nil, wrap(fmt.Errorf("bad key index member %q", m))
 		}
-		keys = append(keys, s.reportKey(shard, kind, df, rest))
+		rest = append(rest, s.reportKey(shard, kind, df, member))
 	}
 	if len(units) > 0 {
 		pipe := s.rdb.Pipeline()
 		cmds := make([]*redis.MapStringStringCmd, len(units))
 		for i, u := range units {
 			key := s.reportKey(shard, "r", df, u)
-			keys = append(keys, key)
+			rest = append(rest, key)
 			cmds[i] = pipe.HGetAll(ctx, key)
 		}
 		if _, err := pipe.Exec(ctx); err != nil {
@@ -874,7 +793,7 @@ func (s *Store) loadReportDay(ctx context.Context, shard string, day chihuy.Day)
 			a.Reports = append(a.Reports, r)
 		}
 	}
-	return a, version, keys, nil
+	return a, version, names{"firsts": uKey, "days": s.reportKey(shard, "days"), "rest": rest}, nil
 }
 
 // validate checks a report before anything is written. Codes are checked

@@ -35,6 +35,15 @@
 // children's, never written. The layout of each family of keys is
 // documented in the file that owns it.
 //
+// # Scripts
+//
+// Every change that must be atomic is one Lua script: a file of lua/
+// (embedded), declared beside the method that runs it with the names of
+// its keys and arguments. A prologue generated from the declaration binds
+// the names, so scripts never index KEYS or ARGV, and Go passes keys and
+// arguments by name (script.go). The same scripts run on Redis and on the
+// embedded store.
+//
 // # Size
 //
 // Reports of the whole country (10,047 communes × 25 elements × 365 days)

@@ -31,19 +31,16 @@ const (
 	maxDeliveries = 5
 )
 
-var recordScript = redis.NewScript(`
-if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then
-  redis.call('XADD', KEYS[2], '*', 'u', ARGV[1])
-  return 1
-end
-return 0`)
-
-var recordDeadScript = redis.NewScript(`
-if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[2]) then
-  redis.call('RPUSH', KEYS[2], ARGV[1])
-  return 1
-end
-return 0`)
+var (
+	recordScript = newScript("update_record", scriptSpec{
+		keys: []string{"seen", "updates"},
+		args: []string{"update", "ttl"},
+	})
+	recordDeadScript = newScript("update_record_dead", scriptSpec{
+		keys: []string{"seen", "dead"},
+		args: []string{"update", "ttl"},
+	})
+)
 
 // RecordUpdate stores u durably unless an update with the same ID was
 // recorded in the last 7 days. It returns fresh=false for a duplicate. It
@@ -66,9 +63,9 @@ func (s *Store) RecordUpdate(ctx context.Context, u chihuy.Update) (fresh bool, 
 	if u.Invalid != "" {
 		return false, s.recordDead(ctx, u)
 	}
-	n, err := recordScript.Run(ctx, s.rdb,
-		[]string{s.Key("in", "seen", u.ID), s.Key("in", "updates")},
-		b, seenTTL.Milliseconds()).Int()
+	n, err := recordScript.run(ctx, s.rdb,
+		names{"seen": s.Key("in", "seen", u.ID), "updates": s.Key("in", "updates")},
+		names{"update": b, "ttl": seenTTL.Milliseconds()}).Int()
 	if err != nil {
 		return false, fmt.Errorf("record update %s: %w", u.ID, err)
 	}
@@ -97,8 +94,8 @@ func (s *Store) recordDead(ctx context.Context, u chihuy.Update) error {
 	if err != nil {
 		return fmt.Errorf("dead update %s: %w", u.ID, err)
 	}
-	err = recordDeadScript.Run(ctx, s.rdb, []string{s.Key("in", "seen", u.ID), s.Key("in", "dead")},
-		b, seenTTL.Milliseconds()).Err()
+	err = recordDeadScript.run(ctx, s.rdb, names{"seen": s.Key("in", "seen", u.ID), "dead": s.Key("in", "dead")},
+		names{"update": b, "ttl": seenTTL.Milliseconds()}).Err()
 	if err != nil {
 		return fmt.Errorf("dead update %s: %w", u.ID, err)
 	}
