@@ -71,23 +71,6 @@ import (
 	"github.com/chihuy/chihuy/directive"
 )
 
-// Messages of directive errors a lead or a unit may see.
-const (
-	msgDirectiveUnknown      = "Không có chỉ đạo %s."
-	msgDirectiveInvalidID    = "Mã chỉ đạo %q không hợp lệ (ví dụ: CD-12-0042)."
-	msgDirectiveExists       = "Chỉ đạo %s đã có."
-	msgDirectiveNoIssuer     = "Chỉ đạo %s chưa có đơn vị ban hành."
-	msgDirectiveNoTargets    = "Chỉ đạo %s không có đơn vị nhận."
-	msgDirectiveBadState     = "Trạng thái %q không dùng được khi tạo chỉ đạo (cần pending hoặc active)."
-	msgDirectiveNotTarget    = "Đơn vị %s không nằm trong danh sách nhận chỉ đạo %s."
-	msgDirectiveCancelled    = "Chỉ đạo %s đã bị hủy."
-	msgDirectiveClosed       = "Chỉ đạo %s đã kết thúc."
-	msgDirectivePending      = "Chỉ đạo %s chưa được xác nhận gửi."
-	msgDirectiveNoResult     = "Kết quả báo cáo cho chỉ đạo %s đang trống."
-	msgDirectiveForwarded    = "Đơn vị %s đã chuyển tiếp chỉ đạo %s (thành %s)."
-	msgDirectiveParentClosed = "Không thể chuyển tiếp: chỉ đạo %s đã bị hủy."
-)
-
 // DirectiveState is where a directive is in its life.
 type DirectiveState string
 

@@ -42,9 +42,6 @@ const (
 	InstanceHeartbeatEvery = time.Second
 )
 
-// msgTwin is the error of a second live process with the same name.
-const msgTwin = "Một tiến trình khác đang chạy với cùng tên instance %q trên kho này (nhịp tim của nó vẫn được gia hạn): mỗi tiến trình cần CHIHUY_INSTANCE riêng. / Another live process runs as instance %q on this store: give each process its own CHIHUY_INSTANCE."
-
 // Instance is this process's heartbeat. Close it on shutdown.
 type Instance struct {
 	st    *Store

@@ -96,16 +96,6 @@ const (
 	BulkMaxWait = time.Minute
 )
 
-// Messages of the outbox's input checks.
-const (
-	msgKeyEmpty    = "Tin nhắn gửi đi thiếu khóa (Key)."
-	msgKeyInvalid  = "Khóa tin nhắn %q không hợp lệ: tối đa %d byte UTF-8, không chứa xuống dòng."
-	msgChatMissing = "Tin nhắn %q chưa có cuộc trò chuyện nhận (Chat)."
-	msgPriority    = "Tin nhắn %q có mức ưu tiên không hợp lệ (%d)."
-	msgEditSelf    = "Tin nhắn %q không thể sửa chính nó."
-	msgPrefixEmpty = "Cần tiền tố khóa để hủy tin nhắn đang chờ gửi."
-)
-
 // The outbox scripts (lua/outbox_*.lua) load lua/lib_outbox.lua. Each
 // gets the pending key, which routes it to the {ob} slot, and obArgs.
 var (

@@ -97,16 +97,6 @@ import (
 	"github.com/chihuy/chihuy"
 )
 
-// User-facing messages of reports and alerts, in one place.
-const (
-	msgReportNoValues      = "Báo cáo không có số liệu nào."
-	msgReportValueTooBig   = "Số liệu %s = %d vượt quá giới hạn cho phép (±%d)."
-	msgReportUnknownAgg    = "Cách tổng hợp %q không hợp lệ (cần sum, latest hoặc max)."
-	msgReportAlertTooBig   = "Giá trị cảnh báo %d vượt quá giới hạn cho phép (±%d)."
-	msgReportNoDay         = "Chưa có ngày báo cáo."
-	msgReportRangeReversed = "Khoảng ngày không hợp lệ: từ %s đến %s."
-)
-
 // MaxValue bounds every value stored (its absolute value): the update
 // script computes differences in Lua numbers, which are exact to 2^53.
 const MaxValue = 1_000_000_000_000_000

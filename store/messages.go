@@ -1,0 +1,39 @@
+package store
+
+// Every text of this package that a user may see: the messages of the
+// errors (chihuy.Errorf) the store returns for bad input or state.
+const (
+	// Directives: what a lead or a unit may see.
+	msgDirectiveUnknown      = "Không có chỉ đạo %s."
+	msgDirectiveInvalidID    = "Mã chỉ đạo %q không hợp lệ (ví dụ: CD-12-0042)."
+	msgDirectiveExists       = "Chỉ đạo %s đã có."
+	msgDirectiveNoIssuer     = "Chỉ đạo %s chưa có đơn vị ban hành."
+	msgDirectiveNoTargets    = "Chỉ đạo %s không có đơn vị nhận."
+	msgDirectiveBadState     = "Trạng thái %q không dùng được khi tạo chỉ đạo (cần pending hoặc active)."
+	msgDirectiveNotTarget    = "Đơn vị %s không nằm trong danh sách nhận chỉ đạo %s."
+	msgDirectiveCancelled    = "Chỉ đạo %s đã bị hủy."
+	msgDirectiveClosed       = "Chỉ đạo %s đã kết thúc."
+	msgDirectivePending      = "Chỉ đạo %s chưa được xác nhận gửi."
+	msgDirectiveNoResult     = "Kết quả báo cáo cho chỉ đạo %s đang trống."
+	msgDirectiveForwarded    = "Đơn vị %s đã chuyển tiếp chỉ đạo %s (thành %s)."
+	msgDirectiveParentClosed = "Không thể chuyển tiếp: chỉ đạo %s đã bị hủy."
+
+	// The outbox's input checks.
+	msgKeyEmpty    = "Tin nhắn gửi đi thiếu khóa (Key)."
+	msgKeyInvalid  = "Khóa tin nhắn %q không hợp lệ: tối đa %d byte UTF-8, không chứa xuống dòng."
+	msgChatMissing = "Tin nhắn %q chưa có cuộc trò chuyện nhận (Chat)."
+	msgPriority    = "Tin nhắn %q có mức ưu tiên không hợp lệ (%d)."
+	msgEditSelf    = "Tin nhắn %q không thể sửa chính nó."
+	msgPrefixEmpty = "Cần tiền tố khóa để hủy tin nhắn đang chờ gửi."
+
+	// Reports and alerts.
+	msgReportNoValues      = "Báo cáo không có số liệu nào."
+	msgReportValueTooBig   = "Số liệu %s = %d vượt quá giới hạn cho phép (±%d)."
+	msgReportUnknownAgg    = "Cách tổng hợp %q không hợp lệ (cần sum, latest hoặc max)."
+	msgReportAlertTooBig   = "Giá trị cảnh báo %d vượt quá giới hạn cho phép (±%d)."
+	msgReportNoDay         = "Chưa có ngày báo cáo."
+	msgReportRangeReversed = "Khoảng ngày không hợp lệ: từ %s đến %s."
+
+	// A second live process with the same instance name.
+	msgTwin = "Một tiến trình khác đang chạy với cùng tên instance %q trên kho này (nhịp tim của nó vẫn được gia hạn): mỗi tiến trình cần CHIHUY_INSTANCE riêng. / Another live process runs as instance %q on this store: give each process its own CHIHUY_INSTANCE."
+)
