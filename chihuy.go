@@ -6,6 +6,7 @@
 package chihuy
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -32,7 +33,7 @@ func (c ChatRef) IsZero() bool { return c.Platform == "" && c.ID == "" }
 func ParseChatRef(s string) (ChatRef, error) {
 	p, id, ok := strings.Cut(strings.TrimSpace(s), ":")
 	if !ok || p == "" || id == "" {
-		return ChatRef{}, Errorf(EINVALID, "chat %q: want platform:chat_id", s)
+		return ChatRef{}, Errorf(EINVALID, msgBadChatRef, s)
 	}
 	return ChatRef{Platform: p, ID: id}, nil
 }
@@ -49,7 +50,7 @@ func (u UserRef) String() string { return u.Platform + ":" + u.ID }
 func ParseUserRef(s string) (UserRef, error) {
 	p, id, ok := strings.Cut(strings.TrimSpace(s), ":")
 	if !ok || p == "" || id == "" {
-		return UserRef{}, Errorf(EINVALID, "user %q: want platform:user_id", s)
+		return UserRef{}, Errorf(EINVALID, msgBadUserRef, s)
 	}
 	return UserRef{Platform: p, ID: id}, nil
 }
@@ -125,7 +126,7 @@ func ParseRole(s string) (Role, error) {
 	case "admin", "quantri", "quản trị", "quan tri", "qt":
 		return RoleAdmin, nil
 	}
-	return RoleNone, Errorf(EINVALID, "Vai trò %q không rõ: cần thành viên (member), lãnh đạo (lead) hoặc quản trị (admin).", s)
+	return RoleNone, Errorf(EINVALID, msgBadRole, s)
 }
 
 // ChatKind tells a private chat from a group.
@@ -274,3 +275,17 @@ func (SystemClock) Now() time.Time { return time.Now() }
 type ClockFunc func() time.Time
 
 func (f ClockFunc) Now() time.Time { return f() }
+
+// Sleep waits d of real time, or until ctx ends, and reports whether d
+// passed (false: ctx ended first). Retry loops wait with it so that a
+// shutdown never waits out a back-off.
+func Sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

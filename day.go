@@ -23,7 +23,7 @@ func DayOf(t time.Time) Day {
 func ParseDay(s string) (Day, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return Day{}, Errorf(EINVALID, "Ngày %q không hợp lệ (cần dạng YYYY-MM-DD).", s)
+		return Day{}, Errorf(EINVALID, msgBadDay, s)
 	}
 	return DayOf(t), nil
 }

@@ -44,7 +44,8 @@ type Options struct {
 	Tree *units.Tree
 	// HTTPClient is used by the platform clients.
 	HTTPClient *http.Client
-	// PollTimeout is the long-poll timeout (30 s when zero).
+	// PollTimeout is the long-poll timeout (zero: the platform client's
+	// default, 30 s).
 	PollTimeout time.Duration
 	// Listener, when set, serves HTTP instead of CHIHUY_HTTP_ADDR.
 	Listener net.Listener
@@ -162,7 +163,7 @@ func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Optio
 		Store: a.Store, Tree: a.Tree, Reorg: plan, DataSet: a.DataSet, Clock: a.clock, Loc: cfg.Location,
 		Log: log.With().Str("component", "handlers").Logger(), Admins: cfg.Admins, Platforms: infos,
 		InviteTTL: cfg.InviteTTL, ReportWindow: cfg.ReportWindowDays,
-		DailyDeadline: time.Duration(cfg.Schedule.DailyDeadline.Hour)*time.Hour + time.Duration(cfg.Schedule.DailyDeadline.Minute)*time.Minute,
+		DailyDeadline: cfg.Schedule.DailyDeadline.SinceMidnight(),
 		Demo:          opts.Demo, FastForward: opts.FastForward, Coverage: cfg.Coverage, ConfirmAbove: cfg.Directives.ConfirmAbove,
 		AnswerCallback: a.answerCallback,
 	})
@@ -205,14 +206,13 @@ func LoadDataSet(cfg *config.Config) (*dataset.DataSet, error) {
 func (a *App) connect(ctx context.Context, pc config.Platform) (*platform, error) {
 	log := a.Log.With().Str("platform", pc.Name).Logger()
 	p := &platform{name: pc.Name, mode: pc.Mode}
-	pollTimeout := a.opts.PollTimeout
-	if pollTimeout == 0 {
-		pollTimeout = 30 * time.Second
-	}
 	switch pc.Name {
 	case chihuy.Telegram:
-		topts := []telegram.Option{telegram.WithPollTimeout(pollTimeout), telegram.WithClock(a.clock),
+		topts := []telegram.Option{telegram.WithClock(a.clock),
 			telegram.WithErrorHandler(func(err error) { log.Warn().Err(err).Msg("telegram") }), telegram.WithLogger(log)}
+		if a.opts.PollTimeout > 0 {
+			topts = append(topts, telegram.WithPollTimeout(a.opts.PollTimeout))
+		}
 		if a.opts.HTTPClient != nil {
 			topts = append(topts, telegram.WithHTTPClient(a.opts.HTTPClient))
 		}
@@ -222,8 +222,10 @@ func (a *App) connect(ctx context.Context, pc config.Platform) (*platform, error
 		}
 		p.client, p.recv = c, c
 	case chihuy.Zalo:
-		zopts := []zalo.Option{zalo.WithPollTimeout(pollTimeout), zalo.WithClock(a.clock), zalo.WithLogger(log),
-			zalo.WithPhotoURL(a.pics.URL)}
+		zopts := []zalo.Option{zalo.WithClock(a.clock), zalo.WithLogger(log), zalo.WithPhotoURL(a.pics.URL)}
+		if a.opts.PollTimeout > 0 {
+			zopts = append(zopts, zalo.WithPollTimeout(a.opts.PollTimeout))
+		}
 		if a.opts.HTTPClient != nil {
 			zopts = append(zopts, zalo.WithHTTPClient(a.opts.HTTPClient))
 		}

@@ -178,17 +178,13 @@ const (
 // Default returns the configuration used when nothing is set: no
 // platform, the embedded store, the built-in tree and data set.
 func Default() *Config {
-	loc, err := time.LoadLocation(DefaultTimeZone)
-	if err != nil { // time/tzdata is linked in: cannot happen
-		loc = time.FixedZone("ICT", 7*3600)
-	}
 	return &Config{
 		Telegram:         Platform{Name: chihuy.Telegram, APIURL: DefaultTelegramAPIURL, Mode: Poll},
 		Zalo:             Platform{Name: chihuy.Zalo, APIURL: DefaultZaloAPIURL, Mode: Poll},
 		HTTPAddr:         DefaultHTTPAddr,
 		Instance:         defaultInstance(),
 		TimeZone:         DefaultTimeZone,
-		Location:         loc,
+		Location:         DefaultLocation(),
 		LogLevel:         zerolog.InfoLevel,
 		Schedule:         DefaultSchedule(),
 		Limits:           DefaultLimits(),
@@ -199,6 +195,15 @@ func Default() *Config {
 		Coverage:         DefaultCoverage(),
 		Alerts:           Alerts{OxyBelow: 10},
 	}
+}
+
+// DefaultLocation is the zone DefaultTimeZone names.
+func DefaultLocation() *time.Location {
+	loc, err := time.LoadLocation(DefaultTimeZone)
+	if err != nil { // time/tzdata is linked in: cannot happen
+		loc = time.FixedZone("ICT", 7*3600)
+	}
+	return loc
 }
 
 // DefaultSchedule: daily reports due 17:00, digest 18:00, weekly results

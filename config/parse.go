@@ -20,6 +20,12 @@ type TimeOfDay struct{ Hour, Minute int }
 // String is "17:00".
 func (t TimeOfDay) String() string { return fmt.Sprintf("%02d:%02d", t.Hour, t.Minute) }
 
+// SinceMidnight is the time of day as an offset from midnight ("17:30" →
+// 17h30m).
+func (t TimeOfDay) SinceMidnight() time.Duration {
+	return time.Duration(t.Hour)*time.Hour + time.Duration(t.Minute)*time.Minute
+}
+
 // On returns the time of day on the civil date d in loc.
 func (t TimeOfDay) On(d chihuy.Day, loc *time.Location) time.Time {
 	return time.Date(d.Year, d.Month, d.Day, t.Hour, t.Minute, 0, 0, loc)

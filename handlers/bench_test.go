@@ -35,9 +35,9 @@ func nationalEnv(b testing.TB) (*Handler, *store.Store, *units.Tree, *clock) {
 	srv := redistest.Start(b, false)
 	c := &clock{t: time.Date(2021, 11, 8, 19, 0, 0, 0, vnLoc)}
 	st := store.New(srv.Client(b), store.WithClock(c))
-	h := New(Deps{Store: st, Tree: tree, Clock: c, Loc: vnLoc, Log: zerolog.Nop(),
+	h := New(configured(Deps{Store: st, Tree: tree, Clock: c, Loc: vnLoc, Log: zerolog.Nop(),
 		Admins:    []chihuy.UserRef{{Platform: chihuy.Telegram, ID: admin}},
-		Platforms: map[string]PlatformInfo{chihuy.Telegram: {Buttons: true, CanReadAll: true}}})
+		Platforms: map[string]PlatformInfo{chihuy.Telegram: {Buttons: true, CanReadAll: true}}}))
 	return h, st, tree, c
 }
 
@@ -241,8 +241,8 @@ func BenchmarkHandleReport(b *testing.B) {
 	c := &clock{t: time.Date(2021, 11, 8, 9, 0, 0, 0, vnLoc)}
 	st := store.New(client, store.WithClock(c))
 	tree := laiChauTree(b)
-	h := New(Deps{Store: st, Tree: tree, Clock: c, Loc: vnLoc, Log: zerolog.Nop(),
-		Platforms: map[string]PlatformInfo{chihuy.Telegram: {Buttons: true, CanReadAll: true}}})
+	h := New(configured(Deps{Store: st, Tree: tree, Clock: c, Loc: vnLoc, Log: zerolog.Nop(),
+		Platforms: map[string]PlatformInfo{chihuy.Telegram: {Buttons: true, CanReadAll: true}}}))
 	ctx := context.Background()
 	var communes []*units.Unit
 	for i, u := range tree.Units() {

@@ -74,11 +74,11 @@ func newEnv(t *testing.T) *env {
 	c := &clock{t: time.Date(2021, 11, 8, 9, 0, 0, 0, vnLoc)}
 	st := store.New(srv.Client(t), store.WithPrefix(redistest.Prefix(t)), store.WithClock(c))
 	e := &env{t: t, ctx: context.Background(), st: st, tree: laiChauTree(t), clock: c}
-	e.h = New(Deps{
+	e.h = New(configured(Deps{
 		Store: st, Tree: e.tree, Clock: c, Loc: vnLoc, Log: zerolog.Nop(),
 		Admins:    []chihuy.UserRef{{Platform: chihuy.Telegram, ID: admin}},
 		Platforms: map[string]PlatformInfo{chihuy.Telegram: {Buttons: true, CanReadAll: true}, chihuy.Zalo: {NoEdits: true}},
-	})
+	}))
 	return e
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,38 +29,48 @@ type PlatformInfo struct {
 	// CanReadAll is false for a Telegram bot in privacy mode: it sees
 	// only commands and replies in groups.
 	CanReadAll bool
-	// TextLimit is the longest message in runes (4096 Telegram, 2000 Zalo).
+	// TextLimit is the longest message in runes, as the platform
+	// declares it (bot.Platform.TextLimit). Zero: not known, and long
+	// texts are left for the outbox to split.
 	TextLimit int
 	// NoEdits is true where a sent message cannot be edited (Zalo): the
 	// lead's progress goes at milestones there, never one per event.
 	NoEdits bool
 }
 
-// textLimit is the text limit of chat's platform.
+// textLimit is the text limit of chat's platform, as its PlatformInfo
+// declares it. Where none is declared, texts are not split here: the
+// outbox splits them at the platform's own limit.
 func (h *Handler) textLimit(chat chihuy.ChatRef) int {
-	if p, ok := h.Platforms[chat.Platform]; ok && p.TextLimit > 0 {
+	if p := h.Platforms[chat.Platform]; p.TextLimit > 0 {
 		return p.TextLimit
 	}
-	if chat.Platform == chihuy.Zalo {
-		return 2000
-	}
-	return 4096
+	return noTextLimit
 }
 
-// Deps are the handler's collaborators.
+// noTextLimit is the limit of a platform that declared none: larger than
+// any text, small enough that sums of lengths do not overflow.
+const noTextLimit = math.MaxInt32
+
+// Deps are the handler's collaborators and settings. The settings are
+// taken as given, zero included: their defaults are config.Default's,
+// and the caller (app) passes the configuration's values.
 type Deps struct {
 	Store *store.Store
 	Tree  *units.Tree
 	// Reorg, when set, is the reorganisation that made Tree the tree in
 	// force: figures of days before its effective date are read from the
 	// old units (see history.go).
-	Reorg     *reorg.Plan
-	DataSet   *dataset.DataSet
-	Clock     chihuy.Clock
+	Reorg   *reorg.Plan
+	DataSet *dataset.DataSet // nil: the built-in data set
+	Clock   chihuy.Clock     // nil: the system clock
+	// Loc is the zone of civil days and deadlines (nil: UTC; the
+	// configuration's zone in production).
 	Loc       *time.Location
 	Log       zerolog.Logger
 	Admins    []chihuy.UserRef
 	Platforms map[string]PlatformInfo
+	// InviteTTL is how long an invite code stays valid.
 	InviteTTL time.Duration
 	// ReportWindow is how many days back a report may be dated.
 	ReportWindow int
@@ -110,18 +121,6 @@ func New(d Deps) *Handler {
 	}
 	if d.DataSet == nil {
 		d.DataSet = dataset.Builtin()
-	}
-	if d.ReportWindow == 0 {
-		d.ReportWindow = 7
-	}
-	if d.DailyDeadline == 0 {
-		d.DailyDeadline = 17 * time.Hour
-	}
-	if d.ConfirmAbove == 0 {
-		d.ConfirmAbove = 50
-	}
-	if d.InviteTTL == 0 {
-		d.InviteTTL = 7 * 24 * time.Hour
 	}
 	h := &Handler{Deps: d, admins: map[chihuy.UserRef]bool{}, shownProgress: map[string]string{}}
 	h.commands = commandIndex(commandTable(), d.Demo && d.FastForward != nil)

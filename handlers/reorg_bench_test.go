@@ -65,7 +65,7 @@ func BenchmarkReorganiseCountry(b *testing.B) {
 			b.Fatalf("%d moved, %d to enrol again", len(res.Moved), len(res.ReEnrol))
 		}
 		b.StopTimer()
-		nh := New(Deps{Store: st, Tree: plan.To, Reorg: plan, Clock: h.Clock, Loc: vnLoc, Log: h.Log})
+		nh := New(configured(Deps{Store: st, Tree: plan.To, Reorg: plan, Clock: h.Clock, Loc: vnLoc, Log: h.Log}))
 		start = time.Now()
 		d, err := nh.Summarize(ctx, plan.To.Root(), effective)
 		if err != nil || len(d.Figures) == 0 {

@@ -64,7 +64,7 @@ func (e *env) at(day chihuy.Day) { e.clock.Set(day.Time(vnLoc).Add(9 * time.Hour
 func (e *env) switchTo(plan *reorg.Plan) *env {
 	n := *e
 	n.tree = plan.To
-	n.h = New(Deps{Store: e.st, Tree: plan.To, Reorg: plan, Clock: e.clock, Loc: vnLoc, Log: e.h.Log, Admins: e.h.Admins, Platforms: e.h.Platforms})
+	n.h = New(configured(Deps{Store: e.st, Tree: plan.To, Reorg: plan, Clock: e.clock, Loc: vnLoc, Log: e.h.Log, Admins: e.h.Admins, Platforms: e.h.Platforms}))
 	return &n
 }
 

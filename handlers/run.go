@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/store"
 )
 
@@ -54,7 +55,7 @@ func (h *Handler) Run(ctx context.Context, consumer string, workers int, observe
 				break
 			}
 			h.Log.Error().Err(err).Msg("read recorded updates")
-			sleep(ctx, time.Second)
+			chihuy.Sleep(ctx, time.Second)
 			continue
 		}
 		if len(batch) == 0 {
@@ -140,11 +141,4 @@ func kindOf(d store.Delivery) string {
 		return "command"
 	}
 	return "text"
-}
-
-func sleep(ctx context.Context, d time.Duration) {
-	select {
-	case <-ctx.Done():
-	case <-time.After(d):
-	}
 }

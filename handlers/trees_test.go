@@ -24,7 +24,7 @@ func TestTreesKeepTheirData(t *testing.T) {
 		t.Fatal(err)
 	}
 	july.tree = jt
-	july.h = New(Deps{Store: march.st, Tree: jt, Clock: march.clock, Loc: vnLoc, Log: march.h.Log, Admins: march.h.Admins, Platforms: march.h.Platforms})
+	july.h = New(configured(Deps{Store: march.st, Tree: jt, Clock: march.clock, Loc: vnLoc, Log: march.h.Log, Admins: march.h.Admins, Platforms: march.h.Platforms}))
 	july.clock = march.clock
 
 	march.bind("telegram:-1004", "00004")

@@ -243,14 +243,14 @@ type Event struct {
 }
 
 // New returns a scheduler of jobs whose specs are read in loc (the
-// configured zone; Asia/Ho_Chi_Minh when nil), timed by clock (the system
-// clock when nil), claiming occurrences in st.
+// configured zone, config.Config.Location; UTC when nil), timed by clock
+// (the system clock when nil), claiming occurrences in st.
 func New(st *store.Store, clock chihuy.Clock, loc *time.Location, log zerolog.Logger, opts ...Option) *Scheduler {
 	if clock == nil {
 		clock = chihuy.SystemClock{}
 	}
 	if loc == nil {
-		loc = vietnam()
+		loc = time.UTC
 	}
 	s := &Scheduler{
 		st: st, clock: clock, loc: loc, log: log,
@@ -267,15 +267,6 @@ func New(st *store.Store, clock chihuy.Clock, loc *time.Location, log zerolog.Lo
 		o(s)
 	}
 	return s
-}
-
-// vietnam is Asia/Ho_Chi_Minh, or its fixed UTC+7 (unchanged since 1975)
-// where the zone database is missing.
-func vietnam() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return loc
-	}
-	return time.FixedZone("ICT", 7*60*60)
 }
 
 func isSystemClock(c chihuy.Clock) bool {

@@ -175,15 +175,3 @@ func (c *Client) backoff(n int) time.Duration {
 	d = min(d, c.backoffMax)
 	return d + time.Duration((rand.Float64()*0.4-0.2)*float64(d))
 }
-
-// sleep waits d or until ctx ends; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
-}

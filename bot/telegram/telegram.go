@@ -123,7 +123,7 @@ func New(ctx context.Context, token, baseURL string, opts ...Option) (*Client, e
 		reqTimeout:  DefaultRequestTimeout,
 		backoffMin:  DefaultBackoffMin,
 		backoffMax:  DefaultBackoffMax,
-		sleep:       sleep,
+		sleep:       chihuy.Sleep,
 		log:         zerolog.Nop(),
 	}
 	for _, o := range opts {

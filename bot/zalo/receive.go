@@ -173,7 +173,7 @@ func (c *Client) Poll(ctx context.Context, record bot.RecordFunc) error {
 				}
 			}
 			ev.Err(err).Dur("backoff", wait).Msg("zalo: getUpdates failed")
-			if !sleep(ctx, wait) {
+			if !chihuy.Sleep(ctx, wait) {
 				return nil
 			}
 			wait = min(2*wait, c.backoffMax)
@@ -183,7 +183,7 @@ func (c *Client) Poll(ctx context.Context, record bot.RecordFunc) error {
 		if w == nil {
 			// An empty poll that came back at once (a platform not
 			// honouring the timeout) must not turn into a busy loop.
-			if time.Since(started) < minEmptyPoll && !sleep(ctx, min(c.backoffMin, time.Second)) {
+			if time.Since(started) < minEmptyPoll && !chihuy.Sleep(ctx, min(c.backoffMin, time.Second)) {
 				return nil
 			}
 			continue
@@ -245,18 +245,6 @@ func (c *Client) recordDurably(ctx context.Context, record bot.RecordFunc, u chi
 			}
 		}
 		wait = min(2*wait, c.backoffMax, bot.RecordRetryMax)
-	}
-}
-
-// sleep waits d or until ctx ends; it reports whether d passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
 	}
 }
 

@@ -63,11 +63,8 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	var start time.Time
 	if *startS != "" {
-		loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-		if err != nil {
-			return err
-		}
-		if start, err = time.ParseInLocation("2006-01-02 15:04", *startS, loc); err != nil {
+		var err error
+		if start, err = time.ParseInLocation("2006-01-02 15:04", *startS, config.DefaultLocation()); err != nil {
 			return usageError{msgBadStart(*startS)}
 		}
 	}
