@@ -42,6 +42,12 @@ const (
 
 	// Deadlines (FormatDeadline): "16:00 thứ Sáu 26/11/2021".
 	deadlineLayout = "%02d:%02d %s %02d/%02d/%04d"
+
+	// A directive that cannot be created (Validate, CheckID, UniqueTargets).
+	msgInvalidID = "Mã chỉ đạo %q không hợp lệ (ví dụ: CD-12-0042)."
+	msgNoIssuer  = "Chỉ đạo %s chưa có đơn vị ban hành."
+	msgNoTargets = "Chỉ đạo %s không có đơn vị nhận."
+	msgBadState  = "Trạng thái %q không dùng được khi tạo chỉ đạo (cần pending hoặc active)."
 )
 
 // weekdayNames are the Vietnamese names of the days, as written in dispatches.

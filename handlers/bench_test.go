@@ -18,6 +18,7 @@ import (
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/digest"
 	"github.com/chihuy/chihuy/internal/redistest"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 )
@@ -95,7 +96,7 @@ func BenchmarkNationalDirective(b *testing.B) {
 func fillReports(b *testing.B, h *Handler, st *store.Store, tree *units.Tree, days int, last chihuy.Day) {
 	b.Helper()
 	ctx := context.Background()
-	aggs := aggregations(h.DataSet)
+	aggs := h.DataSet.Aggregations()
 	var leaves []*units.Unit
 	for _, u := range tree.Units() {
 		if u.IsLeaf() {
@@ -118,8 +119,8 @@ func fillReports(b *testing.B, h *Handler, st *store.Store, tree *units.Tree, da
 					}
 				}
 				n := int64(i % 7)
-				_, err := st.RecordReport(ctx, store.ReportInput{Unit: u.Code, Shard: tree.Shard(u.Code), Ancestors: anc, Day: d,
-					Values: store.Values{"f0": n, "f0cd": n / 3, "f1": 4 * n, "f2": 6 * n, "cltt": 10 + n, "clnha": 20 + n, "xn": 100 + n, "m1": 50},
+				_, err := st.RecordReport(ctx, report.Input{Unit: u.Code, Shard: tree.Shard(u.Code), Ancestors: anc, Day: d,
+					Values: report.Values{"f0": n, "f0cd": n / 3, "f1": 4 * n, "f2": 6 * n, "cltt": 10 + n, "clnha": 20 + n, "xn": 100 + n, "m1": 50},
 					Agg:    aggs})
 				if err != nil {
 					b.Error(err)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 )
@@ -72,7 +73,7 @@ func (h *Handler) ownFigures(ctx context.Context, u *units.Unit, day chihuy.Day,
 	if !out.have {
 		return out, nil
 	}
-	readDay := func(set map[string]bool, d chihuy.Day) ([]store.StoredReport, error) {
+	readDay := func(set map[string]bool, d chihuy.Day) ([]report.Stored, error) {
 		if len(set) == 0 {
 			return nil, nil
 		}

@@ -159,7 +159,7 @@ func targetSummary(targets []*units.Unit) string {
 // understood is what was read of a directive's options besides its
 // targets, for the lead to see before anything goes out: deadline,
 // reference number, result required.
-func (h *Handler) understood(d store.Directive) string {
+func (h *Handler) understood(d directive.Directive) string {
 	var b strings.Builder
 	if !d.Deadline.IsZero() {
 		fmt.Fprintf(&b, msgCdDeadline, directive.FormatDeadline(d.Deadline.In(h.Loc)))
@@ -188,21 +188,21 @@ func (h *Handler) issue(ctx context.Context, r *request, issuer *units.Unit, dra
 	if err != nil {
 		return err
 	}
-	dts := make([]store.DirectiveTarget, len(targets))
+	dts := make([]directive.TargetUnit, len(targets))
 	nchats := 0
 	for i, u := range targets {
 		parentCode := ""
 		if u.Parent != nil {
 			parentCode = u.Parent.Code
 		}
-		dts[i] = store.DirectiveTarget{Unit: u.Code, Parent: parentCode, Chats: len(chats[u.Code])}
+		dts[i] = directive.TargetUnit{Unit: u.Code, Parent: parentCode, Chats: len(chats[u.Code])}
 		nchats += len(chats[u.Code])
 	}
-	state := store.DirectiveActive
+	state := directive.Active
 	if len(targets) > h.ConfirmAbove {
-		state = store.DirectivePending
+		state = directive.Pending
 	}
-	d := store.Directive{
+	d := directive.Directive{
 		ID: id, Issuer: issuer.Code, By: r.u.From, LeadChat: r.u.Chat, ProgressKey: "cdp:" + id,
 		Body: draft.Body, Ref: draft.Ref, Deadline: draft.Deadline, ResultRequired: draft.ResultRequired,
 		Targets: targetSummary(targets), Created: h.Clock.Now(), Parent: parent, State: state,
@@ -213,7 +213,7 @@ func (h *Handler) issue(ctx context.Context, r *request, issuer *units.Unit, dra
 	d.Counts.Total = len(targets)
 	d.Started = d.Created
 	h.Log.Info().Str("directive", id).Str("issuer", issuer.Code).Int("units", len(targets)).Int("chats", nchats).Str("state", string(state)).Msg("directive created")
-	if state == store.DirectivePending {
+	if state == directive.Pending {
 		m := chihuy.Message{Text: fmt.Sprintf(msgCdConfirm, id, len(targets), d.Targets, nchats, h.understood(d), id, id)}
 		if h.buttons(r.u.Chat) {
 			m.Buttons = [][]chihuy.Button{{{Text: btnConfirm, Data: "cdok:" + id}, {Text: btnAbort, Data: "cdno:" + id}}}
@@ -233,7 +233,7 @@ func (h *Handler) buttons(chat chihuy.ChatRef) bool {
 
 // deliver sends the lead's progress message and the directive to every
 // chat of the targets.
-func (h *Handler) deliver(ctx context.Context, d store.Directive, targets []*units.Unit, chats map[string][]store.Binding) error {
+func (h *Handler) deliver(ctx context.Context, d directive.Directive, targets []*units.Unit, chats map[string][]store.Binding) error {
 	issuer, _ := h.Tree.Get(d.Issuer)
 	if _, err := h.Store.Enqueue(ctx, chihuy.Message{
 		Key: d.ProgressKey, Chat: d.LeadChat, Priority: chihuy.PriorityReply, Group: d.LeadChat.ID != "" && d.LeadChat.ID[0] == '-',
@@ -274,7 +274,7 @@ func (h *Handler) deliver(ctx context.Context, d store.Directive, targets []*uni
 }
 
 // directiveText is what target units receive.
-func (h *Handler) directiveText(d store.Directive, issuer *units.Unit) string {
+func (h *Handler) directiveText(d directive.Directive, issuer *units.Unit) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, msgCdHead, d.ID, issuer.FullName())
 	if d.Ref != "" {
@@ -291,7 +291,7 @@ func (h *Handler) directiveText(d store.Directive, issuer *units.Unit) string {
 }
 
 // progressText is the lead's progress message.
-func (h *Handler) progressText(d store.Directive, issuer *units.Unit, now time.Time) string {
+func (h *Handler) progressText(d directive.Directive, issuer *units.Unit, now time.Time) string {
 	title := firstLine(d.Body, 80)
 	p := directive.Progress{Total: d.Counts.Total, Sent: d.Counts.Sent, Failed: d.Counts.Failed, Acked: d.Counts.Acked,
 		Results: d.Counts.Results, Started: d.Started, Now: now, Done: !d.Finished.IsZero()}
@@ -307,7 +307,7 @@ func (h *Handler) progressText(d store.Directive, issuer *units.Unit, now time.T
 	}
 	head += h.understood(d)
 	switch d.State {
-	case store.DirectiveCancelled:
+	case directive.Cancelled:
 		head += msgCdCancelledMark
 	}
 	return head + "\n" + p.Text() + fmt.Sprintf(msgCdStatusHint, d.ID)
@@ -406,7 +406,7 @@ func (h *Handler) directiveSent(ctx context.Context, m chihuy.Message, _ []strin
 	// the unit has the directive, so it is told of the cancellation too.
 	if d, err := h.Store.Directive(ctx, id); err != nil {
 		h.Log.Error().Err(err).Str("directive", id).Msg("read directive")
-	} else if d.State == store.DirectiveCancelled {
+	} else if d.State == directive.Cancelled {
 		if err := h.tellCancelled(ctx, d, unit); err != nil {
 			h.Log.Error().Err(err).Str("directive", id).Msg("tell cancelled")
 		}
@@ -588,7 +588,7 @@ func (h *Handler) showResults(ctx context.Context, id, again string) error {
 	if err != nil {
 		return err
 	}
-	var with []store.UnitStatus
+	var with []directive.UnitStatus
 	for _, u := range st.Units {
 		if !u.ResultAt.IsZero() {
 			with = append(with, u)
@@ -621,10 +621,10 @@ func (h *Handler) showResults(ctx context.Context, id, again string) error {
 
 // directiveFor loads directive rawID and checks the sender may see it
 // (member at the issuing unit) or, with lead, direct it.
-func (h *Handler) directiveFor(ctx context.Context, r *request, rawID string, role chihuy.Role) (store.Directive, error) {
+func (h *Handler) directiveFor(ctx context.Context, r *request, rawID string, role chihuy.Role) (directive.Directive, error) {
 	id, ok := directive.ParseID(rawID)
 	if !ok {
-		return store.Directive{}, chihuy.Errorf(chihuy.EINVALID, msgCdBadID, rawID)
+		return directive.Directive{}, chihuy.Errorf(chihuy.EINVALID, msgCdBadID, rawID)
 	}
 	d, err := h.Store.Directive(ctx, id)
 	if err != nil {
@@ -680,14 +680,14 @@ var fullWords = map[string]bool{"tatca": true, "tat ca": true, "day du": true, "
 
 // statusSummary is the part of /trangthai after the progress, in at most
 // room lines: one line per group of units that needs action.
-func (h *Handler) statusSummary(st store.DirectiveStatus, room int) []string {
+func (h *Handler) statusSummary(st directive.Status, room int) []string {
 	type group struct {
 		title                          string
 		total, acked, failed, noResult int
 		unacked                        []string
 	}
 	var need []group
-	for _, g := range store.ByParent(st.Units) {
+	for _, g := range directive.ByParent(st.Units) {
 		x := group{title: h.dirTitle(st.Directive, g.Parent), total: len(g.Units)}
 		for _, u := range g.Units {
 			switch {
@@ -756,9 +756,9 @@ func fewNames(names []string, n int) string {
 // statusLines lists, per parent group, the units missing an
 // acknowledgement or a result, and the forwarded directives under their
 // forwarding unit.
-func (h *Handler) statusLines(st store.DirectiveStatus, indent string) []string {
+func (h *Handler) statusLines(st directive.Status, indent string) []string {
 	var lines []string
-	for _, g := range store.ByParent(st.Units) {
+	for _, g := range directive.ByParent(st.Units) {
 		var unacked, noResult, failed []string
 		acked := 0
 		for _, u := range g.Units {
@@ -845,7 +845,7 @@ func (h *Handler) cmdHuycd(ctx context.Context, r *request) error {
 	return h.reply(ctx, r, text)
 }
 
-func (h *Handler) cancel(ctx context.Context, d store.Directive) (string, error) {
+func (h *Handler) cancel(ctx context.Context, d directive.Directive) (string, error) {
 	reached, err := h.Store.CancelDirective(ctx, d.ID, h.Clock.Now())
 	if err != nil {
 		return "", err
@@ -868,7 +868,7 @@ func (h *Handler) cancel(ctx context.Context, d store.Directive) (string, error)
 
 // tellCancelled tells the chats of unit, which the directive reached, that
 // it was cancelled (once per chat: the keys are the same whenever asked).
-func (h *Handler) tellCancelled(ctx context.Context, d store.Directive, unit string) error {
+func (h *Handler) tellCancelled(ctx context.Context, d directive.Directive, unit string) error {
 	to := h.dirChats(d, unit)
 	if to == "" {
 		return nil
@@ -884,7 +884,7 @@ func (h *Handler) confirm(ctx context.Context, r *request, rawID string, ok bool
 	if err != nil {
 		return "", err
 	}
-	if d.State != store.DirectivePending {
+	if d.State != directive.Pending {
 		return fmt.Sprintf(msgCdNotPending, d.ID), nil
 	}
 	if !ok {
@@ -937,7 +937,7 @@ func (h *Handler) pendingID(ctx context.Context, r *request) (string, error) {
 		return "", err
 	}
 	for _, d := range open {
-		if d.State == store.DirectivePending {
+		if d.State == directive.Pending {
 			return d.ID, nil
 		}
 	}
@@ -1058,7 +1058,7 @@ func (h *Handler) listOpen(ctx context.Context, r *request, u *units.Unit) error
 	lines := []string{fmt.Sprintf(msgCdOpenHead, u.FullName(), len(open))}
 	for _, d := range open {
 		state := ""
-		if d.State == store.DirectivePending {
+		if d.State == directive.Pending {
 			state = msgCdPendingMark
 		}
 		lines = append(lines, fmt.Sprintf(msgCdOpenLine, d.ID, firstLine(d.Body, 60), d.Counts.Acked, d.Counts.Total, state))

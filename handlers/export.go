@@ -10,6 +10,7 @@ import (
 	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/export"
 	"github.com/chihuy/chihuy/reorg"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 )
@@ -77,7 +78,7 @@ func ExportHistory(ctx context.Context, st *store.Store, tree *units.Tree, plan 
 	}
 	var subtree []*units.Unit
 	tree.Walk(root.Code, func(u *units.Unit) bool { subtree = append(subtree, u); return true })
-	aggs := aggregations(ds)
+	aggs := ds.Aggregations()
 	if !aggregate {
 		rows, err := ownRows(ctx, st, tree, plan, subtree, from, to, aggs)
 		t.Rows = rows
@@ -97,9 +98,9 @@ func ExportHistory(ctx context.Context, st *store.Store, tree *units.Tree, plan 
 			for code, v := range vals[u.Code][d] {
 				old, seen := total[code]
 				switch aggs.Of(code) {
-				case store.Latest:
+				case dataset.Latest:
 					total[code] = v
-				case store.Max:
+				case dataset.Max:
 					if !seen || v > old {
 						total[code] = v
 					}
@@ -116,7 +117,7 @@ func ExportHistory(ctx context.Context, st *store.Store, tree *units.Tree, plan 
 // ownRows are the rows of the units' own reports from..to, by day then
 // unit; days before plan's effective date combine the own reports of the
 // old units that went into each unit whole.
-func ownRows(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg.Plan, subtree []*units.Unit, from, to chihuy.Day, aggs store.Aggregations) ([]export.Row, error) {
+func ownRows(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg.Plan, subtree []*units.Unit, from, to chihuy.Day, aggs dataset.Aggregations) ([]export.Row, error) {
 	var rows []export.Row
 	if plan != nil && plan.Before(from) {
 		last := plan.Effective.AddDays(-1)
@@ -134,17 +135,17 @@ func ownRows(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg
 		if err != nil {
 			return nil, err
 		}
-		byDay := map[chihuy.Day]map[string]store.Values{}
+		byDay := map[chihuy.Day]map[string]report.Values{}
 		for _, r := range reps {
 			if byDay[r.Day] == nil {
-				byDay[r.Day] = map[string]store.Values{}
+				byDay[r.Day] = map[string]report.Values{}
 			}
 			byDay[r.Day][r.Unit] = r.Values
 		}
 		for d := from; !d.After(last); d = d.AddDays(1) {
 			for _, u := range subtree {
 				whole, _ := plan.Sources(u.Code)
-				v, any := store.Values{}, false
+				v, any := report.Values{}, false
 				for _, o := range whole {
 					if w, ok := byDay[d][o.Code]; ok {
 						v.Merge(w, aggs)

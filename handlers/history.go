@@ -5,7 +5,10 @@ import (
 	"fmt"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/directive"
 	"github.com/chihuy/chihuy/reorg"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 )
@@ -19,7 +22,7 @@ import (
 // readAggregates returns the full aggregate of every unit of tree for
 // every day, like store.Aggregates, reading days before plan's effective
 // date from the old units (plan may be nil: no reorganisation).
-func readAggregates(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg.Plan, us []*units.Unit, days []chihuy.Day, aggs store.Aggregations) (map[string]map[chihuy.Day]store.Values, error) {
+func readAggregates(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg.Plan, us []*units.Unit, days []chihuy.Day, aggs dataset.Aggregations) (map[string]map[chihuy.Day]report.Values, error) {
 	var after, before []chihuy.Day
 	for _, d := range days {
 		if plan != nil && plan.Before(d) {
@@ -53,11 +56,11 @@ func readAggregates(ctx context.Context, st *store.Store, tree *units.Tree, plan
 	}
 	for _, u := range us {
 		if out[u.Code] == nil {
-			out[u.Code] = make(map[chihuy.Day]store.Values, len(days))
+			out[u.Code] = make(map[chihuy.Day]report.Values, len(days))
 		}
 		whole, _ := plan.Sources(u.Code)
 		for _, d := range before {
-			v := store.Values{}
+			v := report.Values{}
 			for _, o := range whole {
 				v.Merge(old[o.Code][d], aggs)
 			}
@@ -70,7 +73,7 @@ func readAggregates(ctx context.Context, st *store.Store, tree *units.Tree, plan
 // readCumulative returns the running totals of the units, like
 // store.Cumulative, adding those of the old units that went into each
 // whole before plan's effective date.
-func readCumulative(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg.Plan, us []*units.Unit) (map[string]store.Values, error) {
+func readCumulative(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg.Plan, us []*units.Unit) (map[string]report.Values, error) {
 	addr := make([]store.UnitShard, len(us))
 	for i, u := range us {
 		addr[i] = shardOf(tree, u)
@@ -94,7 +97,7 @@ func readCumulative(ctx context.Context, st *store.Store, tree *units.Tree, plan
 		whole, _ := plan.Sources(u.Code)
 		for _, o := range whole {
 			if out[u.Code] == nil {
-				out[u.Code] = store.Values{}
+				out[u.Code] = report.Values{}
 			}
 			for e, x := range old[o.Code] {
 				out[u.Code][e] += x
@@ -156,13 +159,13 @@ func unitList(us []*units.Unit) string {
 // receives reminders) for it.
 
 // oldDirective reports whether d's unit codes are of the old tree.
-func (h *Handler) oldDirective(d store.Directive) bool {
+func (h *Handler) oldDirective(d directive.Directive) bool {
 	return h.Reorg != nil && !h.Reorg.AppliedAt.IsZero() && d.Created.Before(h.Reorg.AppliedAt)
 }
 
 // dirUnit is the unit of the tree in force that acts for code of d: the
 // new unit an old one went into whole; false for a split or gone one.
-func (h *Handler) dirUnit(d store.Directive, code string) (*units.Unit, bool) {
+func (h *Handler) dirUnit(d directive.Directive, code string) (*units.Unit, bool) {
 	if h.oldDirective(d) {
 		f, ok := h.Reorg.Fate(code)
 		if !ok || f.Into == nil {
@@ -175,7 +178,7 @@ func (h *Handler) dirUnit(d store.Directive, code string) (*units.Unit, bool) {
 
 // dirShown is the unit shown for code of d: the new unit an old one went
 // into whole, else the old unit itself; nil when unknown.
-func (h *Handler) dirShown(d store.Directive, code string) *units.Unit {
+func (h *Handler) dirShown(d directive.Directive, code string) *units.Unit {
 	if u, ok := h.dirUnit(d, code); ok {
 		return u
 	}
@@ -189,7 +192,7 @@ func (h *Handler) dirShown(d store.Directive, code string) *units.Unit {
 
 // dirName is the name of code of d as written mid-sentence, the code
 // itself when unknown.
-func (h *Handler) dirName(d store.Directive, code string) string {
+func (h *Handler) dirName(d directive.Directive, code string) string {
 	if u := h.dirShown(d, code); u != nil {
 		return u.FullName()
 	}
@@ -197,7 +200,7 @@ func (h *Handler) dirName(d store.Directive, code string) string {
 }
 
 // dirTitle is dirName as written at the start of a line.
-func (h *Handler) dirTitle(d store.Directive, code string) string {
+func (h *Handler) dirTitle(d directive.Directive, code string) string {
 	if u := h.dirShown(d, code); u != nil {
 		return u.Title()
 	}
@@ -206,7 +209,7 @@ func (h *Handler) dirTitle(d store.Directive, code string) string {
 
 // dirChats is the unit whose chats receive d's messages for code: ""
 // when none does (a split or gone unit).
-func (h *Handler) dirChats(d store.Directive, code string) string {
+func (h *Handler) dirChats(d directive.Directive, code string) string {
 	if u, ok := h.dirUnit(d, code); ok {
 		return u.Code
 	}

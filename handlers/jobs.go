@@ -14,7 +14,6 @@ import (
 	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/digest"
 	"github.com/chihuy/chihuy/export"
-	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 	"github.com/chihuy/chihuy/vntext"
 )
@@ -282,7 +281,7 @@ func (h *Handler) TrendChart(ctx context.Context, u *units.Unit, day chihuy.Day)
 	for i := range days {
 		days[i] = day.AddDays(i - 6)
 	}
-	vals, err := readAggregates(ctx, h.Store, h.Tree, h.Reorg, []*units.Unit{u}, days, aggregations(h.DataSet))
+	vals, err := readAggregates(ctx, h.Store, h.Tree, h.Reorg, []*units.Unit{u}, days, h.DataSet.Aggregations())
 	if err != nil {
 		return nil, err
 	}
@@ -355,7 +354,7 @@ func (h *Handler) weekly(ctx context.Context, u *units.Unit, from, to chihuy.Day
 	for d := from; !d.After(to); d = d.AddDays(1) {
 		days = append(days, d)
 	}
-	aggs := aggregations(h.DataSet)
+	aggs := h.DataSet.Aggregations()
 	vals, err := readAggregates(ctx, h.Store, h.Tree, h.Reorg, u.Children, days, aggs)
 	if err != nil {
 		return wk, err
@@ -365,9 +364,9 @@ func (h *Handler) weekly(ctx context.Context, u *units.Unit, from, to chihuy.Day
 		for _, d := range days {
 			for code, v := range vals[c.Code][d] {
 				switch aggs.Of(code) {
-				case store.Latest:
+				case dataset.Latest:
 					total[code] = v
-				case store.Max:
+				case dataset.Max:
 					total[code] = max(total[code], v)
 				default:
 					total[code] += v

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/chihuy/chihuy"
-	"github.com/chihuy/chihuy/store"
+	"github.com/chihuy/chihuy/directive"
 )
 
 // How platforms behave in production (SPEC §10): groups that change their
@@ -76,7 +76,7 @@ const (
 // then all units acknowledged, cancelled. A milestone passed while a later
 // one was reached too is not told on its own (all acknowledged at once
 // gives one message, not two).
-func (h *Handler) progressMilestone(ctx context.Context, d store.Directive) error {
+func (h *Handler) progressMilestone(ctx context.Context, d directive.Directive) error {
 	if d.Started.IsZero() {
 		return nil // never confirmed: nothing was sent
 	}
@@ -86,7 +86,7 @@ func (h *Handler) progressMilestone(ctx context.Context, d store.Directive) erro
 	}
 	var reached []string
 	switch {
-	case d.State == store.DirectiveCancelled:
+	case d.State == directive.Cancelled:
 		reached = append(reached, milestoneCancel)
 	case d.Counts.Total > 0 && d.Counts.Acked >= d.Counts.Total:
 		reached = append(reached, milestoneAll)

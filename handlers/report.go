@@ -302,9 +302,9 @@ func (h *Handler) storeReport(ctx context.Context, r *request, target *units.Uni
 			ancestors = append(ancestors, a.Code)
 		}
 	}
-	rec, err := h.Store.RecordReport(ctx, store.ReportInput{
+	rec, err := h.Store.RecordReport(ctx, report.Input{
 		Unit: target.Code, Shard: h.Tree.Shard(target.Code), Ancestors: ancestors, Day: held.Day,
-		Values: values, Agg: aggregations(h.DataSet), By: held.By, Chat: r.u.Chat,
+		Values: values, Agg: h.DataSet.Aggregations(), By: held.By, Chat: r.u.Chat,
 		Raw: held.Raw, At: held.At,
 	})
 	if err != nil {
@@ -329,7 +329,7 @@ func (h *Handler) storeReport(ctx context.Context, r *request, target *units.Uni
 // tellOverwritten tells a unit's chats that someone of a unit above wrote
 // its figures: who, from which unit, and every value with the one it
 // replaced.
-func (h *Handler) tellOverwritten(ctx context.Context, r *request, target *units.Unit, held heldReport, values map[string]int64, rec store.Recorded) error {
+func (h *Handler) tellOverwritten(ctx context.Context, r *request, target *units.Unit, held heldReport, values map[string]int64, rec report.Recorded) error {
 	if r.unit == nil || r.unit.Code == target.Code {
 		return nil
 	}
@@ -358,7 +358,7 @@ func (h *Handler) tellOverwritten(ctx context.Context, r *request, target *units
 }
 
 // echo states exactly what was recorded, and what it replaced.
-func (h *Handler) echo(u *units.Unit, day chihuy.Day, values map[string]int64, rec store.Recorded) string {
+func (h *Handler) echo(u *units.Unit, day chihuy.Day, values map[string]int64, rec report.Recorded) string {
 	lines := []string{fmt.Sprintf(msgEchoHead, u.FullName(), day.Short())}
 	for _, e := range h.DataSet.Entries(values) {
 		line := fmt.Sprintf(msgEchoLine, e.Label, vntext.Number(e.Value))

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/chihuy/chihuy"
-	"github.com/chihuy/chihuy/store"
+	"github.com/chihuy/chihuy/directive"
 )
 
 // How scripts show messages and stored state (see script_test.go).
@@ -96,7 +96,7 @@ func dumpBinding(chat chihuy.ChatRef, unit string, kind chihuy.ChatKind, user, b
 
 // dirStatus is the store's answer about one directive (one name to change
 // if the type moves).
-type dirStatus = store.DirectiveStatus
+type dirStatus = directive.Status
 
 // dumpStatus shows everything stored about a directive: the directive,
 // its counts, each target unit, and the forwards under their unit.

@@ -10,6 +10,7 @@ import (
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/digest"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 	"github.com/chihuy/chihuy/vntext"
@@ -24,22 +25,10 @@ const maxTop = 5
 // unitShard addresses u's data in the store.
 func (h *Handler) unitShard(u *units.Unit) store.UnitShard { return shardOf(h.Tree, u) }
 
-// aggregations maps the data set's elements to the store's aggregations.
-func aggregations(ds *dataset.DataSet) store.Aggregations {
-	out := make(store.Aggregations, len(ds.Elements))
-	for _, e := range ds.Elements {
-		a, err := store.ParseAggregation(string(e.Aggregation))
-		if err == nil {
-			out[e.Code] = a
-		}
-	}
-	return out
-}
-
 // cumulativeTo takes out of cum, u's running totals as of now, the
 // figures of the days after day: the cumulative of a past day counts the
 // days up to it.
-func (h *Handler) cumulativeTo(ctx context.Context, u *units.Unit, day chihuy.Day, cum store.Values) error {
+func (h *Handler) cumulativeTo(ctx context.Context, u *units.Unit, day chihuy.Day, cum report.Values) error {
 	today := h.today()
 	if cum == nil || !today.After(day) {
 		return nil
@@ -48,7 +37,7 @@ func (h *Handler) cumulativeTo(ctx context.Context, u *units.Unit, day chihuy.Da
 	for d := day.AddDays(1); !d.After(today); d = d.AddDays(1) {
 		later = append(later, d)
 	}
-	vals, err := readAggregates(ctx, h.Store, h.Tree, h.Reorg, []*units.Unit{u}, later, aggregations(h.DataSet))
+	vals, err := readAggregates(ctx, h.Store, h.Tree, h.Reorg, []*units.Unit{u}, later, h.DataSet.Aggregations())
 	if err != nil {
 		return err
 	}
@@ -87,7 +76,7 @@ func (h *Handler) Summarize(ctx context.Context, u *units.Unit, day chihuy.Day) 
 	prev := day.AddDays(-1)
 	days = append(days, day.AddDays(-7))
 	us := append([]*units.Unit{u}, u.Children...)
-	aggs := aggregations(h.DataSet)
+	aggs := h.DataSet.Aggregations()
 	vals, err := readAggregates(ctx, h.Store, h.Tree, h.Reorg, us, days, aggs)
 	if err != nil {
 		return d, err

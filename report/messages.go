@@ -33,4 +33,9 @@ const (
 	msgPeriod          = "'%s': số liệu nhiều ngày — báo cáo theo từng ngày, xin gửi số liệu của một ngày."
 	msgVagueDay        = "'%s': không rõ là ngày nào — ghi 'hôm nay', 'hôm qua' hoặc ngày (ví dụ 8/11)."
 	msgNewsMixed       = "'%s': số liệu của nơi khác (tin tức), không phải của đơn vị — xin gửi riêng báo cáo của đơn vị."
+
+	// A report the store refuses (Input.Validate).
+	msgInputNoValues    = "Báo cáo không có số liệu nào."
+	msgInputValueTooBig = "Số liệu %s = %d vượt quá giới hạn cho phép (±%d)."
+	msgInputNoDay       = "Chưa có ngày báo cáo."
 )

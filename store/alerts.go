@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/report"
 )
 
 // Alert is one alert fired.
@@ -42,20 +43,20 @@ var alertOnceScript = newScript("alert_once", scriptSpec{
 // the unit's shard, and reports whether the alert should be sent: true the
 // first time that day, and afterwards only when the value grew.
 func (s *Store) AlertOnce(ctx context.Context, shard string, a Alert) (fire bool, err error) {
-	if err := checkReportCode("shard", shard); err != nil {
+	if err := report.CheckCode("shard", shard); err != nil {
 		return false, err
 	}
-	if err := checkReportCode("unit", a.Unit); err != nil {
+	if err := report.CheckCode("unit", a.Unit); err != nil {
 		return false, err
 	}
-	if err := checkReportCode("rule", a.Rule); err != nil {
+	if err := report.CheckCode("rule", a.Rule); err != nil {
 		return false, err
 	}
 	if a.Day.IsZero() {
 		return false, chihuy.Errorf(chihuy.EINVALID, msgReportNoDay)
 	}
-	if a.Value > MaxValue || a.Value < -MaxValue {
-		return false, chihuy.Errorf(chihuy.EINVALID, msgReportAlertTooBig, a.Value, int64(MaxValue))
+	if a.Value > report.MaxValue || a.Value < -report.MaxValue {
+		return false, chihuy.Errorf(chihuy.EINVALID, msgReportAlertTooBig, a.Value, int64(report.MaxValue))
 	}
 	at := a.At
 	if at.IsZero() {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 )
 
@@ -80,7 +81,7 @@ func TestAlertOnceRejects(t *testing.T) {
 		wantCode string
 	}{
 		{"no day", "12", store.Alert{Unit: "03418", Rule: "f0cd", Value: 1}, chihuy.EINVALID},
-		{"value too large", "12", store.Alert{Unit: "03418", Rule: "f0cd", Day: day8, Value: store.MaxValue + 1}, chihuy.EINVALID},
+		{"value too large", "12", store.Alert{Unit: "03418", Rule: "f0cd", Day: day8, Value: report.MaxValue + 1}, chihuy.EINVALID},
 		{"no rule", "12", store.Alert{Unit: "03418", Day: day8, Value: 1}, chihuy.EINTERNAL},
 		{"tab in a rule", "12", store.Alert{Unit: "03418", Rule: "f0\tcd", Day: day8, Value: 1}, chihuy.EINTERNAL},
 		{"no shard", "", store.Alert{Unit: "03418", Rule: "f0cd", Day: day8, Value: 1}, chihuy.EINTERNAL},

@@ -5,33 +5,35 @@ import (
 	"testing"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 )
 
 func TestCumulativeTotals(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
-	aggs := store.Aggregations{"f0": store.Sum, "cltt": store.Latest, "nang": store.Max}
+	aggs := dataset.Aggregations{"f0": dataset.Sum, "cltt": dataset.Latest, "nang": dataset.Max}
 	d1 := chihuy.Day{Year: 2021, Month: 11, Day: 8}
 	steps := []struct {
 		unit  string
 		anc   []string
 		day   chihuy.Day
-		value store.Values
+		value report.Values
 	}{
-		{"03418", []string{"106"}, d1, store.Values{"f0": 3, "cltt": 15, "nang": 1}},
-		{"03418", []string{"106"}, d1.AddDays(1), store.Values{"f0": 2, "cltt": 20}},
-		{"03394", []string{"106"}, d1, store.Values{"f0": 4}},
-		{"03418", []string{"106"}, d1, store.Values{"f0": 1}}, // correction 3 → 1
-		{"03601", []string{"111"}, d1, store.Values{"f0": 7}},
-		{"106", nil, d1, store.Values{"f0": 1}}, // the district's own report
+		{"03418", []string{"106"}, d1, report.Values{"f0": 3, "cltt": 15, "nang": 1}},
+		{"03418", []string{"106"}, d1.AddDays(1), report.Values{"f0": 2, "cltt": 20}},
+		{"03394", []string{"106"}, d1, report.Values{"f0": 4}},
+		{"03418", []string{"106"}, d1, report.Values{"f0": 1}}, // correction 3 → 1
+		{"03601", []string{"111"}, d1, report.Values{"f0": 7}},
+		{"106", nil, d1, report.Values{"f0": 1}}, // the district's own report
 	}
 	for _, s := range steps {
 		shard := "106"
 		if s.unit == "03601" {
 			shard = "111"
 		}
-		if _, err := st.RecordReport(ctx, store.ReportInput{Unit: s.unit, Shard: shard, Ancestors: s.anc, Day: s.day, Values: s.value, Agg: aggs}); err != nil {
+		if _, err := st.RecordReport(ctx, report.Input{Unit: s.unit, Shard: shard, Ancestors: s.anc, Day: s.day, Values: s.value, Agg: aggs}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -42,7 +44,7 @@ func TestCumulativeTotals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]store.Values{
+	want := map[string]report.Values{
 		"03418": {"f0": 3},  // 1 (corrected) + 2
 		"106":   {"f0": 8},  // 3 + 4 + 1 own
 		"111":   {"f0": 7},  // the commune below it

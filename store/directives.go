@@ -71,161 +71,6 @@ import (
 	"github.com/chihuy/chihuy/directive"
 )
 
-// DirectiveState is where a directive is in its life.
-type DirectiveState string
-
-const (
-	// DirectivePending waits for the lead's confirmation (big broadcasts).
-	DirectivePending DirectiveState = "pending"
-	// DirectiveActive is being delivered, acknowledged and reported on.
-	DirectiveActive DirectiveState = "active"
-	// DirectiveCancelled was cancelled (/huycd): nothing more is sent.
-	DirectiveCancelled DirectiveState = "cancelled"
-	// DirectiveClosed is finished; late acknowledgements and results are
-	// still recorded.
-	DirectiveClosed DirectiveState = "closed"
-)
-
-// Open reports whether the directive is pending or active.
-func (st DirectiveState) Open() bool { return st == DirectivePending || st == DirectiveActive }
-
-// DeliveryNoChat is the failure reason of a target unit that had no chat
-// to send to when the directive was created.
-const DeliveryNoChat = "no_chat"
-
-// Directive is one directive and its counters.
-type Directive struct {
-	ID     string
-	Issuer string // code of the issuing unit
-	By     chihuy.UserRef
-	// LeadChat is where the lead issued it; ProgressKey is the outbox key
-	// of the progress message there, edited in place.
-	LeadChat       chihuy.ChatRef
-	ProgressKey    string
-	Body           string
-	Ref            string
-	Deadline       time.Time // zero: none
-	ResultRequired bool
-	// Targets says who it goes to, by level with counts ("97 xã, 12
-	// phường, 4 thị trấn"), as the lead was shown it before sending.
-	Targets string
-	Created time.Time
-	// Parent is the directive this one forwards (/chuyentiep), if any.
-	Parent string
-	State  DirectiveState
-	// Started is when delivery began (creation when active at once, else
-	// confirmation); Finished when every target unit was settled.
-	Started, Finished time.Time
-	Cancelled, Closed time.Time
-	// DeadlineReported is when the deadline report was marked sent.
-	DeadlineReported time.Time
-	Counts           DirectiveCounts
-}
-
-// DirectiveCounts counts target units.
-type DirectiveCounts struct {
-	Total   int // units targeted
-	Sent    int // reached in at least one chat
-	Failed  int // settled without being reached
-	Acked   int // acknowledged
-	Results int // sent their result
-}
-
-// DirectiveTarget is one unit a directive goes to.
-type DirectiveTarget struct {
-	Unit string
-	// Parent is the unit's parent code (its district, for grouping).
-	Parent string
-	// Chats is how many messages are enqueued for the unit (its groups and
-	// members' private chats). A unit with none counts as failed at once,
-	// with DeliveryNoChat.
-	Chats int
-}
-
-// UnitStatus is what happened to a directive at one target unit.
-type UnitStatus struct {
-	Unit, Parent string
-	Chats        int    // messages enqueued
-	Reached      int    // chats the message reached
-	FailedChats  int    // chats it could not reach
-	Failure      string // last failure reason
-	DeliveredAt  time.Time
-	AckedAt      time.Time
-	AckedBy      chihuy.UserRef
-	Result       string
-	ResultAt     time.Time
-	ResultBy     chihuy.UserRef
-	Reminders    int
-	RemindedAt   time.Time
-	// Forwarded is the id of the directive the unit forwarded this one as.
-	Forwarded string
-}
-
-// Acked reports whether the unit acknowledged.
-func (u UnitStatus) Acked() bool { return !u.AckedAt.IsZero() }
-
-// Settled reports whether every enqueued chat was reached or failed.
-func (u UnitStatus) Settled() bool { return u.Reached+u.FailedChats >= u.Chats }
-
-// Failed reports whether the unit is settled and was not reached.
-func (u UnitStatus) Failed() bool { return u.Reached == 0 && u.Settled() }
-
-// DirectiveStatus is a directive with the status of every target unit.
-type DirectiveStatus struct {
-	Directive
-	// Units are sorted by parent, then unit code.
-	Units []UnitStatus
-	// Forwards are the directives target units forwarded this one as,
-	// by forwarding unit: a district's communes under the district.
-	Forwards map[string]DirectiveStatus
-}
-
-// Unacked returns the units that have not acknowledged.
-func (st DirectiveStatus) Unacked() []UnitStatus {
-	var out []UnitStatus
-	for _, u := range st.Units {
-		if !u.Acked() {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
-// MissingResults returns the units that have not sent their result.
-func (st DirectiveStatus) MissingResults() []UnitStatus {
-	var out []UnitStatus
-	for _, u := range st.Units {
-		if u.ResultAt.IsZero() {
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
-// UnitGroup is the target units under one parent.
-type UnitGroup struct {
-	Parent string
-	Units  []UnitStatus
-}
-
-// ByParent groups units by parent (district), in parent order: what a big
-// broadcast's status lists.
-func ByParent(units []UnitStatus) []UnitGroup {
-	var out []UnitGroup
-	idx := map[string]int{}
-	for _, u := range units {
-		i, ok := idx[u.Parent]
-		if !ok {
-			i = len(out)
-			idx[u.Parent] = i
-			out = append(out, UnitGroup{Parent: u.Parent})
-		}
-		out[i].Units = append(out[i].Units, u)
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Parent < out[j].Parent })
-	return out
-}
-
 // DueReminder names the units of one directive that are due a reminder.
 type DueReminder struct {
 	ID    string
@@ -266,18 +111,13 @@ func (s *Store) cdAllKeys(id string) []string {
 }
 
 // cdCheckID accepts only canonical ids: they are part of keys.
-func cdCheckID(id string) error {
-	if canon, ok := directive.ParseID(id); !ok || canon != id {
-		return chihuy.Errorf(chihuy.EINVALID, msgDirectiveInvalidID, id)
-	}
-	return nil
-}
+func cdCheckID(id string) error { return directive.CheckID(id) }
 
 // NextDirectiveID returns a new id for a directive of issuingUnit:
 // "CD-<unit>-<sequence>".
 func (s *Store) NextDirectiveID(ctx context.Context, issuingUnit string) (string, error) {
 	if issuingUnit == "" {
-		return "", chihuy.Errorf(chihuy.EINVALID, msgDirectiveNoIssuer, "")
+		return "", directive.NoIssuer("")
 	}
 	n, err := s.rdb.Incr(ctx, s.cdxKey("seq", issuingUnit)).Result()
 	if err != nil {
@@ -295,37 +135,19 @@ const cdTargetChunk = 1000
 // Parent is a forward: the issuer must be a target of the parent and may
 // forward it only once; the parent's status then shows this one under the
 // issuer. It takes three round trips whatever the number of targets.
-func (s *Store) CreateDirective(ctx context.Context, d Directive, targets []DirectiveTarget) error {
-	if err := cdCheckID(d.ID); err != nil {
+func (s *Store) CreateDirective(ctx context.Context, d directive.Directive, targets []directive.TargetUnit) error {
+	if err := d.Validate(); err != nil {
 		return err
 	}
-	if d.Issuer == "" {
-		return chihuy.Errorf(chihuy.EINVALID, msgDirectiveNoIssuer, d.ID)
-	}
 	if d.State == "" {
-		d.State = DirectiveActive
-	}
-	if !d.State.Open() {
-		return chihuy.Errorf(chihuy.EINVALID, msgDirectiveBadState, d.State)
+		d.State = directive.Active
 	}
 	if d.Created.IsZero() {
 		d.Created = s.Now()
 	}
-	seen := make(map[string]bool, len(targets))
-	uniq := make([]DirectiveTarget, 0, len(targets))
-	for _, t := range targets {
-		if t.Unit != "" && !seen[t.Unit] {
-			seen[t.Unit] = true
-			uniq = append(uniq, t)
-		}
-	}
-	if len(uniq) == 0 {
-		return chihuy.Errorf(chihuy.EINVALID, msgDirectiveNoTargets, d.ID)
-	}
-	if d.Parent != "" {
-		if err := cdCheckID(d.Parent); err != nil {
-			return err
-		}
+	uniq, err := directive.UniqueTargets(d.ID, targets)
+	if err != nil {
+		return err
 	}
 	if err := s.cdCheckCreate(ctx, d); err != nil {
 		return err
@@ -342,7 +164,7 @@ func (s *Store) CreateDirective(ctx context.Context, d Directive, targets []Dire
 			args = append(args, t.Unit, t.Parent+"|"+strconv.Itoa(max(t.Chats, 0)))
 			if t.Chats <= 0 {
 				noChat++
-				fails = append(fails, t.Unit, DeliveryNoChat)
+				fails = append(fails, t.Unit, directive.DeliveryNoChat)
 			}
 		}
 		p.HSet(ctx, s.cdKey(d.ID, "t"), args...)
@@ -356,7 +178,7 @@ func (s *Store) CreateDirective(ctx context.Context, d Directive, targets []Dire
 		"result", cdBool(d.ResultRequired), "targets", d.Targets, "created", now, "parent", d.Parent, "state", string(d.State),
 		"total", len(uniq), "sent", 0, "failed", noChat, "settled", noChat, "acked", 0, "results", 0,
 	}
-	if d.State == DirectiveActive {
+	if d.State == directive.Active {
 		meta = append(meta, "started", now)
 		if noChat == len(uniq) {
 			meta = append(meta, "finished", now)
@@ -385,7 +207,7 @@ func (s *Store) CreateDirective(ctx context.Context, d Directive, targets []Dire
 
 // cdCheckCreate checks, in one round trip, that d is new and that its
 // parent, if any, may be forwarded by d's issuer.
-func (s *Store) cdCheckCreate(ctx context.Context, d Directive) error {
+func (s *Store) cdCheckCreate(ctx context.Context, d directive.Directive) error {
 	p := s.rdb.Pipeline()
 	exists := p.Exists(ctx, s.cdKey(d.ID, "meta"))
 	var state *redis.StringCmd
@@ -410,7 +232,7 @@ func (s *Store) cdCheckCreate(ctx context.Context, d Directive) error {
 		return chihuy.Errorf(chihuy.ENOTFOUND, msgDirectiveUnknown, d.Parent)
 	case !isTarget.Val():
 		return chihuy.Errorf(chihuy.ENOTFOUND, msgDirectiveNotTarget, d.Issuer, d.Parent)
-	case DirectiveState(state.Val()) == DirectiveCancelled:
+	case directive.State(state.Val()) == directive.Cancelled:
 		return chihuy.Errorf(chihuy.ECONFLICT, msgDirectiveParentClosed, d.Parent)
 	case forwarded.Val() != "":
 		return chihuy.Errorf(chihuy.ECONFLICT, msgDirectiveForwarded, d.Issuer, d.Parent, forwarded.Val())
@@ -419,23 +241,23 @@ func (s *Store) cdCheckCreate(ctx context.Context, d Directive) error {
 }
 
 // Directive returns directive id with its counters.
-func (s *Store) Directive(ctx context.Context, id string) (Directive, error) {
+func (s *Store) Directive(ctx context.Context, id string) (directive.Directive, error) {
 	if err := cdCheckID(id); err != nil {
-		return Directive{}, chihuy.Errorf(chihuy.ENOTFOUND, msgDirectiveUnknown, id)
+		return directive.Directive{}, chihuy.Errorf(chihuy.ENOTFOUND, msgDirectiveUnknown, id)
 	}
 	m, err := s.rdb.HGetAll(ctx, s.cdKey(id, "meta")).Result()
 	if err != nil {
-		return Directive{}, fmt.Errorf("directive %s: %w", id, err)
+		return directive.Directive{}, fmt.Errorf("directive %s: %w", id, err)
 	}
 	if m["state"] == "" {
-		return Directive{}, chihuy.Errorf(chihuy.ENOTFOUND, msgDirectiveUnknown, id)
+		return directive.Directive{}, chihuy.Errorf(chihuy.ENOTFOUND, msgDirectiveUnknown, id)
 	}
 	return cdDecode(m), nil
 }
 
 // DirectiveState returns the state of directive id (one field: what the
 // delivery path asks before sending).
-func (s *Store) DirectiveState(ctx context.Context, id string) (DirectiveState, error) {
+func (s *Store) DirectiveState(ctx context.Context, id string) (directive.State, error) {
 	if err := cdCheckID(id); err != nil {
 		return "", chihuy.Errorf(chihuy.ENOTFOUND, msgDirectiveUnknown, id)
 	}
@@ -445,17 +267,17 @@ func (s *Store) DirectiveState(ctx context.Context, id string) (DirectiveState, 
 	} else if err != nil {
 		return "", fmt.Errorf("directive %s state: %w", id, err)
 	}
-	return DirectiveState(st), nil
+	return directive.State(st), nil
 }
 
-func cdDecode(m map[string]string) Directive {
-	d := Directive{
+func cdDecode(m map[string]string) directive.Directive {
+	d := directive.Directive{
 		ID: m["id"], Issuer: m["issuer"], ProgressKey: m["pkey"], Body: m["body"], Ref: m["ref"],
-		ResultRequired: m["result"] == "1", Targets: m["targets"], Parent: m["parent"], State: DirectiveState(m["state"]),
+		ResultRequired: m["result"] == "1", Targets: m["targets"], Parent: m["parent"], State: directive.State(m["state"]),
 		Deadline: timeOfMilli(m["deadline"]), Created: timeOfMilli(m["created"]), Started: timeOfMilli(m["started"]),
 		Finished: timeOfMilli(m["finished"]), Cancelled: timeOfMilli(m["cancelled"]), Closed: timeOfMilli(m["closed"]),
 		DeadlineReported: timeOfMilli(m["dreported"]),
-		Counts: DirectiveCounts{
+		Counts: directive.Counts{
 			Total: cdInt(m["total"]), Sent: cdInt(m["sent"]), Failed: cdInt(m["failed"]),
 			Acked: cdInt(m["acked"]), Results: cdInt(m["results"]),
 		},
@@ -624,7 +446,7 @@ var cdEndScript = newScript("directive_end", scriptSpec{
 // outbox's to drop. A directive cancelled or closed already is
 // chihuy.ECONFLICT.
 func (s *Store) CancelDirective(ctx context.Context, id string, at time.Time) (reached []string, err error) {
-	if err := s.cdEnd(ctx, id, DirectiveCancelled, at); err != nil {
+	if err := s.cdEnd(ctx, id, directive.Cancelled, at); err != nil {
 		return nil, err
 	}
 	reached, err = s.rdb.HKeys(ctx, s.cdKey(id, "dlv")).Result()
@@ -638,10 +460,10 @@ func (s *Store) CancelDirective(ctx context.Context, id string, at time.Time) (r
 // CloseDirective ends directive id: no more reminders or deadline report;
 // late acknowledgements and results are still recorded.
 func (s *Store) CloseDirective(ctx context.Context, id string, at time.Time) error {
-	return s.cdEnd(ctx, id, DirectiveClosed, at)
+	return s.cdEnd(ctx, id, directive.Closed, at)
 }
 
-func (s *Store) cdEnd(ctx context.Context, id string, to DirectiveState, at time.Time) error {
+func (s *Store) cdEnd(ctx context.Context, id string, to directive.State, at time.Time) error {
 	if err := cdCheckID(id); err != nil {
 		return cdResult(cdrUnknown, id, "")
 	}
@@ -678,24 +500,24 @@ const cdStatusDepth = 4
 // DirectiveStatus returns directive id with the status of every target
 // unit and, under each unit that forwarded it, the status of the
 // forwarded directive. It takes one round trip per level of forwards.
-func (s *Store) DirectiveStatus(ctx context.Context, id string) (DirectiveStatus, error) {
+func (s *Store) DirectiveStatus(ctx context.Context, id string) (directive.Status, error) {
 	if err := cdCheckID(id); err != nil {
-		return DirectiveStatus{}, cdResult(cdrUnknown, id, "")
+		return directive.Status{}, cdResult(cdrUnknown, id, "")
 	}
 	out, err := s.cdStatuses(ctx, []string{id}, cdStatusDepth, map[string]bool{})
 	if err != nil {
-		return DirectiveStatus{}, err
+		return directive.Status{}, err
 	}
 	st, ok := out[id]
 	if !ok {
-		return DirectiveStatus{}, cdResult(cdrUnknown, id, "")
+		return directive.Status{}, cdResult(cdrUnknown, id, "")
 	}
 	return st, nil
 }
 
 // cdStatuses loads the statuses of ids, and their forwards down to depth
 // levels, a level per round trip.
-func (s *Store) cdStatuses(ctx context.Context, ids []string, depth int, seen map[string]bool) (map[string]DirectiveStatus, error) {
+func (s *Store) cdStatuses(ctx context.Context, ids []string, depth int, seen map[string]bool) (map[string]directive.Status, error) {
 	parts := []string{"meta", "t", "ok", "ko", "dlv", "fail", "ack", "res", "rem", "fwd"}
 	p := s.rdb.Pipeline()
 	cmds := make([][]*redis.MapStringStringCmd, len(ids))
@@ -708,7 +530,7 @@ func (s *Store) cdStatuses(ctx context.Context, ids []string, depth int, seen ma
 	if _, err := p.Exec(ctx); err != nil {
 		return nil, fmt.Errorf("directive status %v: %w", ids, err)
 	}
-	out := make(map[string]DirectiveStatus, len(ids))
+	out := make(map[string]directive.Status, len(ids))
 	var next []string
 	for i, id := range ids {
 		h := make(map[string]map[string]string, len(parts))
@@ -718,7 +540,7 @@ func (s *Store) cdStatuses(ctx context.Context, ids []string, depth int, seen ma
 		if h["meta"]["state"] == "" {
 			continue
 		}
-		st := DirectiveStatus{Directive: cdDecode(h["meta"]), Units: cdUnits(h)}
+		st := directive.Status{Directive: cdDecode(h["meta"]), Units: cdUnits(h)}
 		out[id] = st
 		for _, child := range h["fwd"] {
 			if cdCheckID(child) == nil && !seen[child] {
@@ -738,7 +560,7 @@ func (s *Store) cdStatuses(ctx context.Context, ids []string, depth int, seen ma
 		for _, u := range st.Units {
 			if c, ok := children[u.Forwarded]; ok {
 				if st.Forwards == nil {
-					st.Forwards = map[string]DirectiveStatus{}
+					st.Forwards = map[string]directive.Status{}
 				}
 				st.Forwards[u.Unit] = c
 			}
@@ -749,10 +571,10 @@ func (s *Store) cdStatuses(ctx context.Context, ids []string, depth int, seen ma
 }
 
 // cdUnits builds the unit rows from a directive's hashes.
-func cdUnits(h map[string]map[string]string) []UnitStatus {
-	units := make([]UnitStatus, 0, len(h["t"]))
+func cdUnits(h map[string]map[string]string) []directive.UnitStatus {
+	units := make([]directive.UnitStatus, 0, len(h["t"]))
 	for unit, tv := range h["t"] {
-		u := UnitStatus{Unit: unit}
+		u := directive.UnitStatus{Unit: unit}
 		if i := strings.LastIndexByte(tv, '|'); i >= 0 {
 			u.Parent, u.Chats = tv[:i], cdInt(tv[i+1:])
 		}
@@ -828,7 +650,7 @@ func (s *Store) cdWithout(ctx context.Context, id, part string) ([]string, error
 
 // OpenDirectives returns the open (pending or active) directives issued by
 // unit, newest first.
-func (s *Store) OpenDirectives(ctx context.Context, unit string) ([]Directive, error) {
+func (s *Store) OpenDirectives(ctx context.Context, unit string) ([]directive.Directive, error) {
 	index := s.cdxKey("open", unit)
 	ids, err := s.rdb.ZRevRange(ctx, index, 0, -1).Result()
 	if err != nil {
@@ -838,7 +660,7 @@ func (s *Store) OpenDirectives(ctx context.Context, unit string) ([]Directive, e
 	if err != nil {
 		return nil, fmt.Errorf("open directives of %s: %w", unit, err)
 	}
-	var out []Directive
+	var out []directive.Directive
 	var stale []any
 	for i, m := range metas {
 		d := cdDecode(m)
@@ -903,9 +725,9 @@ func (s *Store) DueReminders(ctx context.Context, now time.Time, interval time.D
 		st, _ := v[0].(string)
 		dl, _ := v[1].(string)
 		switch {
-		case !DirectiveState(st).Open():
+		case !directive.State(st).Open():
 			stale = append(stale, id)
-		case DirectiveState(st) == DirectiveActive && (cdInt64(dl) == 0 || cdInt64(dl) > nowMs):
+		case directive.State(st) == directive.Active && (cdInt64(dl) == 0 || cdInt64(dl) > nowMs):
 			active = append(active, id)
 		}
 	}
@@ -1005,7 +827,7 @@ func (s *Store) DueDeadlines(ctx context.Context, now time.Time) ([]string, erro
 	for i, id := range ids {
 		st, _ := cmds[i].Val()[0].(string)
 		reported, _ := cmds[i].Val()[1].(string)
-		if DirectiveState(st) == DirectiveActive && reported == "" {
+		if directive.State(st) == directive.Active && reported == "" {
 			out = append(out, id)
 		} else {
 			stale = append(stale, id)

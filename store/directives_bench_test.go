@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chihuy/chihuy/directive"
 	"github.com/chihuy/chihuy/internal/redistest"
 	"github.com/chihuy/chihuy/store"
 )
@@ -24,7 +25,7 @@ func BenchmarkCreateDirective(b *testing.B) {
 	rdb := srv.Client(b)
 	st := store.New(rdb, store.WithPrefix("chihuy"))
 	targets := cdSynthetic(cdCommunes)
-	d := store.Directive{Issuer: "VN", By: cdLead, LeadChat: cdLeadCh, Created: cdT0,
+	d := directive.Directive{Issuer: "VN", By: cdLead, LeadChat: cdLeadCh, Created: cdT0,
 		Body: strings.Repeat("Khẩn trương triển khai tiêm vắc xin mũi 3. ", 10), Deadline: cdT0.Add(48 * time.Hour)}
 	before := cdUsedMemory(b, st)
 	b.ReportAllocs()

@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/directive"
 	"github.com/chihuy/chihuy/internal/redistest"
 	"github.com/chihuy/chihuy/store"
 )
@@ -79,20 +80,20 @@ func (tr cdTree) children(unit string) []string {
 	return out
 }
 
-func (tr cdTree) targets(units []string, chats int) []store.DirectiveTarget {
-	out := make([]store.DirectiveTarget, len(units))
+func (tr cdTree) targets(units []string, chats int) []directive.TargetUnit {
+	out := make([]directive.TargetUnit, len(units))
 	for i, u := range units {
-		out[i] = store.DirectiveTarget{Unit: u, Parent: tr.parent[u], Chats: chats}
+		out[i] = directive.TargetUnit{Unit: u, Parent: tr.parent[u], Chats: chats}
 	}
 	return out
 }
 
 // cdSynthetic makes n commune targets spread over districts of 15, each
 // with one chat.
-func cdSynthetic(n int) []store.DirectiveTarget {
-	out := make([]store.DirectiveTarget, n)
+func cdSynthetic(n int) []directive.TargetUnit {
+	out := make([]directive.TargetUnit, n)
 	for i := range out {
-		out[i] = store.DirectiveTarget{Unit: fmt.Sprintf("%05d", 10000+i), Parent: fmt.Sprintf("%03d", 100+i/15), Chats: 1}
+		out[i] = directive.TargetUnit{Unit: fmt.Sprintf("%05d", 10000+i), Parent: fmt.Sprintf("%03d", 100+i/15), Chats: 1}
 	}
 	return out
 }
@@ -102,14 +103,14 @@ func cdChat(unit string) chihuy.ChatRef { return chihuy.ChatRef{Platform: chihuy
 func cdUser(unit string) chihuy.UserRef { return chihuy.UserRef{Platform: chihuy.Zalo, ID: "u" + unit} }
 
 // cdNew creates a directive of issuer with targets and returns its id.
-func cdNew(t testing.TB, st *store.Store, issuer string, targets []store.DirectiveTarget, mod func(*store.Directive)) string {
+func cdNew(t testing.TB, st *store.Store, issuer string, targets []directive.TargetUnit, mod func(*directive.Directive)) string {
 	t.Helper()
 	ctx := context.Background()
 	id, err := st.NextDirectiveID(ctx, issuer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := store.Directive{ID: id, Issuer: issuer, By: cdLead, LeadChat: cdLeadCh, ProgressKey: "cd:" + id + ":lead",
+	d := directive.Directive{ID: id, Issuer: issuer, By: cdLead, LeadChat: cdLeadCh, ProgressKey: "cd:" + id + ":lead",
 		Body: "Khẩn trương rà soát F1, báo cáo trước 16h.", Created: cdT0}
 	if mod != nil {
 		mod(&d)
@@ -120,7 +121,7 @@ func cdNew(t testing.TB, st *store.Store, issuer string, targets []store.Directi
 	return id
 }
 
-func cdCounts(t testing.TB, st *store.Store, id string) store.DirectiveCounts {
+func cdCounts(t testing.TB, st *store.Store, id string) directive.Counts {
 	t.Helper()
 	d, err := st.Directive(context.Background(), id)
 	if err != nil {
@@ -188,9 +189,9 @@ func TestCreateDirective2000Targets(t *testing.T) {
 	targets := cdSynthetic(2000)
 	targets = append(targets, targets[5], targets[1999]) // duplicates count once
 	deadline := cdT0.Add(8 * time.Hour)
-	d := store.Directive{ID: "CD-12-0042", Issuer: "12", By: cdLead, LeadChat: cdLeadCh, ProgressKey: "cd:CD-12-0042:lead",
+	d := directive.Directive{ID: "CD-12-0042", Issuer: "12", By: cdLead, LeadChat: cdLeadCh, ProgressKey: "cd:CD-12-0042:lead",
 		Body: "Tiêm mũi 3 cho người từ 18 tuổi.", Ref: "2468/UBND-VX", Deadline: deadline, ResultRequired: true,
-		Created: cdT0, State: store.DirectivePending}
+		Created: cdT0, State: directive.Pending}
 
 	rt.n.Store(0)
 	if err := st.CreateDirective(ctx, d, targets); err != nil {
@@ -205,7 +206,7 @@ func TestCreateDirective2000Targets(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := d
-	want.Counts = store.DirectiveCounts{Total: 2000}
+	want.Counts = directive.Counts{Total: 2000}
 	if !cdSameDirective(got, want) {
 		t.Errorf("directive =\n%+v\nwant\n%+v", got, want)
 	}
@@ -224,7 +225,7 @@ func TestCreateDirective2000Targets(t *testing.T) {
 			t.Fatalf("fresh unit %+v", u)
 		}
 	}
-	groups := store.ByParent(status.Units)
+	groups := directive.ByParent(status.Units)
 	if len(groups) != 134 || len(groups[0].Units) != 15 || groups[0].Parent != "100" {
 		t.Errorf("groups: %d, first %s with %d units", len(groups), groups[0].Parent, len(groups[0].Units))
 	}
@@ -232,17 +233,17 @@ func TestCreateDirective2000Targets(t *testing.T) {
 	// Creating it again, or with bad input, is refused and changes nothing.
 	bad := []struct {
 		name    string
-		d       store.Directive
-		targets []store.DirectiveTarget
+		d       directive.Directive
+		targets []directive.TargetUnit
 		code    string
 	}{
 		{"same id", d, targets[:1], chihuy.ECONFLICT},
-		{"id not canonical", store.Directive{ID: "cd-12-43", Issuer: "12"}, targets[:1], chihuy.EINVALID},
-		{"id with a brace", store.Directive{ID: "CD-1}-0001", Issuer: "12"}, targets[:1], chihuy.EINVALID},
-		{"no issuer", store.Directive{ID: "CD-12-0043"}, targets[:1], chihuy.EINVALID},
-		{"no targets", store.Directive{ID: "CD-12-0043", Issuer: "12"}, nil, chihuy.EINVALID},
-		{"closed state", store.Directive{ID: "CD-12-0043", Issuer: "12", State: store.DirectiveClosed}, targets[:1], chihuy.EINVALID},
-		{"unknown parent", store.Directive{ID: "CD-12-0043", Issuer: "12", Parent: "CD-VN-0001"}, targets[:1], chihuy.ENOTFOUND},
+		{"id not canonical", directive.Directive{ID: "cd-12-43", Issuer: "12"}, targets[:1], chihuy.EINVALID},
+		{"id with a brace", directive.Directive{ID: "CD-1}-0001", Issuer: "12"}, targets[:1], chihuy.EINVALID},
+		{"no issuer", directive.Directive{ID: "CD-12-0043"}, targets[:1], chihuy.EINVALID},
+		{"no targets", directive.Directive{ID: "CD-12-0043", Issuer: "12"}, nil, chihuy.EINVALID},
+		{"closed state", directive.Directive{ID: "CD-12-0043", Issuer: "12", State: directive.Closed}, targets[:1], chihuy.EINVALID},
+		{"unknown parent", directive.Directive{ID: "CD-12-0043", Issuer: "12", Parent: "CD-VN-0001"}, targets[:1], chihuy.ENOTFOUND},
 	}
 	for _, b := range bad {
 		err := st.CreateDirective(ctx, b.d, b.targets)
@@ -259,8 +260,8 @@ func TestCreateDirective2000Targets(t *testing.T) {
 }
 
 // cdSameDirective compares directives, times by instant.
-func cdSameDirective(a, b store.Directive) bool {
-	times := func(d *store.Directive) []*time.Time {
+func cdSameDirective(a, b directive.Directive) bool {
+	times := func(d *directive.Directive) []*time.Time {
 		return []*time.Time{&d.Deadline, &d.Created, &d.Started, &d.Finished, &d.Cancelled, &d.Closed, &d.DeadlineReported}
 	}
 	ta, tb := times(&a), times(&b)
@@ -276,14 +277,14 @@ func cdSameDirective(a, b store.Directive) bool {
 func TestDeliveryCounts(t *testing.T) {
 	ctx := context.Background()
 	st := cdStore(t)
-	targets := []store.DirectiveTarget{
+	targets := []directive.TargetUnit{
 		{Unit: "03598", Parent: "111", Chats: 2}, // a group and a member's private chat
 		{Unit: "03601", Parent: "111", Chats: 1},
 		{Unit: "03602", Parent: "111", Chats: 1},
 		{Unit: "03605", Parent: "111", Chats: 0}, // not enrolled
 	}
 	id := cdNew(t, st, "111", targets, nil)
-	if c := cdCounts(t, st, id); c != (store.DirectiveCounts{Total: 4, Failed: 1}) {
+	if c := cdCounts(t, st, id); c != (directive.Counts{Total: 4, Failed: 1}) {
 		t.Fatalf("at creation: %+v", c)
 	}
 	group := chihuy.ChatRef{Platform: chihuy.Telegram, ID: "-100598"}
@@ -291,27 +292,27 @@ func TestDeliveryCounts(t *testing.T) {
 	steps := []struct {
 		name   string
 		do     func() error
-		want   store.DirectiveCounts
+		want   directive.Counts
 		finish bool
 	}{
 		{"group of 03598 fails", func() error {
 			return st.DirectiveFailed(ctx, id, "03598", group, "chat not found", cdT0.Add(time.Second))
-		}, store.DirectiveCounts{Total: 4, Failed: 1}, false},
+		}, directive.Counts{Total: 4, Failed: 1}, false},
 		{"its private chat is reached", func() error {
 			return st.DirectiveDelivered(ctx, id, "03598", private, cdT0.Add(2*time.Second))
-		}, store.DirectiveCounts{Total: 4, Sent: 1, Failed: 1}, false},
+		}, directive.Counts{Total: 4, Sent: 1, Failed: 1}, false},
 		{"the same delivery reported again", func() error {
 			return st.DirectiveDelivered(ctx, id, "03598", private, cdT0.Add(3*time.Second))
-		}, store.DirectiveCounts{Total: 4, Sent: 1, Failed: 1}, false},
+		}, directive.Counts{Total: 4, Sent: 1, Failed: 1}, false},
 		{"03601 reached", func() error {
 			return st.DirectiveDelivered(ctx, id, "03601", cdChat("03601"), cdT0.Add(4*time.Second))
-		}, store.DirectiveCounts{Total: 4, Sent: 2, Failed: 1}, false},
+		}, directive.Counts{Total: 4, Sent: 2, Failed: 1}, false},
 		{"03602 fails", func() error {
 			return st.DirectiveFailed(ctx, id, "03602", cdChat("03602"), "blocked", cdT0.Add(5*time.Second))
-		}, store.DirectiveCounts{Total: 4, Sent: 2, Failed: 2}, true},
+		}, directive.Counts{Total: 4, Sent: 2, Failed: 2}, true},
 		{"the same failure reported again", func() error {
 			return st.DirectiveFailed(ctx, id, "03602", cdChat("03602"), "blocked", cdT0.Add(6*time.Second))
-		}, store.DirectiveCounts{Total: 4, Sent: 2, Failed: 2}, true},
+		}, directive.Counts{Total: 4, Sent: 2, Failed: 2}, true},
 	}
 	for _, s := range steps {
 		if err := s.do(); err != nil {
@@ -341,12 +342,12 @@ func TestDeliveryCounts(t *testing.T) {
 		!u.DeliveredAt.Equal(cdT0.Add(2*time.Second)) {
 		t.Errorf("03598: %+v", u)
 	}
-	if u := status.Units[3]; u.Unit != "03605" || !u.Failed() || u.Failure != store.DeliveryNoChat {
+	if u := status.Units[3]; u.Unit != "03605" || !u.Failed() || u.Failure != directive.DeliveryNoChat {
 		t.Errorf("03605: %+v", u)
 	}
 	cdWantCode(t, st.DirectiveDelivered(ctx, id, "99999", cdChat("99999"), cdT0), chihuy.ENOTFOUND)
 	cdWantCode(t, st.DirectiveDelivered(ctx, "CD-111-0099", "03601", cdChat("03601"), cdT0), chihuy.ENOTFOUND)
-	if c := cdCounts(t, st, id); c != (store.DirectiveCounts{Total: 4, Sent: 2, Failed: 2}) {
+	if c := cdCounts(t, st, id); c != (directive.Counts{Total: 4, Sent: 2, Failed: 2}) {
 		t.Errorf("after refused reports: %+v", c)
 	}
 }
@@ -456,7 +457,7 @@ func TestAckByState(t *testing.T) {
 	ctx := context.Background()
 	st := cdStore(t)
 	targets := cdSynthetic(3)
-	id := cdNew(t, st, "12", targets, func(d *store.Directive) { d.State = store.DirectivePending })
+	id := cdNew(t, st, "12", targets, func(d *directive.Directive) { d.State = directive.Pending })
 	u := targets[0].Unit
 
 	_, err := st.AckDirective(ctx, id, u, cdUser(u), cdT0)
@@ -470,7 +471,7 @@ func TestAckByState(t *testing.T) {
 		t.Fatalf("confirm again: %v %v", changed, err)
 	}
 	d, _ := st.Directive(ctx, id)
-	if d.State != store.DirectiveActive || !d.Started.Equal(cdT0.Add(time.Minute)) {
+	if d.State != directive.Active || !d.Started.Equal(cdT0.Add(time.Minute)) {
 		t.Fatalf("after confirm: %s started %v", d.State, d.Started)
 	}
 	if first, err := st.AckDirective(ctx, id, u, cdUser(u), cdT0.Add(time.Hour)); err != nil || !first {
@@ -507,7 +508,7 @@ func TestRestartMidBroadcastKeepsAcks(t *testing.T) {
 	prefix := redistest.Prefix(t)
 	st := store.New(srv.Client(t), store.WithPrefix(prefix))
 	targets := cdSynthetic(2000)
-	id := cdNew(t, st, "VN", targets, func(d *store.Directive) { d.State = store.DirectivePending })
+	id := cdNew(t, st, "VN", targets, func(d *directive.Directive) { d.State = directive.Pending })
 	if _, err := st.ConfirmDirective(ctx, id, cdT0); err != nil {
 		t.Fatal(err)
 	}
@@ -531,7 +532,7 @@ func TestRestartMidBroadcastKeepsAcks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status.Counts != (store.DirectiveCounts{Total: 2000, Sent: 1000, Acked: 300}) {
+	if status.Counts != (directive.Counts{Total: 2000, Sent: 1000, Acked: 300}) {
 		t.Fatalf("after restart: %+v", status.Counts)
 	}
 	for _, u := range status.Units {
@@ -558,7 +559,7 @@ func TestRestartMidBroadcastKeepsAcks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Counts != (store.DirectiveCounts{Total: 2000, Sent: 2000, Acked: 301}) || !d.Finished.Equal(cdT0.Add(time.Hour)) {
+	if d.Counts != (directive.Counts{Total: 2000, Sent: 2000, Acked: 301}) || !d.Finished.Equal(cdT0.Add(time.Hour)) {
 		t.Errorf("after resuming: %+v finished %v", d.Counts, d.Finished)
 	}
 }
@@ -568,7 +569,7 @@ func TestDirectiveResults(t *testing.T) {
 	st := cdStore(t)
 	tree := cdLoadTree(t)
 	communes := tree.children("111")
-	id := cdNew(t, st, "111", tree.targets(communes, 1), func(d *store.Directive) { d.ResultRequired = true })
+	id := cdNew(t, st, "111", tree.targets(communes, 1), func(d *directive.Directive) { d.ResultRequired = true })
 	steps := []struct {
 		unit, text string
 		at         time.Time
@@ -597,7 +598,7 @@ func TestDirectiveResults(t *testing.T) {
 	if status.Counts.Results != 2 || status.Counts.Acked != 2 {
 		t.Errorf("counts %+v, want 2 results that also acknowledge", status.Counts)
 	}
-	byUnit := map[string]store.UnitStatus{}
+	byUnit := map[string]directive.UnitStatus{}
 	for _, u := range status.Units {
 		byUnit[u.Unit] = u
 	}
@@ -627,7 +628,7 @@ func TestCancelDirective(t *testing.T) {
 	st := cdStore(t)
 	tree := cdLoadTree(t)
 	communes := tree.children("111")
-	id := cdNew(t, st, "111", tree.targets(communes, 1), func(d *store.Directive) { d.Deadline = cdT0.Add(4 * time.Hour) })
+	id := cdNew(t, st, "111", tree.targets(communes, 1), func(d *directive.Directive) { d.Deadline = cdT0.Add(4 * time.Hour) })
 	for _, u := range communes[:3] {
 		if err := st.DirectiveDelivered(ctx, id, u, cdChat(u), cdT0); err != nil {
 			t.Fatal(err)
@@ -641,7 +642,7 @@ func TestCancelDirective(t *testing.T) {
 		t.Errorf("reached = %v, want %v", reached, want)
 	}
 	d, _ := st.Directive(ctx, id)
-	if d.State != store.DirectiveCancelled || !d.Cancelled.Equal(cdT0.Add(time.Minute)) {
+	if d.State != directive.Cancelled || !d.Cancelled.Equal(cdT0.Add(time.Minute)) {
 		t.Errorf("state %s cancelled at %v", d.State, d.Cancelled)
 	}
 	_, err = st.CancelDirective(ctx, id, cdT0.Add(2*time.Minute))
@@ -679,8 +680,8 @@ func TestDueReminders(t *testing.T) {
 	st := cdStore(t)
 	tree := cdLoadTree(t)
 	communes := tree.children("111") // 10 communes
-	id := cdNew(t, st, "111", tree.targets(communes, 1), func(d *store.Directive) { d.Deadline = cdT0.Add(9 * time.Hour) })
-	pending := cdNew(t, st, "111", tree.targets(communes, 1), func(d *store.Directive) { d.State = store.DirectivePending })
+	id := cdNew(t, st, "111", tree.targets(communes, 1), func(d *directive.Directive) { d.Deadline = cdT0.Add(9 * time.Hour) })
+	pending := cdNew(t, st, "111", tree.targets(communes, 1), func(d *directive.Directive) { d.State = directive.Pending })
 	// communes[0..7] reached at t0, [8] at t0+1h, [9] never; [0] and [1] acknowledge.
 	for _, u := range communes[:8] {
 		if err := st.DirectiveDelivered(ctx, id, u, cdChat(u), cdT0); err != nil {
@@ -766,9 +767,9 @@ func TestDeadlineReportOnce(t *testing.T) {
 	st := cdStore(t)
 	targets := cdSynthetic(5)
 	deadline := cdT0.Add(8 * time.Hour)
-	id := cdNew(t, st, "12", targets, func(d *store.Directive) { d.Deadline = deadline })
+	id := cdNew(t, st, "12", targets, func(d *directive.Directive) { d.Deadline = deadline })
 	cdNew(t, st, "12", targets, nil) // no deadline
-	later := cdNew(t, st, "12", targets, func(d *store.Directive) { d.Deadline = deadline.Add(24 * time.Hour) })
+	later := cdNew(t, st, "12", targets, func(d *directive.Directive) { d.Deadline = deadline.Add(24 * time.Hour) })
 
 	steps := []struct {
 		at   time.Time
@@ -823,7 +824,7 @@ func TestForwardedDirectiveInStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	communes := tree.children("111")
-	fwd := cdNew(t, st, "111", tree.targets(communes, 1), func(d *store.Directive) {
+	fwd := cdNew(t, st, "111", tree.targets(communes, 1), func(d *directive.Directive) {
 		d.Parent = province
 		d.Body = "Chuyển tiếp chỉ đạo của tỉnh. Các xã thực hiện ngay."
 	})
@@ -868,7 +869,7 @@ func TestForwardedDirectiveInStatus(t *testing.T) {
 	}
 	for _, r := range refused {
 		id, _ := st.NextDirectiveID(ctx, r.issuer)
-		err := st.CreateDirective(ctx, store.Directive{ID: id, Issuer: r.issuer, Parent: province, Body: "x"}, tree.targets(communes[:1], 1))
+		err := st.CreateDirective(ctx, directive.Directive{ID: id, Issuer: r.issuer, Parent: province, Body: "x"}, tree.targets(communes[:1], 1))
 		if chihuy.ErrorCode(err) != r.code {
 			t.Errorf("%s: %v, want %s", r.name, err, r.code)
 		}
@@ -877,7 +878,7 @@ func TestForwardedDirectiveInStatus(t *testing.T) {
 		t.Fatal(err)
 	}
 	id, _ := st.NextDirectiveID(ctx, "106")
-	err = st.CreateDirective(ctx, store.Directive{ID: id, Issuer: "106", Parent: province, Body: "x"}, tree.targets(tree.children("106"), 1))
+	err = st.CreateDirective(ctx, directive.Directive{ID: id, Issuer: "106", Parent: province, Body: "x"}, tree.targets(tree.children("106"), 1))
 	cdWantCode(t, err, chihuy.ECONFLICT)
 }
 
@@ -887,10 +888,10 @@ func TestOpenDirectivesNewestFirst(t *testing.T) {
 	targets := cdSynthetic(2)
 	var ids []string
 	for i := range 4 {
-		ids = append(ids, cdNew(t, st, "111", targets, func(d *store.Directive) {
+		ids = append(ids, cdNew(t, st, "111", targets, func(d *directive.Directive) {
 			d.Created = cdT0.Add(time.Duration(i) * time.Hour)
 			if i == 3 {
-				d.State = store.DirectivePending
+				d.State = directive.Pending
 			}
 		}))
 	}
@@ -909,7 +910,7 @@ func TestOpenDirectivesNewestFirst(t *testing.T) {
 	if want := []string{ids[3], ids[2], ids[0]}; !slices.Equal(got, want) {
 		t.Errorf("open = %v, want %v", got, want)
 	}
-	if open[0].State != store.DirectivePending || open[1].Body == "" || open[1].By != cdLead || open[1].LeadChat != cdLeadCh {
+	if open[0].State != directive.Pending || open[1].Body == "" || open[1].By != cdLead || open[1].LeadChat != cdLeadCh {
 		t.Errorf("open directive decoded as %+v", open[0])
 	}
 }
@@ -951,7 +952,7 @@ func TestPurgeDirective(t *testing.T) {
 	st := cdStore(t)
 	tree := cdLoadTree(t)
 	province := cdNew(t, st, "12", tree.targets(tree.children("12"), 1), nil)
-	fwd := cdNew(t, st, "111", tree.targets(tree.children("111"), 1), func(d *store.Directive) {
+	fwd := cdNew(t, st, "111", tree.targets(tree.children("111"), 1), func(d *directive.Directive) {
 		d.Parent = province
 		d.Deadline = cdT0.Add(time.Hour)
 	})

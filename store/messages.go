@@ -5,11 +5,7 @@ package store
 const (
 	// Directives: what a lead or a unit may see.
 	msgDirectiveUnknown      = "Không có chỉ đạo %s."
-	msgDirectiveInvalidID    = "Mã chỉ đạo %q không hợp lệ (ví dụ: CD-12-0042)."
 	msgDirectiveExists       = "Chỉ đạo %s đã có."
-	msgDirectiveNoIssuer     = "Chỉ đạo %s chưa có đơn vị ban hành."
-	msgDirectiveNoTargets    = "Chỉ đạo %s không có đơn vị nhận."
-	msgDirectiveBadState     = "Trạng thái %q không dùng được khi tạo chỉ đạo (cần pending hoặc active)."
 	msgDirectiveNotTarget    = "Đơn vị %s không nằm trong danh sách nhận chỉ đạo %s."
 	msgDirectiveCancelled    = "Chỉ đạo %s đã bị hủy."
 	msgDirectiveClosed       = "Chỉ đạo %s đã kết thúc."
@@ -27,9 +23,6 @@ const (
 	msgPrefixEmpty = "Cần tiền tố khóa để hủy tin nhắn đang chờ gửi."
 
 	// Reports and alerts.
-	msgReportNoValues      = "Báo cáo không có số liệu nào."
-	msgReportValueTooBig   = "Số liệu %s = %d vượt quá giới hạn cho phép (±%d)."
-	msgReportUnknownAgg    = "Cách tổng hợp %q không hợp lệ (cần sum, latest hoặc max)."
 	msgReportAlertTooBig   = "Giá trị cảnh báo %d vượt quá giới hạn cho phép (±%d)."
 	msgReportNoDay         = "Chưa có ngày báo cáo."
 	msgReportRangeReversed = "Khoảng ngày không hợp lệ: từ %s đến %s."

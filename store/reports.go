@@ -95,79 +95,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/report"
 )
-
-// MaxValue bounds every value stored (its absolute value): the update
-// script computes differences in Lua numbers, which are exact to 2^53.
-const MaxValue = 1_000_000_000_000_000
-
-// Aggregation says how one element's values combine across units.
-type Aggregation uint8
-
-const (
-	// Sum is for flows (new cases): the units' values add up.
-	Sum Aggregation = iota + 1
-	// Latest is for stocks (people in quarantine now): per unit and day the
-	// latest value reported stands; across units the values add up.
-	Latest
-	// Max takes the largest value among the units.
-	Max
-)
-
-var aggregationNames = map[Aggregation]string{Sum: "sum", Latest: "latest", Max: "max"}
-
-func (a Aggregation) String() string {
-	if n, ok := aggregationNames[a]; ok {
-		return n
-	}
-	return fmt.Sprintf("aggregation(%d)", uint8(a))
-}
-
-// ParseAggregation reads "sum", "latest" or "max" (data set files).
-func ParseAggregation(s string) (Aggregation, error) {
-	for a, n := range aggregationNames {
-		if strings.EqualFold(strings.TrimSpace(s), n) {
-			return a, nil
-		}
-	}
-	return 0, chihuy.Errorf(chihuy.EINVALID, msgReportUnknownAgg, s)
-}
-
-// Aggregations gives each element code its aggregation.
-type Aggregations map[string]Aggregation
-
-// Of returns the aggregation of element e; Sum for an element the map does
-// not know (data kept from an older data set).
-func (as Aggregations) Of(e string) Aggregation {
-	if a, ok := as[e]; ok && a != 0 {
-		return a
-	}
-	return Sum
-}
-
-// Values maps element codes to values.
-type Values map[string]int64
-
-// Merge combines w into v, element by element, with each element's
-// aggregation across units (Sum and Latest add up, Max takes the
-// largest): the aggregate of two units from theirs.
-func (v Values) Merge(w Values, aggs Aggregations) { v.merge(w, aggs) }
-
-// merge combines w into v, element by element, with each element's
-// aggregation.
-func (v Values) merge(w Values, aggs Aggregations) {
-	for e, x := range w {
-		cur, ok := v[e]
-		switch {
-		case !ok:
-			v[e] = x
-		case aggs.Of(e) == Max:
-			v[e] = max(cur, x)
-		default:
-			v[e] = cur + x
-		}
-	}
-}
 
 // UnitShard locates a unit's data: its code and its shard, the unit's
 // ancestor (or itself) that is a child of the tree's root. The root is its
@@ -201,60 +131,6 @@ func ShardUnit(shard string) string {
 	return shard
 }
 
-// ReportInput is one report as received.
-type ReportInput struct {
-	Unit  string
-	Shard string
-	// Ancestors are the unit's ancestors, parent first, up to and including
-	// the shard, excluding the tree's root. Empty when the unit is the shard
-	// (or the root, which is its own shard).
-	Ancestors []string
-	Day       chihuy.Day
-	Values    Values
-	// Agg gives the aggregation of every element of Values.
-	Agg  Aggregations
-	By   chihuy.UserRef
-	Chat chihuy.ChatRef
-	// Raw is the message as sent; it is kept in the history only.
-	Raw string
-	// At is when the report arrived; zero means the store's clock.
-	At time.Time
-}
-
-// Recorded is what RecordReport changed, for the echo ("F0: 2 → 3").
-type Recorded struct {
-	// Previous holds the earlier value of each reported element that had
-	// one that day; an element missing here is reported for the first time.
-	Previous Values
-	// Report is the unit's whole own report for the day after the update.
-	Report Values
-	// First is true when this was the unit's first report of the day.
-	First bool
-}
-
-// StoredReport is a unit's own report for one day as stored.
-type StoredReport struct {
-	Unit   string
-	Day    chihuy.Day
-	Values Values
-	// By, Chat and At are of the latest report of the day.
-	By   chihuy.UserRef
-	Chat chihuy.ChatRef
-	At   time.Time
-	// First is when the unit first reported that day (timeliness).
-	First time.Time
-}
-
-// HistoryEntry is one report as it was sent.
-type HistoryEntry struct {
-	Unit   string
-	At     time.Time
-	By     chihuy.UserRef
-	Chat   chihuy.ChatRef
-	Values Values
-	Raw    string
-}
-
 // reportScript applies one report: see the layout above and
 // lua/report_record.lua. Its ancestors are nearest first.
 var reportScript = newScript("report_record", scriptSpec{
@@ -273,9 +149,12 @@ var reportHistoryScript = newScript("report_history", scriptSpec{
 // RecordReport stores one report and updates the aggregates of all the
 // unit's ancestors for the day, atomically, in one round trip. It returns
 // the previous values of the reported elements and the unit's whole report.
-func (s *Store) RecordReport(ctx context.Context, in ReportInput) (Recorded, error) {
-	if err := in.validate(); err != nil {
-		return Recorded{}, err
+func (s *Store) RecordReport(ctx context.Context, in report.Input) (report.Recorded, error) {
+	if err := in.Validate(); err != nil {
+		return report.Recorded{}, err
+	}
+	if err := checkShard(in); err != nil {
+		return report.Recorded{}, err
 	}
 	at := in.At
 	if at.IsZero() {
@@ -285,7 +164,7 @@ func (s *Store) RecordReport(ctx context.Context, in ReportInput) (Recorded, err
 	elems := sortedElements(in.Values)
 	var maxElems []string
 	for _, e := range elems {
-		if in.Agg[e] == Max {
+		if in.Agg[e] == dataset.Max {
 			maxElems = append(maxElems, e)
 		}
 	}
@@ -309,31 +188,31 @@ func (s *Store) RecordReport(ctx context.Context, in ReportInput) (Recorded, err
 		"unitCum": s.reportKey(in.Shard, "c", in.Unit),
 		"ancAggs": ancAggs, "ancReports": ancReports, "maxSets": maxSets, "ancCums": ancCums,
 	}
-	entry := HistoryEntry{Unit: in.Unit, At: at, By: in.By, Chat: in.Chat, Values: in.Values, Raw: in.Raw}
+	entry := report.HistoryEntry{Unit: in.Unit, At: at, By: in.By, Chat: in.Chat, Values: in.Values, Raw: in.Raw}
 	elements := make([]names, 0, len(elems))
 	for _, e := range elems {
 		kind := "s"
 		switch in.Agg[e] {
-		case Max:
+		case dataset.Max:
 			kind = "x"
-		case Sum:
+		case dataset.Sum:
 			kind = "c"
 		}
 		elements = append(elements, names{"e": e, "kind": kind, "value": in.Values[e]})
 	}
 	args := names{
 		"at": at.UnixMilli(), "day": day, "score": reportDayScore(in.Day), "by": reportUserField(in.By),
-		"chat": reportChatField(in.Chat), "entry": entry.encode(), "unit": in.Unit,
+		"chat": reportChatField(in.Chat), "entry": encodeHistory(entry), "unit": in.Unit,
 		"ancestors": in.Ancestors, "elements": elements,
 	}
 
 	res, err := s.runInShard(ctx, reportScript, in.Shard, keys, args)
 	if err != nil {
-		return Recorded{}, fmt.Errorf("record report of %s for %s: %w", in.Unit, in.Day, err)
+		return report.Recorded{}, fmt.Errorf("record report of %s for %s: %w", in.Unit, in.Day, err)
 	}
 	rec, err := decodeRecorded(res)
 	if err != nil {
-		return Recorded{}, fmt.Errorf("record report of %s for %s: %w", in.Unit, in.Day, err)
+		return report.Recorded{}, fmt.Errorf("record report of %s for %s: %w", in.Unit, in.Day, err)
 	}
 	return rec, nil
 }
@@ -364,25 +243,25 @@ func reportNoScript(err error) bool {
 	return err != nil && (errors.Is(err, redis.ErrNoScript) || redis.HasErrorPrefix(err, "NOSCRIPT"))
 }
 
-func decodeRecorded(res any) (Recorded, error) {
+func decodeRecorded(res any) (report.Recorded, error) {
 	arr, ok := res.([]any)
 	if !ok || len(arr) != 3 {
-		return Recorded{}, fmt.Errorf("unexpected script reply %T", res)
+		return report.Recorded{}, fmt.Errorf("unexpected script reply %T", res)
 	}
 	first, _ := arr[0].(int64)
 	prev, err := valuesOfPairs(arr[1])
 	if err != nil {
-		return Recorded{}, fmt.Errorf("previous values: %w", err)
+		return report.Recorded{}, fmt.Errorf("previous values: %w", err)
 	}
-	report, err := valuesOfPairs(arr[2])
+	own, err := valuesOfPairs(arr[2])
 	if err != nil {
-		return Recorded{}, fmt.Errorf("report: %w", err)
+		return report.Recorded{}, fmt.Errorf("report: %w", err)
 	}
-	return Recorded{Previous: prev, Report: report, First: first == 1}, nil
+	return report.Recorded{Previous: prev, Report: own, First: first == 1}, nil
 }
 
 // valuesOfPairs reads a flat field/value array, skipping meta fields.
-func valuesOfPairs(x any) (Values, error) {
+func valuesOfPairs(x any) (report.Values, error) {
 	arr, ok := x.([]any)
 	if !ok || len(arr)%2 != 0 {
 		return nil, fmt.Errorf("unexpected pairs %T", x)
@@ -397,8 +276,8 @@ func valuesOfPairs(x any) (Values, error) {
 }
 
 // valuesOfHash reads element values from a hash, skipping meta fields.
-func valuesOfHash(h map[string]string) (Values, error) {
-	v := make(Values, len(h))
+func valuesOfHash(h map[string]string) (report.Values, error) {
+	v := make(report.Values, len(h))
 	for k, x := range h {
 		if strings.HasPrefix(k, "_") {
 			continue
@@ -414,17 +293,17 @@ func valuesOfHash(h map[string]string) (Values, error) {
 
 // Report returns the unit's own report for day; ok is false when the unit
 // has not reported that day.
-func (s *Store) Report(ctx context.Context, u UnitShard, day chihuy.Day) (r StoredReport, ok bool, err error) {
+func (s *Store) Report(ctx context.Context, u UnitShard, day chihuy.Day) (r report.Stored, ok bool, err error) {
 	rs, err := s.ReportRange(ctx, []UnitShard{u}, day, day)
 	if err != nil || len(rs) == 0 {
-		return StoredReport{Unit: u.Unit, Day: day}, false, err
+		return report.Stored{Unit: u.Unit, Day: day}, false, err
 	}
 	return rs[0], true, nil
 }
 
 // Aggregate returns the unit's full aggregate for day: its own report
 // combined with those of its whole subtree. For the root, pass RootUnit.
-func (s *Store) Aggregate(ctx context.Context, u UnitShard, day chihuy.Day, aggs Aggregations) (Values, error) {
+func (s *Store) Aggregate(ctx context.Context, u UnitShard, day chihuy.Day, aggs dataset.Aggregations) (report.Values, error) {
 	all, err := s.Aggregates(ctx, []UnitShard{u}, []chihuy.Day{day}, aggs)
 	if err != nil {
 		return nil, err
@@ -440,13 +319,13 @@ const reportPipelineBatch = 4096
 // indexed by unit code then day, for digests and /tonghop. It reads two
 // hashes per unit-day (two more per child of the root), pipelined: one
 // round trip per 4,096 reads. A unit or day without data has an empty map.
-func (s *Store) Aggregates(ctx context.Context, units []UnitShard, days []chihuy.Day, aggs Aggregations) (map[string]map[chihuy.Day]Values, error) {
+func (s *Store) Aggregates(ctx context.Context, units []UnitShard, days []chihuy.Day, aggs dataset.Aggregations) (map[string]map[chihuy.Day]report.Values, error) {
 	type part struct {
 		unit string
 		day  chihuy.Day
 		cmds []*redis.MapStringStringCmd
 	}
-	out := make(map[string]map[chihuy.Day]Values, len(units))
+	out := make(map[string]map[chihuy.Day]report.Values, len(units))
 	var parts []part
 	flush := func(pipe redis.Pipeliner) error {
 		if len(parts) == 0 {
@@ -461,7 +340,7 @@ func (s *Store) Aggregates(ctx context.Context, units []UnitShard, days []chihuy
 				if err != nil {
 					return fmt.Errorf("read aggregate of %s for %s: %w", p.unit, p.day, err)
 				}
-				out[p.unit][p.day].merge(v, aggs)
+				out[p.unit][p.day].Merge(v, aggs)
 			}
 		}
 		parts = parts[:0]
@@ -471,13 +350,13 @@ func (s *Store) Aggregates(ctx context.Context, units []UnitShard, days []chihuy
 	queued := 0
 	for _, u := range units {
 		if out[u.Unit] == nil {
-			out[u.Unit] = make(map[chihuy.Day]Values, len(days))
+			out[u.Unit] = make(map[chihuy.Day]report.Values, len(days))
 		}
 		for _, d := range days {
 			if out[u.Unit][d] != nil {
 				continue // the same unit and day asked twice
 			}
-			out[u.Unit][d] = Values{}
+			out[u.Unit][d] = report.Values{}
 			day := reportDay(d)
 			p := part{unit: u.Unit, day: d}
 			p.cmds = append(p.cmds,
@@ -505,13 +384,13 @@ func (s *Store) Aggregates(ctx context.Context, units []UnitShard, days []chihuy
 }
 
 // ReportHistory returns every report the unit sent for day, newest first.
-func (s *Store) ReportHistory(ctx context.Context, u UnitShard, day chihuy.Day) ([]HistoryEntry, error) {
+func (s *Store) ReportHistory(ctx context.Context, u UnitShard, day chihuy.Day) ([]report.HistoryEntry, error) {
 	raw, err := reportHistoryScript.runRO(ctx, s.rdb, names{"history": s.reportKey(u.Shard, "h", reportDay(day))},
 		names{"prefix": u.Unit + "\t"}).StringSlice()
 	if err != nil {
 		return nil, fmt.Errorf("read history of %s for %s: %w", u.Unit, day, err)
 	}
-	out := make([]HistoryEntry, 0, len(raw))
+	out := make([]report.HistoryEntry, 0, len(raw))
 	for i := len(raw) - 1; i >= 0; i-- {
 		h, err := decodeReportHistory(raw[i])
 		if err != nil {
@@ -551,7 +430,7 @@ func reportedUnitsOf(h map[string]string) (map[string]time.Time, error) {
 // ReportRange returns the own reports of the units for every day from
 // from to to inclusive, for export: ordered by day, then in the order of
 // units; a unit and day without a report has no row.
-func (s *Store) ReportRange(ctx context.Context, units []UnitShard, from, to chihuy.Day) ([]StoredReport, error) {
+func (s *Store) ReportRange(ctx context.Context, units []UnitShard, from, to chihuy.Day) ([]report.Stored, error) {
 	if to.Before(from) {
 		return nil, chihuy.Errorf(chihuy.EINVALID, msgReportRangeReversed, from.Short(), to.Short())
 	}
@@ -561,7 +440,7 @@ func (s *Store) ReportRange(ctx context.Context, units []UnitShard, from, to chi
 		hash  *redis.MapStringStringCmd
 		first *redis.StringCmd
 	}
-	var out []StoredReport
+	var out []report.Stored
 	var reads []read
 	flush := func(pipe redis.Pipeliner) error {
 		if len(reads) == 0 {
@@ -608,8 +487,8 @@ func (s *Store) ReportRange(ctx context.Context, units []UnitShard, from, to chi
 	return out, nil
 }
 
-func decodeReport(unit string, day chihuy.Day, h map[string]string, first string) (StoredReport, error) {
-	sr := StoredReport{Unit: unit, Day: day}
+func decodeReport(unit string, day chihuy.Day, h map[string]string, first string) (report.Stored, error) {
+	sr := report.Stored{Unit: unit, Day: day}
 	var err error
 	wrap := func(err error) error { return fmt.Errorf("report of %s for %s: %w", unit, day, err) }
 	if sr.Values, err = valuesOfHash(h); err != nil {
@@ -638,9 +517,9 @@ type DayArchive struct {
 	Shard string
 	Day   chihuy.Day
 	// Reports are the units' own reports, ordered by unit code.
-	Reports []StoredReport
+	Reports []report.Stored
 	// History is every report as sent, oldest first.
-	History []HistoryEntry
+	History []report.HistoryEntry
 	// Alerts are the alerts fired that day, by time.
 	Alerts []Alert
 }
@@ -786,20 +665,11 @@ func (s *Store) loadReportDay(ctx context.Context, shard string, day chihuy.Day)
 	return a, version, names{"firsts": uKey, "days": s.reportKey(shard, "days"), "rest": rest}, nil
 }
 
-// validate checks a report before anything is written. Codes are checked
-// because they become parts of keys and of the history's tab-separated
-// entries; values because Lua numbers are exact only to 2^53.
-func (in ReportInput) validate() error {
-	if len(in.Values) == 0 {
-		return chihuy.Errorf(chihuy.EINVALID, msgReportNoValues)
-	}
-	if in.Day.IsZero() {
-		return chihuy.Errorf(chihuy.EINVALID, msgReportNoDay)
-	}
-	if err := checkReportCode("unit", in.Unit); err != nil {
-		return err
-	}
-	if err := checkReportCode("shard", in.Shard); err != nil {
+// checkShard checks what of a report is the store's: the shard, a code
+// that becomes part of keys, and the ancestors ending at the shard (none
+// when the unit is the shard).
+func checkShard(in report.Input) error {
+	if err := report.CheckCode("shard", in.Shard); err != nil {
 		return err
 	}
 	if len(in.Ancestors) == 0 && in.Unit != ShardUnit(in.Shard) {
@@ -808,56 +678,12 @@ func (in ReportInput) validate() error {
 	if len(in.Ancestors) > 0 && in.Ancestors[len(in.Ancestors)-1] != ShardUnit(in.Shard) {
 		return fmt.Errorf("report of %s: ancestors %v do not end at the shard %s", in.Unit, in.Ancestors, in.Shard)
 	}
-	seen := map[string]bool{in.Unit: true}
-	for _, a := range in.Ancestors {
-		if err := checkReportCode("ancestor", a); err != nil {
-			return err
-		}
-		if seen[a] {
-			return fmt.Errorf("report of %s: unit %s twice among itself and its ancestors %v", in.Unit, a, in.Ancestors)
-		}
-		seen[a] = true
-	}
-	for e, v := range in.Values {
-		if err := checkReportCode("element", e); err != nil {
-			return err
-		}
-		switch in.Agg[e] {
-		case Sum, Latest, Max:
-		default:
-			return fmt.Errorf("report of %s: element %s has no aggregation", in.Unit, e)
-		}
-		if v > MaxValue || v < -MaxValue {
-			return chihuy.Errorf(chihuy.EINVALID, msgReportValueTooBig, e, v, int64(MaxValue))
-		}
-	}
-	for _, r := range in.By.String() + in.Chat.String() {
-		if r == '\t' || r == '\n' || r == '\r' {
-			return fmt.Errorf("report of %s: user or chat id contains a tab or newline", in.Unit)
-		}
-	}
 	return nil
 }
 
-// checkReportCode accepts unit, element and rule codes that can be parts of keys
-// and separated fields: 1–64 bytes, no spaces or control characters, none
-// of { } , = and not starting with _ (meta fields start with it).
-func checkReportCode(what, code string) error {
-	if code == "" || len(code) > 64 || code[0] == '_' {
-		return fmt.Errorf("%s code %q: want 1–64 bytes, not starting with _", what, code)
-	}
-	for i := 0; i < len(code); i++ {
-		c := code[i]
-		if c <= ' ' || c == 0x7f || c == '{' || c == '}' || c == ',' || c == '=' {
-			return fmt.Errorf("%s code %q: contains %q", what, code, c)
-		}
-	}
-	return nil
-}
-
-// encode writes the entry as stored: UNIT⇥AT⇥BY⇥CHAT⇥e=v,e=v⇥RAW. Raw is
+// encodeHistory writes the entry as stored: UNIT⇥AT⇥BY⇥CHAT⇥e=v,e=v⇥RAW. Raw is
 // last, so it may hold any character.
-func (h HistoryEntry) encode() string {
+func encodeHistory(h report.HistoryEntry) string {
 	var b strings.Builder
 	b.WriteString(h.Unit)
 	b.WriteByte('\t')
@@ -880,12 +706,12 @@ func (h HistoryEntry) encode() string {
 	return b.String()
 }
 
-func decodeReportHistory(s string) (HistoryEntry, error) {
+func decodeReportHistory(s string) (report.HistoryEntry, error) {
 	f := strings.SplitN(s, "\t", 6)
 	if len(f) != 6 {
-		return HistoryEntry{}, fmt.Errorf("history entry with %d fields", len(f))
+		return report.HistoryEntry{}, fmt.Errorf("history entry with %d fields", len(f))
 	}
-	h := HistoryEntry{Unit: f[0], Raw: f[5], Values: Values{}}
+	h := report.HistoryEntry{Unit: f[0], Raw: f[5], Values: report.Values{}}
 	var err error
 	if h.At, err = parseReportTime(f[1]); err != nil {
 		return h, fmt.Errorf("history entry time: %w", err)
@@ -968,7 +794,7 @@ func parseReportDay(s string) (chihuy.Day, error) {
 	return chihuy.DayOf(t), nil
 }
 
-func sortedElements(v Values) []string {
+func sortedElements(v report.Values) []string {
 	out := make([]string, 0, len(v))
 	for e := range v {
 		out = append(out, e)
@@ -980,7 +806,7 @@ func sortedElements(v Values) []string {
 // Cumulative returns the running totals of the Sum elements over every
 // day ever reported, of each unit's subtree (its own reports included),
 // in one round trip. The root's totals are its own plus its children's.
-func (s *Store) Cumulative(ctx context.Context, units []UnitShard) (map[string]Values, error) {
+func (s *Store) Cumulative(ctx context.Context, units []UnitShard) (map[string]report.Values, error) {
 	type read struct {
 		unit string
 		cmd  *redis.MapStringStringCmd
@@ -994,12 +820,12 @@ func (s *Store) Cumulative(ctx context.Context, units []UnitShard) (map[string]V
 		}
 	}
 	if len(reads) == 0 {
-		return map[string]Values{}, nil
+		return map[string]report.Values{}, nil
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("cumulative totals: %w", err)
 	}
-	out := make(map[string]Values, len(units))
+	out := make(map[string]report.Values, len(units))
 	for _, r := range reads {
 		v, err := valuesOfHash(r.cmd.Val())
 		if err != nil {
@@ -1007,7 +833,7 @@ func (s *Store) Cumulative(ctx context.Context, units []UnitShard) (map[string]V
 		}
 		t := out[r.unit]
 		if t == nil {
-			t = Values{}
+			t = report.Values{}
 			out[r.unit] = t
 		}
 		for e, x := range v {

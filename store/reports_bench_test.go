@@ -13,6 +13,7 @@ import (
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/internal/redistest"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 )
 
@@ -38,7 +39,7 @@ func BenchmarkRecordReport(b *testing.B) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		rng := rand.New(rand.NewPCG(seed.Add(1), 1))
-		v := make(store.Values, len(values))
+		v := make(report.Values, len(values))
 		for pb.Next() {
 			for e := range values {
 				v[e] = rng.Int64N(500)

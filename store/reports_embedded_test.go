@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 )
 
@@ -24,16 +25,16 @@ func TestReportsOnEmbeddedStore(t *testing.T) {
 	steps := []struct {
 		unit string
 		day  chihuy.Day
-		v    store.Values
+		v    report.Values
 	}{
-		{"03385", day8, store.Values{"f0": 3, "oxy": 5, "cltt": 2}},
-		{"03388", day8, store.Values{"f0": 1, "oxy": 9}},
-		{"03388", day8, store.Values{"oxy": 1}},
-		{"chot1", day8, store.Values{"cho12h": 4}},
-		{"105", day8, store.Values{"oxy": 2}},
-		{"12", day9, store.Values{"f1": 6}},
-		{"VN", day9, store.Values{"f0": 1}},
-		{"01000", day9, store.Values{"f0": 2, "oxy": 3}},
+		{"03385", day8, report.Values{"f0": 3, "oxy": 5, "cltt": 2}},
+		{"03388", day8, report.Values{"f0": 1, "oxy": 9}},
+		{"03388", day8, report.Values{"oxy": 1}},
+		{"chot1", day8, report.Values{"cho12h": 4}},
+		{"105", day8, report.Values{"oxy": 2}},
+		{"12", day9, report.Values{"f1": 6}},
+		{"VN", day9, report.Values{"f0": 1}},
+		{"01000", day9, report.Values{"f0": 2, "oxy": 3}},
 	}
 	for _, s := range steps {
 		if _, err := st.RecordReport(ctx, tree.input(s.unit, s.day, propAggs, s.v)); err != nil {
@@ -42,7 +43,7 @@ func TestReportsOnEmbeddedStore(t *testing.T) {
 	}
 	checkAggregates(t, st, tree, days, propAggs)
 	if got, err := st.Aggregate(ctx, tree.at("12"), day8, propAggs); err != nil ||
-		!maps.Equal(got, store.Values{"f0": 4, "oxy": 5, "cltt": 2, "cho12h": 4}) {
+		!maps.Equal(got, report.Values{"f0": 4, "oxy": 5, "cltt": 2, "cho12h": 4}) {
 		t.Errorf("aggregate of 12: %v, %v", got, err)
 	}
 	if h, err := st.ReportHistory(ctx, tree.at("03388"), day8); err != nil || len(h) != 2 || h[0].Values["oxy"] != 1 {

@@ -15,7 +15,9 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/internal/redistest"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 )
 
@@ -104,8 +106,8 @@ func (t *repTree) all() []store.UnitShard {
 	return out
 }
 
-func (t *repTree) input(u string, day chihuy.Day, aggs store.Aggregations, v store.Values) store.ReportInput {
-	return store.ReportInput{Unit: u, Shard: t.shard(u), Ancestors: t.ancestors(u), Day: day, Values: v, Agg: aggs,
+func (t *repTree) input(u string, day chihuy.Day, aggs dataset.Aggregations, v report.Values) report.Input {
+	return report.Input{Unit: u, Shard: t.shard(u), Ancestors: t.ancestors(u), Day: day, Values: v, Agg: aggs,
 		By: chihuy.UserRef{Platform: chihuy.Telegram, ID: "1001"}, Chat: chihuy.ChatRef{Platform: chihuy.Telegram, ID: "-100" + u},
 		Raw: fmt.Sprintf("báo cáo %s: %v", u, v)}
 }
@@ -113,11 +115,11 @@ func (t *repTree) input(u string, day chihuy.Day, aggs store.Aggregations, v sto
 // recompute is the full recomputation the aggregates must always equal:
 // for every unit, its own report combined with every report of its
 // subtree, straight from the stored reports.
-func (t *repTree) recompute(own map[string]store.Values, aggs store.Aggregations) map[string]store.Values {
-	out := map[string]store.Values{}
+func (t *repTree) recompute(own map[string]report.Values, aggs dataset.Aggregations) map[string]report.Values {
+	out := map[string]report.Values{}
 	for i := len(t.order) - 1; i >= 0; i-- { // children before parents
 		u := t.order[i]
-		v := store.Values{}
+		v := report.Values{}
 		combine(v, own[u], aggs)
 		for _, c := range t.children[u] {
 			combine(v, out[c], aggs)
@@ -127,13 +129,13 @@ func (t *repTree) recompute(own map[string]store.Values, aggs store.Aggregations
 	return out
 }
 
-func combine(dst, src store.Values, aggs store.Aggregations) {
+func combine(dst, src report.Values, aggs dataset.Aggregations) {
 	for e, x := range src {
 		cur, ok := dst[e]
 		switch {
 		case !ok:
 			dst[e] = x
-		case aggs.Of(e) == store.Max:
+		case aggs.Of(e) == dataset.Max:
 			dst[e] = max(cur, x)
 		default:
 			dst[e] = cur + x
@@ -144,7 +146,7 @@ func combine(dst, src store.Values, aggs store.Aggregations) {
 // checkAggregates compares every unit's aggregate for every day, the
 // root's read-time one included, with a full recomputation from the
 // reports stored.
-func checkAggregates(t *testing.T, st *store.Store, tree *repTree, days []chihuy.Day, aggs store.Aggregations) {
+func checkAggregates(t *testing.T, st *store.Store, tree *repTree, days []chihuy.Day, aggs dataset.Aggregations) {
 	t.Helper()
 	ctx := context.Background()
 	got, err := st.Aggregates(ctx, tree.all(), days, aggs)
@@ -155,10 +157,10 @@ func checkAggregates(t *testing.T, st *store.Store, tree *repTree, days []chihuy
 	if err != nil {
 		t.Fatal(err)
 	}
-	own := map[chihuy.Day]map[string]store.Values{}
+	own := map[chihuy.Day]map[string]report.Values{}
 	for _, r := range stored {
 		if own[r.Day] == nil {
-			own[r.Day] = map[string]store.Values{}
+			own[r.Day] = map[string]report.Values{}
 		}
 		own[r.Day][r.Unit] = r.Values
 	}
@@ -222,21 +224,21 @@ func (h *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 // aggregations; covidSet pads them to n elements for sizing.
 var covidElements = []struct {
 	code string
-	agg  store.Aggregation
+	agg  dataset.Aggregation
 }{
-	{"f0", store.Sum}, {"f0cd", store.Sum}, {"f0kr", store.Sum}, {"f1", store.Sum}, {"f2", store.Sum},
-	{"cltt", store.Latest}, {"clnha", store.Latest}, {"hetcl", store.Sum}, {"xn", store.Sum},
-	{"duongtinh", store.Sum}, {"cho12h", store.Latest}, {"nang", store.Latest}, {"tuvong", store.Sum},
-	{"khoi", store.Sum}, {"m1", store.Sum}, {"m2", store.Sum}, {"m3", store.Sum}, {"m4", store.Sum},
-	{"m1217", store.Sum}, {"m511", store.Sum}, {"oxy", store.Latest}, {"giuong", store.Latest},
+	{"f0", dataset.Sum}, {"f0cd", dataset.Sum}, {"f0kr", dataset.Sum}, {"f1", dataset.Sum}, {"f2", dataset.Sum},
+	{"cltt", dataset.Latest}, {"clnha", dataset.Latest}, {"hetcl", dataset.Sum}, {"xn", dataset.Sum},
+	{"duongtinh", dataset.Sum}, {"cho12h", dataset.Latest}, {"nang", dataset.Latest}, {"tuvong", dataset.Sum},
+	{"khoi", dataset.Sum}, {"m1", dataset.Sum}, {"m2", dataset.Sum}, {"m3", dataset.Sum}, {"m4", dataset.Sum},
+	{"m1217", dataset.Sum}, {"m511", dataset.Sum}, {"oxy", dataset.Latest}, {"giuong", dataset.Latest},
 }
 
 // covidSet returns n elements (the COVID set, then sxh1, sxh2 … for a
 // second disease) with plausible values.
-func covidSet(n int) (store.Aggregations, store.Values) {
-	aggs, values := store.Aggregations{}, store.Values{}
+func covidSet(n int) (dataset.Aggregations, report.Values) {
+	aggs, values := dataset.Aggregations{}, report.Values{}
 	for i := range n {
-		code, agg := fmt.Sprintf("sxh%d", i-len(covidElements)+1), store.Sum
+		code, agg := fmt.Sprintf("sxh%d", i-len(covidElements)+1), dataset.Sum
 		if i < len(covidElements) {
 			code, agg = covidElements[i].code, covidElements[i].agg
 		}

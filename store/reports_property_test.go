@@ -10,14 +10,15 @@ import (
 	"testing"
 
 	"github.com/chihuy/chihuy"
-	"github.com/chihuy/chihuy/store"
+	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/report"
 )
 
 // propAggs mixes every aggregation, two elements of each.
-var propAggs = store.Aggregations{
-	"f0": store.Sum, "f1": store.Sum,
-	"cltt": store.Latest, "clnha": store.Latest,
-	"oxy": store.Max, "cho12h": store.Max,
+var propAggs = dataset.Aggregations{
+	"f0": dataset.Sum, "f1": dataset.Sum,
+	"cltt": dataset.Latest, "clnha": dataset.Latest,
+	"oxy": dataset.Max, "cho12h": dataset.Max,
 }
 
 // laiChauTree is shaped like Lai Châu under the national root: 8 districts
@@ -68,11 +69,11 @@ func TestAggregatesEqualRecomputation(t *testing.T) {
 		unit string
 		day  chihuy.Day
 	}
-	model := map[unitDay]store.Values{}
+	model := map[unitDay]report.Values{}
 	var reported []unitDay
 	for i := range 1000 {
 		var ud unitDay
-		values := store.Values{}
+		values := report.Values{}
 		if len(reported) > 0 && rng.IntN(10) < 3 { // a correction of an earlier report
 			ud = reported[rng.IntN(len(reported))]
 			for e := range model[ud] {
@@ -92,10 +93,10 @@ func TestAggregatesEqualRecomputation(t *testing.T) {
 		}
 		before := model[ud]
 		if before == nil {
-			before = store.Values{}
+			before = report.Values{}
 			reported = append(reported, ud)
 		}
-		wantPrev := store.Values{}
+		wantPrev := report.Values{}
 		after := maps.Clone(before)
 		for e, v := range values {
 			if old, ok := before[e]; ok {
@@ -161,7 +162,7 @@ func TestConcurrentReportsAggregateExactly(t *testing.T) {
 		wg.Go(func() {
 			rng := rand.New(rand.NewPCG(uint64(g), 7))
 			for range 60 {
-				v := store.Values{elems[rng.IntN(len(elems))]: rng.Int64N(20), elems[rng.IntN(len(elems))]: rng.Int64N(20)}
+				v := report.Values{elems[rng.IntN(len(elems))]: rng.Int64N(20), elems[rng.IntN(len(elems))]: rng.Int64N(20)}
 				u := units[rng.IntN(len(units))]
 				if _, err := st.RecordReport(ctx, tree.input(u, day8, propAggs, v)); err != nil {
 					errs <- err

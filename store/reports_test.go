@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/internal/redistest"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 )
 
@@ -21,7 +23,7 @@ var (
 	day10 = day8.AddDays(2)
 
 	// testAggs has one element of each aggregation and a second Sum.
-	testAggs = store.Aggregations{"f0": store.Sum, "f1": store.Sum, "cltt": store.Latest, "oxy": store.Max}
+	testAggs = dataset.Aggregations{"f0": dataset.Sum, "f1": dataset.Sum, "cltt": dataset.Latest, "oxy": dataset.Max}
 )
 
 func TestRecordReportReplacesAndKeepsHistory(t *testing.T) {
@@ -32,25 +34,25 @@ func TestRecordReportReplacesAndKeepsHistory(t *testing.T) {
 		name      string
 		unit      string
 		day       chihuy.Day
-		values    store.Values
+		values    report.Values
 		by        string
 		raw       string
-		wantPrev  store.Values
-		wantAll   store.Values
+		wantPrev  report.Values
+		wantAll   report.Values
 		wantFirst bool
 	}{
-		{"first report", "03418", day8, store.Values{"f0": 3, "f1": 25}, "1", "F0: 3, F1 25",
-			store.Values{}, store.Values{"f0": 3, "f1": 25}, true},
-		{"correction replaces one element", "03418", day8, store.Values{"f0": 2}, "2", "/sua f0=2",
-			store.Values{"f0": 3}, store.Values{"f0": 2, "f1": 25}, false},
-		{"new element joins", "03418", day8, store.Values{"cltt": 15, "f1": 25}, "1", "cách ly tập trung 15, F1 25",
-			store.Values{"f1": 25}, store.Values{"f0": 2, "f1": 25, "cltt": 15}, false},
-		{"another day is another report", "03418", day9, store.Values{"f0": 7}, "1", "f0 7",
-			store.Values{}, store.Values{"f0": 7}, true},
-		{"another unit the same day", "03419", day8, store.Values{"f0": 1}, "3", "f0 1",
-			store.Values{}, store.Values{"f0": 1}, true},
-		{"zero is a value", "03418", day8, store.Values{"f0": 0}, "2", "f0 0",
-			store.Values{"f0": 2}, store.Values{"f0": 0, "f1": 25, "cltt": 15}, false},
+		{"first report", "03418", day8, report.Values{"f0": 3, "f1": 25}, "1", "F0: 3, F1 25",
+			report.Values{}, report.Values{"f0": 3, "f1": 25}, true},
+		{"correction replaces one element", "03418", day8, report.Values{"f0": 2}, "2", "/sua f0=2",
+			report.Values{"f0": 3}, report.Values{"f0": 2, "f1": 25}, false},
+		{"new element joins", "03418", day8, report.Values{"cltt": 15, "f1": 25}, "1", "cách ly tập trung 15, F1 25",
+			report.Values{"f1": 25}, report.Values{"f0": 2, "f1": 25, "cltt": 15}, false},
+		{"another day is another report", "03418", day9, report.Values{"f0": 7}, "1", "f0 7",
+			report.Values{}, report.Values{"f0": 7}, true},
+		{"another unit the same day", "03419", day8, report.Values{"f0": 1}, "3", "f0 1",
+			report.Values{}, report.Values{"f0": 1}, true},
+		{"zero is a value", "03418", day8, report.Values{"f0": 0}, "2", "f0 0",
+			report.Values{"f0": 2}, report.Values{"f0": 0, "f1": 25, "cltt": 15}, false},
 	}
 	for _, s := range steps {
 		in := tree.input(s.unit, s.day, testAggs, s.values)
@@ -70,7 +72,7 @@ func TestRecordReportReplacesAndKeepsHistory(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("Report: ok %v err %v", ok, err)
 	}
-	if want := (store.Values{"f0": 0, "f1": 25, "cltt": 15}); !maps.Equal(r.Values, want) {
+	if want := (report.Values{"f0": 0, "f1": 25, "cltt": 15}); !maps.Equal(r.Values, want) {
 		t.Errorf("Report values %v, want %v", r.Values, want)
 	}
 	if r.By.ID != "2" || r.Chat.ID != "-10003418" || !r.First.Before(r.At) {
@@ -98,7 +100,7 @@ func TestRecordReportReplacesAndKeepsHistory(t *testing.T) {
 	if !slices.Equal(raws, wantRaws) {
 		t.Errorf("history raws %q, want %q", raws, wantRaws)
 	}
-	if want := (store.Values{"cltt": 15, "f1": 25}); !maps.Equal(hist[1].Values, want) {
+	if want := (report.Values{"cltt": 15, "f1": 25}); !maps.Equal(hist[1].Values, want) {
 		t.Errorf("history values %v, want %v", hist[1].Values, want)
 	}
 }
@@ -109,7 +111,7 @@ func TestHistoryKeepsAnyText(t *testing.T) {
 	tree := loadRepTree(t, "testdata/reports_tree.txt")
 	raws := []string{"", "dòng 1\ndòng 2\tcó tab", "03418\tgiả mạo\t1\t2\t3\tf0=9", strings.Repeat("rất dài ", 300)}
 	for _, raw := range raws {
-		in := tree.input("03418", day8, testAggs, store.Values{"f0": 1})
+		in := tree.input("03418", day8, testAggs, report.Values{"f0": 1})
 		in.Raw = raw
 		in.By = chihuy.UserRef{}
 		if _, err := st.RecordReport(ctx, in); err != nil {
@@ -136,39 +138,39 @@ func TestAggregationUpTheTree(t *testing.T) {
 	ctx := context.Background()
 	st := newReportStore(t)
 	tree := loadRepTree(t, "testdata/reports_tree.txt")
-	type agg = map[string]store.Values
+	type agg = map[string]report.Values
 	steps := []struct {
 		name   string
 		unit   string
-		values store.Values
+		values report.Values
 		want   agg
 	}{
-		{"a commune reports", "03418", store.Values{"f0": 3, "cltt": 10, "oxy": 5}, agg{
+		{"a commune reports", "03418", report.Values{"f0": 3, "cltt": 10, "oxy": 5}, agg{
 			"03418": {"f0": 3, "cltt": 10, "oxy": 5}, "106": {"f0": 3, "cltt": 10, "oxy": 5},
 			"12": {"f0": 3, "cltt": 10, "oxy": 5}, "VN": {"f0": 3, "cltt": 10, "oxy": 5}, "105": {}}},
-		{"its neighbour adds up, max rises", "03419", store.Values{"f0": 2, "cltt": 4, "oxy": 8}, agg{
+		{"its neighbour adds up, max rises", "03419", report.Values{"f0": 2, "cltt": 4, "oxy": 8}, agg{
 			"106": {"f0": 5, "cltt": 14, "oxy": 8}, "12": {"f0": 5, "cltt": 14, "oxy": 8}}},
-		{"a correction adjusts by the difference", "03418", store.Values{"f0": 1, "cltt": 12, "oxy": 2}, agg{
+		{"a correction adjusts by the difference", "03418", report.Values{"f0": 1, "cltt": 12, "oxy": 2}, agg{
 			"106": {"f0": 3, "cltt": 16, "oxy": 8}, "VN": {"f0": 3, "cltt": 16, "oxy": 8}}},
-		{"the max falls to the next largest", "03419", store.Values{"oxy": 1}, agg{
+		{"the max falls to the next largest", "03419", report.Values{"oxy": 1}, agg{
 			"106": {"f0": 3, "cltt": 16, "oxy": 2}, "12": {"f0": 3, "cltt": 16, "oxy": 2}}},
-		{"a district reports its own figures", "106", store.Values{"oxy": 7, "f1": 4}, agg{
+		{"a district reports its own figures", "106", report.Values{"oxy": 7, "f1": 4}, agg{
 			"106": {"f0": 3, "f1": 4, "cltt": 16, "oxy": 7}, "12": {"f0": 3, "f1": 4, "cltt": 16, "oxy": 7},
 			"03418": {"f0": 1, "cltt": 12, "oxy": 2}}},
-		{"another district", "03400", store.Values{"f0": 4, "oxy": 3}, agg{
+		{"another district", "03400", report.Values{"f0": 4, "oxy": 3}, agg{
 			"105": {"f0": 4, "oxy": 3}, "12": {"f0": 7, "f1": 4, "cltt": 16, "oxy": 7}}},
-		{"the district's own max falls below a commune's", "106", store.Values{"oxy": 0}, agg{
+		{"the district's own max falls below a commune's", "106", report.Values{"oxy": 0}, agg{
 			"106": {"f0": 3, "f1": 4, "cltt": 16, "oxy": 2}, "12": {"f0": 7, "f1": 4, "cltt": 16, "oxy": 3}}},
-		{"another shard", "01000", store.Values{"f0": 10, "oxy": 9}, agg{
+		{"another shard", "01000", report.Values{"f0": 10, "oxy": 9}, agg{
 			"040": {"f0": 10, "oxy": 9}, "04": {"f0": 10, "oxy": 9},
 			"12": {"f0": 7, "f1": 4, "cltt": 16, "oxy": 3}, "VN": {"f0": 17, "f1": 4, "cltt": 16, "oxy": 9}}},
-		{"the province reports itself", "12", store.Values{"f0": 1, "oxy": 20}, agg{
+		{"the province reports itself", "12", report.Values{"f0": 1, "oxy": 20}, agg{
 			"12": {"f0": 8, "f1": 4, "cltt": 16, "oxy": 20}, "VN": {"f0": 18, "f1": 4, "cltt": 16, "oxy": 20}}},
-		{"the root reports itself", "VN", store.Values{"f0": 2, "oxy": 1}, agg{
+		{"the root reports itself", "VN", report.Values{"f0": 2, "oxy": 1}, agg{
 			"VN": {"f0": 20, "f1": 4, "cltt": 16, "oxy": 20}, "12": {"f0": 8, "f1": 4, "cltt": 16, "oxy": 20}}},
-		{"the province's max falls back to its subtree", "12", store.Values{"oxy": 0}, agg{
+		{"the province's max falls back to its subtree", "12", report.Values{"oxy": 0}, agg{
 			"12": {"f0": 8, "f1": 4, "cltt": 16, "oxy": 3}, "VN": {"f0": 20, "f1": 4, "cltt": 16, "oxy": 9}}},
-		{"a correction to zero", "01000", store.Values{"f0": 0, "oxy": 0}, agg{
+		{"a correction to zero", "01000", report.Values{"f0": 0, "oxy": 0}, agg{
 			"040": {"f0": 0, "oxy": 0}, "VN": {"f0": 10, "f1": 4, "cltt": 16, "oxy": 3}}},
 	}
 	for _, s := range steps {
@@ -203,7 +205,7 @@ func TestRecordReportRoundTrips(t *testing.T) {
 	rdb.AddHook(hook)
 	st := store.New(rdb, store.WithPrefix("rt"))
 	tree := loadRepTree(t, "testdata/reports_tree.txt")
-	in := tree.input("03418", day8, testAggs, store.Values{"f0": 3, "f1": 2, "cltt": 9, "oxy": 4})
+	in := tree.input("03418", day8, testAggs, report.Values{"f0": 3, "f1": 2, "cltt": 9, "oxy": 4})
 
 	if err := rdb.ScriptFlush(ctx).Err(); err != nil {
 		t.Fatal(err)
@@ -216,7 +218,7 @@ func TestRecordReportRoundTrips(t *testing.T) {
 		t.Errorf("first report after a script flush: %d round trips, want at most 2", n)
 	}
 	for i := range 10 {
-		in.Values = store.Values{"f0": int64(i), "oxy": int64(10 - i), "cltt": int64(i * 3)}
+		in.Values = report.Values{"f0": int64(i), "oxy": int64(10 - i), "cltt": int64(i * 3)}
 		hook.n.Store(0)
 		if _, err := st.RecordReport(ctx, in); err != nil {
 			t.Fatal(err)
@@ -262,31 +264,31 @@ func TestRecordReportRejects(t *testing.T) {
 	ctx := context.Background()
 	st := newReportStore(t)
 	tree := loadRepTree(t, "testdata/reports_tree.txt")
-	ok := func() store.ReportInput { return tree.input("03418", day8, testAggs, store.Values{"f0": 1}) }
+	ok := func() report.Input { return tree.input("03418", day8, testAggs, report.Values{"f0": 1}) }
 	tests := []struct {
 		name     string
-		edit     func(*store.ReportInput)
+		edit     func(*report.Input)
 		wantCode string
 	}{
-		{"no values", func(in *store.ReportInput) { in.Values = nil }, chihuy.EINVALID},
-		{"no day", func(in *store.ReportInput) { in.Day = chihuy.Day{} }, chihuy.EINVALID},
-		{"value too large", func(in *store.ReportInput) { in.Values["f0"] = store.MaxValue + 1 }, chihuy.EINVALID},
-		{"value too small", func(in *store.ReportInput) { in.Values["f0"] = -store.MaxValue - 1 }, chihuy.EINVALID},
-		{"element without aggregation", func(in *store.ReportInput) { in.Values["f9"] = 1 }, chihuy.EINTERNAL},
-		{"element with a comma", func(in *store.ReportInput) {
+		{"no values", func(in *report.Input) { in.Values = nil }, chihuy.EINVALID},
+		{"no day", func(in *report.Input) { in.Day = chihuy.Day{} }, chihuy.EINVALID},
+		{"value too large", func(in *report.Input) { in.Values["f0"] = report.MaxValue + 1 }, chihuy.EINVALID},
+		{"value too small", func(in *report.Input) { in.Values["f0"] = -report.MaxValue - 1 }, chihuy.EINVALID},
+		{"element without aggregation", func(in *report.Input) { in.Values["f9"] = 1 }, chihuy.EINTERNAL},
+		{"element with a comma", func(in *report.Input) {
 			in.Values["a,b"] = 1
-			in.Agg = store.Aggregations{"a,b": store.Sum, "f0": store.Sum}
+			in.Agg = dataset.Aggregations{"a,b": dataset.Sum, "f0": dataset.Sum}
 		}, chihuy.EINTERNAL},
-		{"meta-like element", func(in *store.ReportInput) {
+		{"meta-like element", func(in *report.Input) {
 			in.Values["_b"] = 1
-			in.Agg = store.Aggregations{"_b": store.Sum, "f0": store.Sum}
+			in.Agg = dataset.Aggregations{"_b": dataset.Sum, "f0": dataset.Sum}
 		}, chihuy.EINTERNAL},
-		{"ancestors not up to the shard", func(in *store.ReportInput) { in.Ancestors = []string{"106"} }, chihuy.EINTERNAL},
-		{"no ancestors below the shard", func(in *store.ReportInput) { in.Ancestors = nil }, chihuy.EINTERNAL},
-		{"unit among its ancestors", func(in *store.ReportInput) { in.Ancestors = []string{"03418", "12"} }, chihuy.EINTERNAL},
-		{"brace in a shard", func(in *store.ReportInput) { in.Shard = "1}2"; in.Ancestors = []string{"106", "1}2"} }, chihuy.EINTERNAL},
-		{"space in a unit", func(in *store.ReportInput) { in.Unit = "034 18" }, chihuy.EINTERNAL},
-		{"tab in a chat id", func(in *store.ReportInput) { in.Chat.ID = "-1\t2" }, chihuy.EINTERNAL},
+		{"ancestors not up to the shard", func(in *report.Input) { in.Ancestors = []string{"106"} }, chihuy.EINTERNAL},
+		{"no ancestors below the shard", func(in *report.Input) { in.Ancestors = nil }, chihuy.EINTERNAL},
+		{"unit among its ancestors", func(in *report.Input) { in.Ancestors = []string{"03418", "12"} }, chihuy.EINTERNAL},
+		{"brace in a shard", func(in *report.Input) { in.Shard = "1}2"; in.Ancestors = []string{"106", "1}2"} }, chihuy.EINTERNAL},
+		{"space in a unit", func(in *report.Input) { in.Unit = "034 18" }, chihuy.EINTERNAL},
+		{"tab in a chat id", func(in *report.Input) { in.Chat.ID = "-1\t2" }, chihuy.EINTERNAL},
 	}
 	for _, tc := range tests {
 		in := ok()
@@ -312,14 +314,14 @@ func TestReportRangeAndReportedUnits(t *testing.T) {
 	reports := []struct {
 		unit string
 		day  chihuy.Day
-		v    store.Values
+		v    report.Values
 	}{
-		{"03418", day8, store.Values{"f0": 1}},
-		{"03419", day8, store.Values{"f1": 2}},
-		{"03418", day8, store.Values{"f0": 3}},
-		{"106", day9, store.Values{"cltt": 4}},
-		{"01000", day10, store.Values{"oxy": 5}},
-		{"VN", day10, store.Values{"f0": 6}},
+		{"03418", day8, report.Values{"f0": 1}},
+		{"03419", day8, report.Values{"f1": 2}},
+		{"03418", day8, report.Values{"f0": 3}},
+		{"106", day9, report.Values{"cltt": 4}},
+		{"01000", day10, report.Values{"oxy": 5}},
+		{"VN", day10, report.Values{"f0": 6}},
 	}
 	for _, r := range reports {
 		if _, err := st.RecordReport(ctx, tree.input(r.unit, r.day, testAggs, r.v)); err != nil {
@@ -365,7 +367,7 @@ func TestReportRangeAndReportedUnits(t *testing.T) {
 	}
 }
 
-func fmtValues(v store.Values) string {
+func fmtValues(v report.Values) string {
 	var parts []string
 	for _, e := range slices.Sorted(maps.Keys(v)) {
 		parts = append(parts, e+"="+itoa(v[e]))
@@ -375,29 +377,6 @@ func fmtValues(v store.Values) string {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func TestParseAggregation(t *testing.T) {
-	tests := []struct {
-		in   string
-		want store.Aggregation
-		ok   bool
-	}{
-		{"sum", store.Sum, true}, {" Latest ", store.Latest, true}, {"MAX", store.Max, true},
-		{"avg", 0, false}, {"", 0, false},
-	}
-	for _, tc := range tests {
-		got, err := store.ParseAggregation(tc.in)
-		if got != tc.want || (err == nil) != tc.ok {
-			t.Errorf("ParseAggregation(%q) = %v, %v", tc.in, got, err)
-		}
-		if tc.ok && got.String() != strings.ToLower(strings.TrimSpace(tc.in)) {
-			t.Errorf("%v.String() = %q", got, got.String())
-		}
-	}
-	if got := (store.Aggregations{"oxy": store.Max}).Of("unknown"); got != store.Sum {
-		t.Errorf("unknown element aggregates as %v, want sum", got)
-	}
-}
-
 func TestExpireBeforeArchivesThenDrops(t *testing.T) {
 	ctx := context.Background()
 	st := newReportStore(t)
@@ -405,7 +384,7 @@ func TestExpireBeforeArchivesThenDrops(t *testing.T) {
 	days := []chihuy.Day{day8, day9, day10}
 	for _, d := range days {
 		for _, u := range []string{"03418", "03419", "106", "01000", "VN"} {
-			if _, err := st.RecordReport(ctx, tree.input(u, d, testAggs, store.Values{"f0": int64(d.Day), "oxy": 2})); err != nil {
+			if _, err := st.RecordReport(ctx, tree.input(u, d, testAggs, report.Values{"f0": int64(d.Day), "oxy": 2})); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -471,7 +450,7 @@ func TestExpireBeforeKeepsWhatTheArchiveRefused(t *testing.T) {
 	ctx := context.Background()
 	st := newReportStore(t)
 	tree := loadRepTree(t, "testdata/reports_tree.txt")
-	if _, err := st.RecordReport(ctx, tree.input("03418", day8, testAggs, store.Values{"f0": 1})); err != nil {
+	if _, err := st.RecordReport(ctx, tree.input("03418", day8, testAggs, report.Values{"f0": 1})); err != nil {
 		t.Fatal(err)
 	}
 	refused := errors.New("disk full")
@@ -491,14 +470,14 @@ func TestExpireBeforeRereadsADayWrittenWhileArchived(t *testing.T) {
 	ctx := context.Background()
 	st := newReportStore(t)
 	tree := loadRepTree(t, "testdata/reports_tree.txt")
-	if _, err := st.RecordReport(ctx, tree.input("03418", day8, testAggs, store.Values{"f0": 1})); err != nil {
+	if _, err := st.RecordReport(ctx, tree.input("03418", day8, testAggs, report.Values{"f0": 1})); err != nil {
 		t.Fatal(err)
 	}
 	var seen []int
 	n, err := st.ExpireBefore(ctx, day9, func(ctx context.Context, a store.DayArchive) error {
 		seen = append(seen, len(a.History))
 		if len(seen) == 1 { // a late report arrives while the day is archived
-			_, err := st.RecordReport(ctx, tree.input("03419", day8, testAggs, store.Values{"f0": 2}))
+			_, err := st.RecordReport(ctx, tree.input("03419", day8, testAggs, report.Values{"f0": 2}))
 			return err
 		}
 		return nil
@@ -521,7 +500,7 @@ func TestExpireBeforeByTwoProcesses(t *testing.T) {
 	ctx := context.Background()
 	st := newReportStore(t)
 	tree := loadRepTree(t, "testdata/reports_tree.txt")
-	if _, err := st.RecordReport(ctx, tree.input("03418", day8, testAggs, store.Values{"f0": 1})); err != nil {
+	if _, err := st.RecordReport(ctx, tree.input("03418", day8, testAggs, report.Values{"f0": 1})); err != nil {
 		t.Fatal(err)
 	}
 	var calls, innerDropped int

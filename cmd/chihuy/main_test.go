@@ -13,6 +13,7 @@ import (
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/internal/redistest"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 )
 
@@ -58,10 +59,10 @@ func TestExportCSV(t *testing.T) {
 	ctx := context.Background()
 	aggs := builtinAggregations()
 	d := chihuy.Day{Year: 2021, Month: 11, Day: 8}
-	reports := []store.ReportInput{
-		{Unit: "03418", Shard: "12", Ancestors: []string{"106", "12"}, Day: d, Values: store.Values{"f0": 3, "f0cd": 1, "f1": 25, "clnha": 30}},
-		{Unit: "03418", Shard: "12", Ancestors: []string{"106", "12"}, Day: d.AddDays(1), Values: store.Values{"f0": 1}},
-		{Unit: "03601", Shard: "12", Ancestors: []string{"111", "12"}, Day: d, Values: store.Values{"f0": 2, "xn": 1200}},
+	reports := []report.Input{
+		{Unit: "03418", Shard: "12", Ancestors: []string{"106", "12"}, Day: d, Values: report.Values{"f0": 3, "f0cd": 1, "f1": 25, "clnha": 30}},
+		{Unit: "03418", Shard: "12", Ancestors: []string{"106", "12"}, Day: d.AddDays(1), Values: report.Values{"f0": 1}},
+		{Unit: "03601", Shard: "12", Ancestors: []string{"111", "12"}, Day: d, Values: report.Values{"f0": 2, "xn": 1200}},
 	}
 	for _, r := range reports {
 		r.Agg = aggs

@@ -18,6 +18,7 @@ import (
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/bot/telegram/telegramtest"
+	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/internal/redistest"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
@@ -273,7 +274,7 @@ func (w *recoveryWorld) checkRecorded() {
 		}
 	}
 	if len(reps) > 0 {
-		agg, err := st.Aggregate(ctx, store.UnitShard{Unit: "12", Shard: "12"}, reps[0].Day, store.Aggregations{"f0": store.Sum})
+		agg, err := st.Aggregate(ctx, store.UnitShard{Unit: "12", Shard: "12"}, reps[0].Day, dataset.Aggregations{"f0": dataset.Sum})
 		if err != nil {
 			w.t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/internal/redistest"
+	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 )
 
@@ -23,9 +24,9 @@ func TestReorganiseCommand(t *testing.T) {
 	ctx := context.Background()
 	aggs := builtinAggregations()
 	day := chihuy.Day{Year: 2025, Month: 6, Day: 30}
-	for _, r := range []store.ReportInput{
-		{Unit: "03418", Shard: "12", Ancestors: []string{"106", "12"}, Day: day, Values: store.Values{"f0": 3}},
-		{Unit: "03409", Shard: "12", Ancestors: []string{"106", "12"}, Day: day, Values: store.Values{"f0": 4}},
+	for _, r := range []report.Input{
+		{Unit: "03418", Shard: "12", Ancestors: []string{"106", "12"}, Day: day, Values: report.Values{"f0": 3}},
+		{Unit: "03409", Shard: "12", Ancestors: []string{"106", "12"}, Day: day, Values: report.Values{"f0": 4}},
 	} {
 		r.Agg = aggs
 		if _, err := st.RecordReport(ctx, r); err != nil {
@@ -124,13 +125,6 @@ func TestDemoUnits2025(t *testing.T) {
 	}
 }
 
-// builtinAggregations maps the built-in data set's elements to the
-// store's aggregations, as the bot does.
-func builtinAggregations() store.Aggregations {
-	aggs := store.Aggregations{}
-	for _, e := range dataset.Builtin().Elements {
-		a, _ := store.ParseAggregation(string(e.Aggregation))
-		aggs[e.Code] = a
-	}
-	return aggs
-}
+// builtinAggregations gives the built-in data set's elements their
+// aggregations, as the bot does.
+func builtinAggregations() dataset.Aggregations { return dataset.Builtin().Aggregations() }
