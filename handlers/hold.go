@@ -145,21 +145,28 @@ func (h *Handler) cmdXacnhan(ctx context.Context, r *request) error {
 
 // confirmHeld answers a held report: "/xacnhan [id]" stores it as
 // written, "/xacnhan [id] cộng" adds it to what was stored, "/xacnhan [id]
-// hủy" drops it; without id, the chat's latest hold. It reports whether
-// the command was about a held report: without id and with no hold
-// waiting in the chat, it was not (a directive may be waiting).
+// thay" replaces it, "/xacnhan [id] hủy" drops it; without id, the chat's
+// latest hold. A report whose "bổ sung"/"thêm" may mean adding needs
+// "cộng" or "thay": without either nothing is stored and the sender is
+// asked again (never guess which). It reports whether the command was
+// about a held report: without id and with no hold waiting in the chat,
+// it was not (a directive may be waiting).
 func (h *Handler) confirmHeld(ctx context.Context, r *request) (bool, error) {
 	if r.unit == nil {
 		return false, nil
 	}
-	id, choice := "", cbHoldOK
+	id, choice, chosen := "", cbHoldOK, false
 	for _, w := range strings.Fields(r.args) {
 		switch vntext.Fold(w) {
 		case "cong", "congthem", "them":
-			choice = cbHoldAdd
+			choice, chosen = cbHoldAdd, true
 		case "huy", "bo", "khong":
-			choice = cbHoldNo
-		case "thay", "sua", "dong", "y", "ok":
+			choice, chosen = cbHoldNo, true
+		case "thay", "sua":
+			choice, chosen = cbHoldOK, true
+		case "dong", "y", "ok":
+			// "đồng ý": confirms a value, does not choose between
+			// adding and replacing
 			choice = cbHoldOK
 		default:
 			if !isHoldID(strings.ToUpper(w)) {
@@ -176,6 +183,15 @@ func (h *Handler) confirmHeld(ctx context.Context, r *request) (bool, error) {
 		}
 		id = last
 	}
+	if !chosen {
+		ask, err := h.needsChoice(ctx, r.u.Chat, id)
+		if err != nil {
+			return true, err
+		}
+		if ask {
+			return true, h.reply(ctx, r, fmt.Sprintf(msgHoldAddChoose, id, id, id))
+		}
+	}
 	text, err := h.answerHold(ctx, r, choice, id)
 	if err != nil {
 		return true, err
@@ -187,6 +203,23 @@ func (h *Handler) confirmHeld(ctx context.Context, r *request) (bool, error) {
 		return true, h.reply(ctx, r, text)
 	}
 	return true, nil
+}
+
+// needsChoice reports whether hold id of chat is still waiting and asks
+// whether to add or replace, which a bare confirmation does not answer.
+func (h *Handler) needsChoice(ctx context.Context, chat chihuy.ChatRef, id string) (bool, error) {
+	data, err := h.Store.PeekHold(ctx, chat, id)
+	if chihuy.ErrorCode(err) == chihuy.ENOTFOUND {
+		return false, nil // answered or expired: said so below
+	}
+	if err != nil {
+		return false, err
+	}
+	var held heldReport
+	if err := json.Unmarshal(data, &held); err != nil {
+		return false, fmt.Errorf("held report %s: %w", id, err)
+	}
+	return held.Kind == holdAdditive, nil
 }
 
 // holdCallback answers a held report from its buttons.

@@ -55,16 +55,30 @@ func (s *Store) LastHold(ctx context.Context, chat chihuy.ChatRef) (string, erro
 // nothing is held there: never held, taken already, or expired.
 func (s *Store) TakeHold(ctx context.Context, chat chihuy.ChatRef, id string) ([]byte, error) {
 	val, err := s.rdb.GetDel(ctx, s.Key("cfg", "hold", chat.String(), id)).Result()
+	return s.heldData("take", id, val, err)
+}
+
+// PeekHold returns the data held under id in chat and keeps it: to look at
+// a hold before deciding whether an answer settles it. It is ENOTFOUND
+// like TakeHold.
+func (s *Store) PeekHold(ctx context.Context, chat chihuy.ChatRef, id string) ([]byte, error) {
+	val, err := s.rdb.Get(ctx, s.Key("cfg", "hold", chat.String(), id)).Result()
+	return s.heldData("peek", id, val, err)
+}
+
+// heldData reads a stored hold value: its data, or ENOTFOUND when missing
+// or past its time.
+func (s *Store) heldData(op, id, val string, err error) ([]byte, error) {
 	if errors.Is(err, redis.Nil) {
 		return nil, chihuy.Errorf(chihuy.ENOTFOUND, "hold %s", id)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("take hold %s: %w", id, err)
+		return nil, fmt.Errorf("%s hold %s: %w", op, id, err)
 	}
 	expS, data, ok := strings.Cut(val, "|")
 	exp, perr := strconv.ParseInt(expS, 10, 64)
 	if !ok || perr != nil {
-		return nil, fmt.Errorf("take hold %s: bad value", id)
+		return nil, fmt.Errorf("%s hold %s: bad value", op, id)
 	}
 	if s.Now().UnixMilli() > exp {
 		return nil, chihuy.Errorf(chihuy.ENOTFOUND, "hold %s expired", id)

@@ -36,6 +36,15 @@ func TestHolds(t *testing.T) {
 	if _, err := st.TakeHold(ctx, other, "K7Q2"); chihuy.ErrorCode(err) != chihuy.ENOTFOUND {
 		t.Errorf("taken from another chat: %v", err)
 	}
+	// a look leaves it held
+	for range 2 {
+		if data, err := st.PeekHold(ctx, chat, "K7Q2"); err != nil || string(data) != `{"f0":500}` {
+			t.Fatalf("peek: %q %v", data, err)
+		}
+	}
+	if _, err := st.PeekHold(ctx, other, "K7Q2"); chihuy.ErrorCode(err) != chihuy.ENOTFOUND {
+		t.Errorf("seen from another chat: %v", err)
+	}
 	data, err := st.TakeHold(ctx, chat, "K7Q2")
 	if err != nil || string(data) != `{"f0":500}` {
 		t.Fatalf("take: %q %v", data, err)
@@ -50,6 +59,9 @@ func TestHolds(t *testing.T) {
 	mu.Lock()
 	now = now.Add(time.Hour + time.Second)
 	mu.Unlock()
+	if _, err := st.PeekHold(ctx, chat, "M3X9"); chihuy.ErrorCode(err) != chihuy.ENOTFOUND {
+		t.Errorf("seen after its hour: %v", err)
+	}
 	if _, err := st.TakeHold(ctx, chat, "M3X9"); chihuy.ErrorCode(err) != chihuy.ENOTFOUND {
 		t.Errorf("taken after its hour: %v", err)
 	}
