@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/directive"
@@ -595,13 +596,24 @@ func (h *Handler) showResults(ctx context.Context, id, again string) error {
 		}
 	}
 	sort.Slice(with, func(i, j int) bool { return with[i].ResultAt.After(with[j].ResultAt) })
+	// Within the lead chat's text limit: an edit over it would keep only
+	// the end of the list, losing the heading and the newest results.
+	limit := h.textLimit(st.LeadChat)
 	lines := []string{fmt.Sprintf(msgResultsHead, id, len(with), st.Counts.Total)}
+	size := utf8.RuneCountInString(lines[0])
 	for i, u := range with {
-		if i == maxResultsShown {
-			lines = append(lines, fmt.Sprintf(msgMoreUnits, len(with)-i, id))
+		line := fmt.Sprintf(msgResultLine, h.dirTitle(st.Directive, u.Unit), u.ResultAt.In(h.Loc).Format("15:04"), firstLine(u.Result, 300))
+		n := 1 + utf8.RuneCountInString(line)
+		if i < len(with)-1 {
+			// room for the line counting the results after this one
+			n += 1 + utf8.RuneCountInString(fmt.Sprintf(msgMoreResults, len(with)))
+		}
+		if i == maxResultsShown || (i > 0 && size+n > limit) {
+			lines = append(lines, fmt.Sprintf(msgMoreResults, len(with)-i))
 			break
 		}
-		lines = append(lines, fmt.Sprintf(msgResultLine, h.dirTitle(st.Directive, u.Unit), u.ResultAt.In(h.Loc).Format("15:04"), firstLine(u.Result, 300)))
+		lines = append(lines, line)
+		size += 1 + utf8.RuneCountInString(line)
 	}
 	text := strings.Join(lines, "\n")
 	key := "cdr:" + id

@@ -115,7 +115,7 @@ const (
 	msgKetquaDone      = "📝 Đã ghi nhận kết quả chỉ đạo %s của %s."
 	msgResultsHead     = "📝 Kết quả chỉ đạo %s: %d/%d đơn vị đã báo cáo"
 	msgResultLine      = "• %s (%s): %s"
-	msgMoreUnits       = "… và %d đơn vị khác — xem /trangthai %s"
+	msgMoreResults     = "… và %d đơn vị khác đã báo kết quả trước đó."
 	msgTrangthaiUsage  = "Cách dùng: /trangthai <mã chỉ đạo>. Gõ /chidao để xem các chỉ đạo đang mở."
 	msgStatusGroup     = "%s▸ %s: đã nhận %d/%d"
 	msgStatusFailed    = "⚠️ không gửi được: %s"
