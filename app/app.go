@@ -157,6 +157,7 @@ func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Optio
 		if e, ok := p.client.(interface{ CanEdit() bool }); ok {
 			info.NoEdits = !e.CanEdit()
 		}
+		_, info.Menus = p.client.(bot.ScopedCommandSetter)
 		infos[p.name] = info
 	}
 	a.Handler = handlers.New(handlers.Deps{
@@ -165,7 +166,7 @@ func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Optio
 		InviteTTL: cfg.InviteTTL, ReportWindow: cfg.ReportWindowDays,
 		DailyDeadline: cfg.Schedule.DailyDeadline.SinceMidnight(),
 		Demo:          opts.Demo, FastForward: opts.FastForward, Coverage: cfg.Coverage, ConfirmAbove: cfg.Directives.ConfirmAbove,
-		AnswerCallback: a.answerCallback,
+		AnswerCallback: a.answerCallback, SetMenu: a.setMenu,
 	})
 	sched, err := a.newScheduler()
 	if err != nil {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/rs/zerolog"
@@ -60,4 +61,19 @@ func (a *App) leadMenus(ctx context.Context, log zerolog.Logger, p *platform) {
 	if calls > 0 {
 		log.Info().Int("set", calls-failed).Int("refused", failed).Msg("lead command menus")
 	}
+}
+
+// setMenu sets the command menu of one scope, for the handlers when a role
+// or a group's enrolment changes; a platform without menus (Zalo) has
+// nothing to set.
+func (a *App) setMenu(ctx context.Context, platform string, scope bot.CommandScope, cmds []bot.Command) error {
+	p, ok := a.Platform(platform)
+	if !ok {
+		return fmt.Errorf("set command menu: platform %q not enabled", platform)
+	}
+	set, ok := p.(bot.ScopedCommandSetter)
+	if !ok {
+		return nil
+	}
+	return set.SetScopedCommands(ctx, scope, cmds)
 }

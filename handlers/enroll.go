@@ -53,6 +53,13 @@ func (h *Handler) cmdDangky(ctx context.Context, r *request) error {
 		}
 	}
 	h.Store.ForgetTold(ctx, r.u.Chat, "unbound")
+	if r.u.ChatKind == chihuy.Group {
+		units := []string{u.Code}
+		if r.binding != nil {
+			units = append(units, r.binding.Unit)
+		}
+		h.menusAfterBinding(ctx, r.u.Chat, units...)
+	}
 	h.Log.Info().Str("chat", r.u.Chat.String()).Str("unit", u.Code).Str("by", r.u.From.String()).Msg("chat enrolled")
 	text := fmt.Sprintf(msgBoundGroup, u.FullName(), u.Code)
 	if r.u.ChatKind == chihuy.Private {
@@ -77,6 +84,9 @@ func (h *Handler) cmdHuydangky(ctx context.Context, r *request) error {
 		return h.reply(ctx, r, msgNotBound)
 	} else if err != nil {
 		return err
+	}
+	if r.u.ChatKind == chihuy.Group {
+		h.menusAfterBinding(ctx, r.u.Chat, b.Unit)
 	}
 	if r.u.ChatKind == chihuy.Private && b.User.ID != "" {
 		roles, err := h.Store.Roles(ctx, b.User)
@@ -224,6 +234,7 @@ func (h *Handler) cmdCapquyen(ctx context.Context, r *request) error {
 		return err
 	}
 	h.Log.Info().Str("user", user.String()).Str("unit", target.Code).Str("role", role.String()).Str("by", r.u.From.String()).Msg("role granted")
+	h.menusAfterGrant(ctx, user, target.Code)
 	if revoke {
 		return h.reply(ctx, r, fmt.Sprintf(msgCapquyenNone, user, target.FullName(), target.Code))
 	}

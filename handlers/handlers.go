@@ -17,6 +17,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/bot"
 	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/reorg"
 	"github.com/chihuy/chihuy/store"
@@ -36,6 +37,9 @@ type PlatformInfo struct {
 	// NoEdits is true where a sent message cannot be edited (Zalo): the
 	// lead's progress goes at milestones there, never one per event.
 	NoEdits bool
+	// Menus is true where the command menu can differ by chat and member
+	// (Telegram; Zalo has no menus): see menus.go.
+	Menus bool
 }
 
 // textLimit is the text limit of chat's platform, as its PlatformInfo
@@ -93,6 +97,12 @@ type Deps struct {
 	// rate limit, and after a crash it is too late to send. When nil,
 	// answers go through the outbox.
 	AnswerCallback func(ctx context.Context, m chihuy.Message) error
+	// SetMenu sets the command menu of one scope of a platform whose
+	// PlatformInfo has Menus (Telegram's setMyCommands with
+	// BotCommandScopeChat or BotCommandScopeChatMember). Errors are
+	// *bot.SendError when the platform answered. When nil, menus are
+	// those set at start.
+	SetMenu func(ctx context.Context, platform string, scope bot.CommandScope, cmds []bot.Command) error
 }
 
 // callbackTimeout bounds one direct answer of a button press.
@@ -109,6 +119,8 @@ type Handler struct {
 	// shownProgress is the last progress text queued per directive, so
 	// an unchanged progress is not edited again.
 	shownProgress map[string]string
+	// menus keeps the menu refreshes of one scope in order (menus.go).
+	menus menuLocks
 }
 
 // New returns a handler running the commands of commandTable.

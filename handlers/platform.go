@@ -39,6 +39,7 @@ func (h *Handler) migrate(ctx context.Context, from, to chihuy.ChatRef) error {
 	}
 	h.Log.Info().Str("chat", from.String()).Str("new_chat", to.String()).Str("unit", b.Unit).
 		Int("queued_moved", moved).Msg("group upgraded to a supergroup: binding moved to the new chat id")
+	h.menusAfterBinding(ctx, to, b.Unit)
 	return nil
 }
 
