@@ -8,6 +8,7 @@ import (
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/bot"
+	"github.com/chihuy/chihuy/outboxkey"
 )
 
 // What the bot does, in one place: the command table below, and the
@@ -220,7 +221,7 @@ func (h *Handler) handleText(ctx context.Context, r *request) error {
 // directive, "cdok:" and "cdno:" confirm or abort a big one
 // (directives.go). Anything else is answered as forged.
 func (h *Handler) handleCallback(ctx context.Context, r *request) error {
-	if kind, id, ok := strings.Cut(r.u.Callback.Data, ":"); ok && strings.HasPrefix(kind, "rp") {
+	if kind, id, ok := outboxkey.ParseButton(r.u.Callback.Data); ok && outboxkey.HoldButton(kind) {
 		return h.holdCallback(ctx, r, kind, id)
 	}
 	return h.directiveCallback(ctx, r)

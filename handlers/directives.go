@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/directive"
+	"github.com/chihuy/chihuy/outboxkey"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 	"github.com/chihuy/chihuy/vntext"
@@ -204,7 +204,7 @@ func (h *Handler) issue(ctx context.Context, r *request, issuer *units.Unit, dra
 		state = directive.Pending
 	}
 	d := directive.Directive{
-		ID: id, Issuer: issuer.Code, By: r.u.From, LeadChat: r.u.Chat, ProgressKey: "cdp:" + id,
+		ID: id, Issuer: issuer.Code, By: r.u.From, LeadChat: r.u.Chat, ProgressKey: outboxkey.Progress(id),
 		Body: draft.Body, Ref: draft.Ref, Deadline: draft.Deadline, ResultRequired: draft.ResultRequired,
 		Targets: targetSummary(targets), Created: h.Clock.Now(), Parent: parent, State: state,
 	}
@@ -217,7 +217,7 @@ func (h *Handler) issue(ctx context.Context, r *request, issuer *units.Unit, dra
 	if state == directive.Pending {
 		m := chihuy.Message{Text: fmt.Sprintf(msgCdConfirm, id, len(targets), d.Targets, nchats, h.understood(d), id, id)}
 		if h.buttons(r.u.Chat) {
-			m.Buttons = [][]chihuy.Button{{{Text: btnConfirm, Data: "cdok:" + id}, {Text: btnAbort, Data: "cdno:" + id}}}
+			m.Buttons = [][]chihuy.Button{{{Text: btnConfirm, Data: outboxkey.Button(outboxkey.ButtonConfirm, id)}, {Text: btnAbort, Data: outboxkey.Button(outboxkey.ButtonAbort, id)}}}
 		}
 		return h.replyWith(ctx, r, m)
 	}
@@ -255,11 +255,11 @@ func (h *Handler) deliver(ctx context.Context, d directive.Directive, targets []
 	for _, u := range targets {
 		for _, b := range chats[u.Code] {
 			m := chihuy.Message{
-				Key: "cd:" + d.ID + ":" + u.Code + ":" + b.Chat.String(), Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread,
+				Key: outboxkey.Directive(d.ID, u.Code).To(b.Chat), Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread,
 				Priority: chihuy.PriorityBulk, Text: text,
 			}
 			if h.buttons(b.Chat) {
-				m.Buttons = [][]chihuy.Button{{{Text: btnAck, Data: "ack:" + d.ID}}}
+				m.Buttons = [][]chihuy.Button{{{Text: btnAck, Data: outboxkey.Button(outboxkey.ButtonAck, d.ID)}}}
 			} else {
 				m.Text += fmt.Sprintf(msgCdAckByCommand, d.ID)
 			}
@@ -356,7 +356,7 @@ func (h *Handler) refreshProgress(ctx context.Context, id string) error {
 		return nil
 	}
 	_, err = h.Store.Enqueue(ctx, chihuy.Message{
-		Key: d.ProgressKey + ":e:" + strconv.FormatInt(now.UnixNano(), 36), Chat: d.LeadChat, EditOf: d.ProgressKey,
+		Key: outboxkey.ProgressEdit(d.ProgressKey, now), Chat: d.LeadChat, EditOf: d.ProgressKey,
 		Priority: chihuy.PriorityReply, Text: text,
 	})
 	return err
@@ -377,25 +377,9 @@ func (h *Handler) refreshAllProgress(ctx context.Context) error {
 	return nil
 }
 
-// parseCdKey reads "cd:ID:UNIT:CHAT".
-func parseCdKey(key string) (id, unit string, chat chihuy.ChatRef, ok bool) {
-	if !strings.HasPrefix(key, "cd:") {
-		return "", "", chat, false
-	}
-	parts := strings.SplitN(key[3:], ":", 3)
-	if len(parts) != 3 {
-		return "", "", chat, false
-	}
-	c, err := chihuy.ParseChatRef(parts[2])
-	if err != nil {
-		return "", "", chat, false
-	}
-	return parts[0], parts[1], c, true
-}
-
 // directiveSent counts a confirmed delivery and updates the progress.
 func (h *Handler) directiveSent(ctx context.Context, m chihuy.Message, _ []string) {
-	id, unit, chat, ok := parseCdKey(m.Key)
+	id, unit, chat, ok := outboxkey.ParseDirective(m.Key)
 	if !ok {
 		return
 	}
@@ -419,7 +403,7 @@ func (h *Handler) directiveSent(ctx context.Context, m chihuy.Message, _ []strin
 
 // directiveDead counts a failed delivery.
 func (h *Handler) directiveDead(ctx context.Context, m chihuy.Message, reason string) {
-	id, unit, chat, ok := parseCdKey(m.Key)
+	id, unit, chat, ok := outboxkey.ParseDirective(m.Key)
 	if !ok {
 		return
 	}
@@ -435,9 +419,9 @@ func (h *Handler) directiveDead(ctx context.Context, m chihuy.Message, reason st
 // directiveCallback handles the buttons: "ack:ID" (a unit acknowledges),
 // "cdok:ID" / "cdno:ID" (the lead confirms or aborts a big broadcast).
 func (h *Handler) directiveCallback(ctx context.Context, r *request) error {
-	kind, id, _ := strings.Cut(r.u.Callback.Data, ":")
+	kind, id, _ := outboxkey.ParseButton(r.u.Callback.Data)
 	switch kind {
-	case "ack":
+	case outboxkey.ButtonAck:
 		if r.unit == nil {
 			return h.answerCallback(ctx, r, msgCdForged)
 		}
@@ -449,8 +433,8 @@ func (h *Handler) directiveCallback(ctx context.Context, r *request) error {
 			return h.answerCallback(ctx, r, chihuy.ErrorMessage(err))
 		}
 		return h.answerCallback(ctx, r, text)
-	case "cdok", "cdno":
-		text, err := h.confirm(ctx, r, id, kind == "cdok")
+	case outboxkey.ButtonConfirm, outboxkey.ButtonAbort:
+		text, err := h.confirm(ctx, r, id, kind == outboxkey.ButtonConfirm)
 		if err != nil {
 			if chihuy.ErrorCode(err) == chihuy.EINTERNAL {
 				return err
@@ -509,9 +493,8 @@ func (h *Handler) acknowledge(ctx context.Context, r *request, rawID string, uni
 			if !h.buttons(b.Chat) {
 				continue // no edit on platforms without it: the reply says it
 			}
-			key := "cd:" + id + ":" + unit.Code + ":" + b.Chat.String()
-			edits = append(edits, chihuy.Message{Key: "cda:" + strings.TrimPrefix(key, "cd:"), Chat: b.Chat, Group: b.Kind == chihuy.Group,
-				EditOf: key, Priority: chihuy.PriorityReply, Text: h.directiveText(d, issuer) + mark})
+			edits = append(edits, chihuy.Message{Key: outboxkey.Acknowledged(id, unit.Code).To(b.Chat), Chat: b.Chat, Group: b.Kind == chihuy.Group,
+				EditOf: outboxkey.Directive(id, unit.Code).To(b.Chat), Priority: chihuy.PriorityReply, Text: h.directiveText(d, issuer) + mark})
 		}
 		if len(edits) > 0 {
 			if _, err := h.Store.Enqueue(ctx, edits...); err != nil {
@@ -616,17 +599,13 @@ func (h *Handler) showResults(ctx context.Context, id, again string) error {
 		size += 1 + utf8.RuneCountInString(line)
 	}
 	text := strings.Join(lines, "\n")
-	key := "cdr:" + id
+	key := outboxkey.Results(id)
 	if len(with) == 1 && again == "" {
 		_, err = h.Store.Enqueue(ctx, chihuy.Message{Key: key, Chat: st.LeadChat, Thread: h.chatThread(ctx, st.LeadChat),
 			Priority: chihuy.PriorityBulk, Text: text})
 		return err
 	}
-	edit := key + ":e:" + strconv.Itoa(len(with))
-	if again != "" {
-		edit += ":" + again
-	}
-	_, err = h.Store.Enqueue(ctx, chihuy.Message{Key: edit, Chat: st.LeadChat,
+	_, err = h.Store.Enqueue(ctx, chihuy.Message{Key: outboxkey.ResultsEdit(id, len(with), again), Chat: st.LeadChat,
 		EditOf: key, Priority: chihuy.PriorityBulk, Text: text})
 	return err
 }
@@ -862,7 +841,7 @@ func (h *Handler) cancel(ctx context.Context, d directive.Directive) (string, er
 	if err != nil {
 		return "", err
 	}
-	dropped, err := h.Store.CancelQueued(ctx, "cd:"+d.ID+":")
+	dropped, err := h.Store.CancelQueued(ctx, outboxkey.DirectivePrefix(d.ID))
 	if err != nil {
 		return "", err
 	}
@@ -886,7 +865,7 @@ func (h *Handler) tellCancelled(ctx context.Context, d directive.Directive, unit
 		return nil
 	}
 	text := fmt.Sprintf(msgCdCancelledUnits, d.ID, h.dirName(d, d.Issuer), firstLine(d.Body, 120))
-	_, err := h.sendUnit(ctx, to, "cdx:"+d.ID+":"+unit, chihuy.PriorityReply, text)
+	_, err := h.sendUnit(ctx, to, outboxkey.Cancelled(d.ID, unit), chihuy.PriorityReply, text)
 	return err
 }
 
@@ -1112,7 +1091,7 @@ func (h *Handler) RemindAndEscalate(ctx context.Context, interval time.Duration,
 			if to == "" {
 				continue
 			}
-			if _, err := h.sendUnit(ctx, to, "cdrem:"+d.ID+":"+u+":"+strconv.FormatInt(now.Unix()/60, 10), chihuy.PriorityBulk, text); err != nil {
+			if _, err := h.sendUnit(ctx, to, outboxkey.DirectiveReminder(d.ID, u, now), chihuy.PriorityBulk, text); err != nil {
 				return err
 			}
 		}
@@ -1153,7 +1132,7 @@ func (h *Handler) RemindAndEscalate(ctx context.Context, interval time.Duration,
 			lines = append(lines, fmt.Sprintf(msgCdDeadlineNoResult, len(noResult), strings.Join(noResult, ", ")))
 		}
 		text := strings.Join(lines, "\n")
-		if _, err := h.Store.Enqueue(ctx, chihuy.Message{Key: "cddl:" + id + ":lead", Chat: st.LeadChat, Thread: h.chatThread(ctx, st.LeadChat),
+		if _, err := h.Store.Enqueue(ctx, chihuy.Message{Key: outboxkey.DeadlineLead(id), Chat: st.LeadChat, Thread: h.chatThread(ctx, st.LeadChat),
 			Priority: chihuy.PriorityReply, Text: text}); err != nil {
 			return err
 		}
@@ -1165,7 +1144,7 @@ func (h *Handler) RemindAndEscalate(ctx context.Context, interval time.Duration,
 		var msgs []chihuy.Message
 		for _, b := range targets {
 			if b.Chat != st.LeadChat {
-				msgs = append(msgs, chihuy.Message{Key: "cddl:" + id + ":" + b.Chat.String(), Chat: b.Chat,
+				msgs = append(msgs, chihuy.Message{Key: outboxkey.Deadline(id).To(b.Chat), Chat: b.Chat,
 					Group: b.Kind == chihuy.Group, Thread: b.Thread, Priority: chihuy.PriorityReply, Text: text})
 			}
 		}

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +18,7 @@ import (
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/bot"
 	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/outboxkey"
 	"github.com/chihuy/chihuy/reorg"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
@@ -248,7 +248,7 @@ func splitCommand(text string) (cmd, args string) {
 // does not hold up the chat's next update), else through the outbox.
 func (h *Handler) answerCallback(ctx context.Context, r *request, text string) error {
 	m := chihuy.Message{
-		Key: "cb:" + r.u.ID, Chat: r.u.Chat, Priority: chihuy.PriorityReply,
+		Key: outboxkey.CallbackAnswer(r.u.ID), Chat: r.u.Chat, Priority: chihuy.PriorityReply,
 		CallbackID: r.u.Callback.ID, Text: text,
 	}
 	if h.AnswerCallback != nil {
@@ -282,7 +282,7 @@ func (h *Handler) reply(ctx context.Context, r *request, text string) error {
 
 func (h *Handler) replyWith(ctx context.Context, r *request, m chihuy.Message) error {
 	r.n++
-	m.Key = "re:" + r.u.ID + ":" + strconv.Itoa(r.n)
+	m.Key = outboxkey.Reply(r.u.ID, r.n)
 	m.Chat = r.u.Chat
 	m.Group = r.u.ChatKind == chihuy.Group
 	m.Thread = r.u.Thread // an answer goes to the topic of what it answers
@@ -294,9 +294,9 @@ func (h *Handler) replyWith(ctx context.Context, r *request, m chihuy.Message) e
 	return err
 }
 
-// sendUnit sends text to every healthy chat of unit, with keys derived
-// from key so a repeat of the same event sends nothing new.
-func (h *Handler) sendUnit(ctx context.Context, unit, key string, prio chihuy.Priority, text string) (int, error) {
+// sendUnit sends text to every healthy chat of unit, under the keys of
+// key's copies, so a repeat of the same event sends nothing new.
+func (h *Handler) sendUnit(ctx context.Context, unit string, key outboxkey.Stem, prio chihuy.Priority, text string) (int, error) {
 	targets, err := h.Store.Targets(ctx, unit)
 	if err != nil {
 		return 0, err
@@ -304,7 +304,7 @@ func (h *Handler) sendUnit(ctx context.Context, unit, key string, prio chihuy.Pr
 	msgs := make([]chihuy.Message, 0, len(targets))
 	for _, t := range targets {
 		msgs = append(msgs, chihuy.Message{
-			Key: key + ":" + t.Chat.String(), Chat: t.Chat, Group: t.Kind == chihuy.Group, Thread: t.Thread,
+			Key: key.To(t.Chat), Chat: t.Chat, Group: t.Kind == chihuy.Group, Thread: t.Thread,
 			Priority: prio, Text: text,
 		})
 	}
@@ -334,7 +334,7 @@ func (h *Handler) ChatGone(ctx context.Context, chat chihuy.ChatRef, cause error
 		what = "thành viên"
 	}
 	text := fmt.Sprintf(msgChatGoneParent, what, u.FullName(), u.Code, b.Broken)
-	if _, err := h.sendUnit(ctx, u.Parent.Code, "gone:"+chat.String()+":"+strconv.FormatInt(h.now().Unix()/3600, 10), chihuy.PriorityReply, text); err != nil {
+	if _, err := h.sendUnit(ctx, u.Parent.Code, outboxkey.ChatGone(chat, h.now()), chihuy.PriorityReply, text); err != nil {
 		h.Log.Error().Err(err).Msg("tell parent of broken chat")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/outboxkey"
 	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
@@ -42,12 +43,12 @@ const (
 	holdAdditive  = "add"   // "bổ sung", "thêm" where a value is already stored
 )
 
-// Callback data of the hold buttons: "rpok:<id>" stores, "rpadd:<id>"
-// adds to the stored values, "rpno:<id>" drops.
+// Kinds of the hold buttons (outboxkey.Button): store, add to the stored
+// values, drop.
 const (
-	cbHoldOK  = "rpok"
-	cbHoldAdd = "rpadd"
-	cbHoldNo  = "rpno"
+	cbHoldOK  = outboxkey.ButtonHoldStore
+	cbHoldAdd = outboxkey.ButtonHoldAdd
+	cbHoldNo  = outboxkey.ButtonHoldDrop
 )
 
 // heldReport is a report waiting for its sender's answer.
@@ -111,9 +112,9 @@ func (h *Handler) hold(ctx context.Context, r *request, target *units.Unit, held
 		}
 		lines = append(lines, fmt.Sprintf(msgHoldAddHow, id, id))
 		buttons = [][]chihuy.Button{
-			{{Text: fmt.Sprintf(btnHoldAdd, strings.Join(add, ", ")), Data: cbHoldAdd + ":" + id}},
-			{{Text: fmt.Sprintf(btnHoldReplace, strings.Join(repl, ", ")), Data: cbHoldOK + ":" + id}},
-			{{Text: btnHoldDrop, Data: cbHoldNo + ":" + id}},
+			{{Text: fmt.Sprintf(btnHoldAdd, strings.Join(add, ", ")), Data: outboxkey.Button(cbHoldAdd, id)}},
+			{{Text: fmt.Sprintf(btnHoldReplace, strings.Join(repl, ", ")), Data: outboxkey.Button(cbHoldOK, id)}},
+			{{Text: btnHoldDrop, Data: outboxkey.Button(cbHoldNo, id)}},
 		}
 	default:
 		lines = append(lines, fmt.Sprintf(msgHoldHead, target.FullName(), held.Day.Short()))
@@ -125,7 +126,7 @@ func (h *Handler) hold(ctx context.Context, r *request, target *units.Unit, held
 			lines = append(lines, "• "+why)
 		}
 		lines = append(lines, fmt.Sprintf(msgHoldHow, id))
-		buttons = [][]chihuy.Button{{{Text: btnHoldConfirm, Data: cbHoldOK + ":" + id}, {Text: btnHoldDrop, Data: cbHoldNo + ":" + id}}}
+		buttons = [][]chihuy.Button{{{Text: btnHoldConfirm, Data: outboxkey.Button(cbHoldOK, id)}, {Text: btnHoldDrop, Data: outboxkey.Button(cbHoldNo, id)}}}
 	}
 	m := chihuy.Message{Text: strings.Join(lines, "\n")}
 	if p, ok := h.Platforms[r.u.Chat.Platform]; ok && p.Buttons {

@@ -14,6 +14,7 @@ import (
 	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/digest"
 	"github.com/chihuy/chihuy/export"
+	"github.com/chihuy/chihuy/outboxkey"
 	"github.com/chihuy/chihuy/units"
 	"github.com/chihuy/chihuy/vntext"
 )
@@ -75,7 +76,7 @@ func (h *Handler) RemindUnreported(ctx context.Context, from, to chihuy.Day, dea
 		if _, ok := done[u.Code]; ok {
 			continue
 		}
-		sent, err := h.sendUnit(ctx, u.Code, "rmd:"+day.String()+":"+u.Code, chihuy.PriorityBulk, text)
+		sent, err := h.sendUnit(ctx, u.Code, outboxkey.ReportReminder(day, u.Code), chihuy.PriorityBulk, text)
 		if err != nil {
 			return n, err
 		}
@@ -108,7 +109,7 @@ func (h *Handler) LateList(ctx context.Context, from, to chihuy.Day) (int, error
 	for _, p := range parents {
 		names := late[p]
 		text := fmt.Sprintf(msgLateList, periodName(from, to), len(names), len(h.reporters(p)), listNames(names))
-		if _, err := h.sendUnit(ctx, p.Code, "late:"+day.String()+":"+p.Code, chihuy.PriorityBulk, text); err != nil {
+		if _, err := h.sendUnit(ctx, p.Code, outboxkey.LateList(day, p.Code), chihuy.PriorityBulk, text); err != nil {
 			return 0, err
 		}
 	}
@@ -168,7 +169,7 @@ func (h *Handler) sendDigest(ctx context.Context, u *units.Unit, day chihuy.Day)
 	// spares computing and rendering them.
 	firsts := make([]string, len(targets))
 	for i, b := range targets {
-		firsts[i] = digestKey(day, u, b.Chat) + ":0"
+		firsts[i] = outboxkey.DigestPart(day, u.Code, b.Chat, 0)
 	}
 	if n, err := h.Store.Known(ctx, firsts...); err != nil {
 		return false, err
@@ -186,25 +187,18 @@ func (h *Handler) sendDigest(ctx context.Context, u *units.Unit, day chihuy.Day)
 	var msgs []chihuy.Message
 	for _, b := range targets {
 		parts := digest.Render(d, h.textLimit(b.Chat))
-		key := digestKey(day, u, b.Chat)
 		for i, part := range parts {
-			msgs = append(msgs, chihuy.Message{Key: fmt.Sprintf("%s:%d", key, i), Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread,
+			msgs = append(msgs, chihuy.Message{Key: outboxkey.DigestPart(day, u.Code, b.Chat, i), Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread,
 				Priority: chihuy.PriorityBulk, Text: part})
 		}
 		if png != nil {
-			msgs = append(msgs, chihuy.Message{Key: key + ":png", Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread,
+			msgs = append(msgs, chihuy.Message{Key: outboxkey.DigestChart(day, u.Code, b.Chat), Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread,
 				Priority: chihuy.PriorityBulk, Text: fmt.Sprintf(msgChartCaption, u.FullName()),
 				File: &chihuy.File{Name: "xu-huong-" + u.Code + ".png", Photo: true, Data: png}})
 		}
 	}
 	_, err = h.Store.Enqueue(ctx, msgs...)
 	return err == nil, err
-}
-
-// digestKey is the outbox key of unit u's digest of day to chat (":N"
-// for its parts, ":png" for its chart).
-func digestKey(day chihuy.Day, u *units.Unit, chat chihuy.ChatRef) string {
-	return "dg:" + day.String() + ":" + u.Code + ":" + chat.String()
 }
 
 // Digest is Summarize plus what only the evening digest shows: open
@@ -323,10 +317,9 @@ func (h *Handler) WeeklyCompile(ctx context.Context, from, to chihuy.Day) (int, 
 		text := h.weeklyText(wk, u)
 		var msgs []chihuy.Message
 		for _, b := range targets {
-			key := "wk:" + to.String() + ":" + u.Code + ":" + b.Chat.String()
 			msgs = append(msgs,
-				chihuy.Message{Key: key, Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread, Priority: chihuy.PriorityBulk, Text: text},
-				chihuy.Message{Key: key + ":xlsx", Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread, Priority: chihuy.PriorityBulk,
+				chihuy.Message{Key: outboxkey.Weekly(to, u.Code, b.Chat), Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread, Priority: chihuy.PriorityBulk, Text: text},
+				chihuy.Message{Key: outboxkey.WeeklyFile(to, u.Code, b.Chat), Chat: b.Chat, Group: b.Kind == chihuy.Group, Thread: b.Thread, Priority: chihuy.PriorityBulk,
 					Text: fmt.Sprintf(msgWeeklyFile, u.FullName(), from.Short(), to.Short()),
 					File: &chihuy.File{Name: fmt.Sprintf("tuan-%s-%s.xlsx", u.Code, to), Data: buf.Bytes()}})
 		}

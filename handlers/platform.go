@@ -5,6 +5,7 @@ import (
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/directive"
+	"github.com/chihuy/chihuy/outboxkey"
 )
 
 // How platforms behave in production (SPEC §10): groups that change their
@@ -105,7 +106,7 @@ func (h *Handler) progressMilestone(ctx context.Context, d directive.Directive) 
 	text := h.progressText(d, issuer, h.Clock.Now())
 	msgs := make([]chihuy.Message, len(reached))
 	for i, m := range reached {
-		msgs[i] = chihuy.Message{Key: d.ProgressKey + ":m:" + m, Chat: d.LeadChat, Group: d.LeadChat.ID != "" && d.LeadChat.ID[0] == '-',
+		msgs[i] = chihuy.Message{Key: outboxkey.Milestone(d.ProgressKey, m), Chat: d.LeadChat, Group: d.LeadChat.ID != "" && d.LeadChat.ID[0] == '-',
 			Thread: h.chatThread(ctx, d.LeadChat), Priority: chihuy.PriorityReply, Text: text}
 	}
 	_, err := h.Store.Enqueue(ctx, msgs...)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/dataset"
+	"github.com/chihuy/chihuy/outboxkey"
 	"github.com/chihuy/chihuy/report"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
@@ -317,7 +318,7 @@ func (h *Handler) storeReport(ctx context.Context, r *request, target *units.Uni
 	}
 	// A newer echo of the unit and day supersedes a queued older one: a
 	// flood of reports from one chat cannot clog its queue (SPEC §11).
-	if err := h.replyWith(ctx, r, chihuy.Message{Text: echo, Supersedes: "echo:" + target.Code + ":" + held.Day.String()}); err != nil {
+	if err := h.replyWith(ctx, r, chihuy.Message{Text: echo, Supersedes: outboxkey.EchoTag(target.Code, held.Day)}); err != nil {
 		return err
 	}
 	if err := h.tellOverwritten(ctx, r, target, held, values, rec); err != nil {
@@ -353,7 +354,7 @@ func (h *Handler) tellOverwritten(ctx context.Context, r *request, target *units
 		who = held.By.String()
 	}
 	text := fmt.Sprintf(msgOverwriteHead, r.unit.Title(), who, target.FullName(), held.Day.Short()) + "\n" + strings.Join(lines, "\n")
-	_, err := h.sendUnit(ctx, target.Code, "ow:"+r.u.ID, chihuy.PriorityReply, text)
+	_, err := h.sendUnit(ctx, target.Code, outboxkey.Overwritten(r.u.ID), chihuy.PriorityReply, text)
 	return err
 }
 
@@ -417,8 +418,7 @@ func (h *Handler) raiseAlerts(ctx context.Context, u *units.Unit, day chihuy.Day
 		if len(lines) == 0 {
 			break // rules reach the nearest tiers first: none goes further
 		}
-		key := "al:" + u.Code + ":" + day.String() + ":" + strings.Join(keys, ",")
-		if _, err := h.sendUnit(ctx, a.Code, key, chihuy.PriorityReply, alertText(u, day, lines)); err != nil {
+		if _, err := h.sendUnit(ctx, a.Code, outboxkey.Alert(u.Code, day, keys), chihuy.PriorityReply, alertText(u, day, lines)); err != nil {
 			return err
 		}
 	}

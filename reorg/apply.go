@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/outboxkey"
 	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 )
@@ -358,13 +358,13 @@ func (p *Plan) run(ctx context.Context, st *store.Store, j journal, res Result) 
 // time of the run, so a resumed run does not send twice.
 func (p *Plan) tell(ctx context.Context, st *store.Store, j journal, res Result) (int, error) {
 	when := fmt.Sprintf(msgFrom, p.Effective.Short())
-	stamp := strconv.FormatInt(j.At.Unix(), 10)
+	stamp := outboxkey.Reorganised(j.At)
 	var msgs []chihuy.Message
 	for _, m := range res.Moved {
 		if m.Binding.Broken != "" || m.Old == nil || m.New == nil {
 			continue
 		}
-		msgs = append(msgs, message(m.Binding, "reorg:"+stamp, fmt.Sprintf(msgMovedChat, when, m.Old.String(), m.New.String(), m.New.FullName())))
+		msgs = append(msgs, message(m.Binding, stamp, fmt.Sprintf(msgMovedChat, when, m.Old.String(), m.New.String(), m.New.FullName())))
 	}
 	for _, r := range res.ReEnrol {
 		if r.Binding.Broken != "" || r.Fate.Old == nil {
@@ -374,13 +374,13 @@ func (p *Plan) tell(ctx context.Context, st *store.Store, j journal, res Result)
 		if !r.Fate.Gone() {
 			text = fmt.Sprintf(msgSplitChat, when, r.Fate.Old.String(), nameList(r.Fate.Parts))
 		}
-		msgs = append(msgs, message(r.Binding, "reorg:"+stamp, text))
+		msgs = append(msgs, message(r.Binding, stamp, text))
 	}
 	return enqueue(ctx, st, msgs)
 }
 
-func message(b store.Binding, key, text string) chihuy.Message {
-	return chihuy.Message{Key: key + ":" + b.Chat.String(), Chat: b.Chat, Group: b.Kind == chihuy.Group,
+func message(b store.Binding, key outboxkey.Stem, text string) chihuy.Message {
+	return chihuy.Message{Key: key.To(b.Chat), Chat: b.Chat, Group: b.Kind == chihuy.Group,
 		Priority: chihuy.PriorityBulk, Text: text}
 }
 
@@ -470,7 +470,7 @@ func (p *Plan) Undo(ctx context.Context, st *store.Store) (Result, error) {
 		}
 	}
 	var msgs []chihuy.Message
-	stamp := "reorg-undo:" + strconv.FormatInt(j.At.Unix(), 10)
+	stamp := outboxkey.ReorganisationUndone(j.At)
 	for _, jb := range j.Bindings {
 		b := jb.binding()
 		if f, ok := p.Fate(jb.Old); ok {
