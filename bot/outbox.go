@@ -177,7 +177,7 @@ type Clock interface {
 }
 
 // storeClock reads the store's clock and waits in real time.
-type storeClock struct{ st *store.Store }
+type storeClock struct{ st Queue }
 
 func (c storeClock) Now() time.Time                         { return c.st.Now() }
 func (c storeClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
@@ -189,10 +189,38 @@ type CaptionLimiter interface {
 	CaptionLimit() int
 }
 
+// Queue is the queued messages as their sender sees them: the sender
+// lease, reserving due messages, settling them, and the liveness of the
+// other senders. *store.Store implements it (store/outbox.go); messages
+// are queued there, through store.Enqueue, by whoever has one to send.
+type Queue interface {
+	// Now is the store's clock, which the sender's must agree with.
+	Now() time.Time
+	// HoldLease runs fn while owner holds lease name (one sender per
+	// platform), renewing it every ttl/3; fn's context ends when the
+	// lease is lost.
+	HoldLease(ctx context.Context, name, owner string, ttl time.Duration, fn func(context.Context) error) error
+	// InstanceAlive reports whether the process named name is up.
+	InstanceAlive(ctx context.Context, name string) (bool, error)
+	// ReclaimReservations gives back at once the reservations on platform
+	// of the owners for which gone is true, and says how many.
+	ReclaimReservations(ctx context.Context, platform string, gone func(owner string) bool) (int, error)
+	// WatchOutbox signals on wake when something is queued for platform,
+	// until stop.
+	WatchOutbox(ctx context.Context, platform string) (wake <-chan struct{}, stop func())
+	// OutboxDepth counts platform's queued replies and bulk messages.
+	OutboxDepth(ctx context.Context, platform string) (reply, bulk int64, err error)
+	// ReserveAs reserves up to n due messages of platform for owner, each
+	// for lease.
+	ReserveAs(ctx context.Context, platform, owner string, n int, lease time.Duration) (store.Reserved, error)
+	// Settle records the outcomes of reservations.
+	Settle(ctx context.Context, outcomes ...store.Outcome) error
+}
+
 // Outbox sends one platform's queued messages. Create it with NewOutbox and
 // call Run.
 type Outbox struct {
-	st          *store.Store
+	st          Queue
 	p           Platform
 	name        string
 	lim         Limits
@@ -291,9 +319,9 @@ func OnMigrated(fn func(ctx context.Context, from, to chihuy.ChatRef)) OutboxOpt
 	return func(o *Outbox) { o.onMigrated = fn }
 }
 
-// NewOutbox returns the sender of p's queued messages. Limits that are not
-// positive take their DefaultLimits value.
-func NewOutbox(st *store.Store, p Platform, lim Limits, opts ...OutboxOption) *Outbox {
+// NewOutbox returns the sender of p's queued messages, taken from st.
+// Limits that are not positive take their DefaultLimits value.
+func NewOutbox(st Queue, p Platform, lim Limits, opts ...OutboxOption) *Outbox {
 	lim = lim.withDefaults()
 	o := &Outbox{
 		st: st, p: p, name: p.Name(), lim: lim,

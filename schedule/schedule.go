@@ -98,10 +98,27 @@ const lookback = store.JobTTL - 24*time.Hour
 // scheduler's zone (not the time it actually runs, which may be later).
 type Job func(ctx context.Context, at time.Time) error
 
+// Claims records which process runs each occurrence of a job, so that
+// one runs it however many are up. *store.Store implements it
+// (store/jobs.go); the processes' heartbeats are kept by
+// store.StartInstance.
+type Claims interface {
+	// ClaimJob claims the occurrence of job name at at for owner: true
+	// when owner must run it now (never claimed, or claimed by a process
+	// that is gone, or by owner before a restart).
+	ClaimJob(ctx context.Context, name string, at time.Time, owner string) (bool, error)
+	// FinishJob records the end of owner's try of the occurrence (runErr
+	// nil for success); false when owner no longer holds the claim.
+	FinishJob(ctx context.Context, name string, at time.Time, owner string, runErr error) (bool, error)
+	// JobRun reads the record of the occurrence; ok is false when it was
+	// never claimed or the record expired (after store.JobTTL).
+	JobRun(ctx context.Context, name string, at time.Time) (run store.JobRun, ok bool, err error)
+}
+
 // Scheduler runs jobs at their times. Add may be called at any time, Run
 // once; all methods are safe for concurrent use.
 type Scheduler struct {
-	st       *store.Store
+	st       Claims
 	clock    chihuy.Clock
 	loc      *time.Location
 	log      zerolog.Logger
@@ -245,7 +262,7 @@ type Event struct {
 // New returns a scheduler of jobs whose specs are read in loc (the
 // configured zone, config.Config.Location; UTC when nil), timed by clock
 // (the system clock when nil), claiming occurrences in st.
-func New(st *store.Store, clock chihuy.Clock, loc *time.Location, log zerolog.Logger, opts ...Option) *Scheduler {
+func New(st Claims, clock chihuy.Clock, loc *time.Location, log zerolog.Logger, opts ...Option) *Scheduler {
 	if clock == nil {
 		clock = chihuy.SystemClock{}
 	}
