@@ -657,6 +657,9 @@ func (h *Handler) cmdTrangthai(ctx context.Context, r *request) error {
 		lines = append(lines, h.statusSummary(st, screenLines-used)...)
 		return h.reply(ctx, r, strings.Join(lines, "\n"))
 	}
+	if ended := h.endedLine(st.Directive); ended != "" {
+		lines = append(lines, ended)
+	}
 	lines = append(lines, h.statusLines(st, "")...)
 	for _, part := range splitLines(lines, h.textLimit(r.u.Chat)) {
 		if err := h.reply(ctx, r, part); err != nil {
@@ -669,9 +672,36 @@ func (h *Handler) cmdTrangthai(ctx context.Context, r *request) error {
 // fullWords ask /trangthai for the full list (folded).
 var fullWords = map[string]bool{"tatca": true, "tat ca": true, "day du": true, "du": true, "het": true, "all": true}
 
+// endedLine says that directive d was cancelled or closed, and when: it
+// has nobody left to chase. It is "" while d is open.
+func (h *Handler) endedLine(d directive.Directive) string {
+	format, at := "", time.Time{}
+	switch d.State {
+	case directive.Cancelled:
+		format, at = msgStatusCancelled, d.Cancelled
+	case directive.Closed:
+		format, at = msgStatusClosed, d.Closed
+	default:
+		return ""
+	}
+	when := ""
+	if !at.IsZero() {
+		when = fmt.Sprintf(msgStatusEndedAt, directive.FormatDeadline(at.In(h.Loc)))
+	}
+	return fmt.Sprintf(format, when)
+}
+
 // statusSummary is the part of /trangthai after the progress, in at most
-// room lines: one line per group of units that needs action.
+// room lines: one line per group of units that needs action, or when the
+// directive was cancelled or closed, that it was.
 func (h *Handler) statusSummary(st directive.Status, room int) []string {
+	if ended := h.endedLine(st.Directive); ended != "" {
+		lines := []string{ended}
+		if len(st.Forwards) > 0 {
+			lines = append(lines, fmt.Sprintf(msgStatusForwards, len(st.Forwards)))
+		}
+		return append(lines, fmt.Sprintf(msgStatusFullHint, st.ID))
+	}
 	type group struct {
 		title                          string
 		total, acked, failed, noResult int

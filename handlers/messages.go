@@ -126,6 +126,9 @@ const (
 
 	msgStatusNeedHead      = "Cần đôn đốc:"
 	msgStatusAllDone       = "✅ Tất cả đơn vị đã nhận và đã báo cáo đủ."
+	msgStatusCancelled     = "❌ Chỉ đạo đã hủy%s, không còn đơn vị nào phải đôn đốc."
+	msgStatusClosed        = "🏁 Chỉ đạo đã kết thúc%s, không còn đơn vị nào phải đôn đốc."
+	msgStatusEndedAt       = " lúc %s"
 	msgStatusUnackedShort  = " · chưa nhận: %s"
 	msgStatusFailedShort   = " · lỗi gửi %d"
 	msgStatusNoResultShort = " · chưa báo kết quả %d"
