@@ -302,15 +302,15 @@ func (h *Handler) progressText(d directive.Directive, issuer *units.Unit, now ti
 	if p.Done {
 		p.Now = d.Finished
 	}
+	if d.State == directive.Cancelled {
+		// on the title line: the head goes on with the targets and options
+		title += msgCdCancelledMark
+	}
 	head := fmt.Sprintf(msgCdProgressHead, d.ID, title, d.Counts.Total)
 	if d.Targets != "" {
 		head += fmt.Sprintf(msgCdTargets, d.Targets)
 	}
 	head += h.understood(d)
-	switch d.State {
-	case directive.Cancelled:
-		head += msgCdCancelledMark
-	}
 	return head + "\n" + p.Text() + fmt.Sprintf(msgCdStatusHint, d.ID)
 }
 
