@@ -182,7 +182,8 @@ func isCode(s string) bool {
 // cmdCapquyen grants a role: "/capquyen telegram:2002 lanhdao 106" (the
 // person finds their id with /toi; a bare id is on the sender's platform).
 // A lead grants member anywhere in their
-// subtree and lead strictly below their own unit; only admins grant admin.
+// subtree and lead strictly below their own unit, and revokes strictly
+// below it; only admins grant admin.
 func (h *Handler) cmdCapquyen(ctx context.Context, r *request) error {
 	fields := strings.Fields(r.args)
 	if len(fields) < 2 {
@@ -227,7 +228,9 @@ func (h *Handler) cmdCapquyen(ctx context.Context, r *request) error {
 	switch {
 	case mine < chihuy.RoleLead:
 		return denied(r, target, mine)
-	case mine == chihuy.RoleLead && (role == chihuy.RoleAdmin || (role >= chihuy.RoleLead || revoke) && !h.leadAbove(ctx, r, target)):
+	case mine == chihuy.RoleLead && revoke && !h.leadAbove(ctx, r, target):
+		return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgRevokeTooHigh, target.FullName())
+	case mine == chihuy.RoleLead && (role == chihuy.RoleAdmin || role >= chihuy.RoleLead && !h.leadAbove(ctx, r, target)):
 		return chihuy.Errorf(chihuy.EUNAUTHORIZED, msgGrantTooHigh)
 	}
 	if err := h.Store.Grant(ctx, user, target.Code, role); err != nil {

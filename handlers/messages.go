@@ -38,6 +38,8 @@ const (
 	msgGrantTooHigh = "Bạn chỉ có thể cấp quyền lãnh đạo cho đơn vị cấp dưới, và không thể cấp quyền quản trị."
 	msgGrantPseudo  = "Không thể cấp quyền cho %s: đây là tài khoản thay mặt nhóm hoặc kênh (quản trị viên ẩn danh, kênh liên kết), không phải một người. Hãy cấp quyền cho tài khoản cá nhân (người đó gõ /toi để xem mã)."
 	msgRoleBad      = "Vai trò %q không rõ. Dùng: thanhvien, lanhdao hoặc quantri (thuhoi để thu hồi)."
+	// msgRevokeTooHigh refuses a lead's revocation at their own unit.
+	msgRevokeTooHigh = "Bạn chỉ có thể thu hồi quyền tại đơn vị cấp dưới; quyền tại %s do lãnh đạo cấp trên hoặc quản trị viên thu hồi."
 
 	msgToiHead    = "👤 %s (%s)"
 	msgToiChat    = "Cuộc trò chuyện này: %s — %s"
