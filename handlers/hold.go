@@ -137,11 +137,47 @@ func (h *Handler) hold(ctx context.Context, r *request, target *units.Unit, held
 
 // cmdXacnhan answers /xacnhan: a held report of the chat goes first,
 // then a directive waiting for the lead's confirmation (directives.go).
+// With nothing waiting, the answer names directives only to a lead of a
+// unit that can issue them.
 func (h *Handler) cmdXacnhan(ctx context.Context, r *request) error {
 	if done, err := h.confirmHeld(ctx, r); done || err != nil {
 		return err
 	}
+	if strings.TrimSpace(r.args) == "" {
+		_, err := h.pendingID(ctx, r)
+		if chihuy.ErrorCode(err) == chihuy.ENOTFOUND {
+			text, err := h.nothingToConfirm(ctx, r)
+			if err != nil {
+				return err
+			}
+			return h.reply(ctx, r, text)
+		}
+		if err != nil {
+			return err
+		}
+	}
 	return h.confirmDirective(ctx, r)
+}
+
+// nothingToConfirm is the answer to a bare /xacnhan with nothing waiting:
+// reports only, unless the sender leads a unit with units below it (who
+// may have directives to confirm).
+func (h *Handler) nothingToConfirm(ctx context.Context, r *request) (string, error) {
+	home, err := h.homeUnit(ctx, r)
+	if err != nil {
+		return "", err
+	}
+	if home.IsLeaf() {
+		return msgHoldNone, nil
+	}
+	role, err := h.roleAt(ctx, r, home.Code, chihuy.RoleLead)
+	if err != nil {
+		return "", err
+	}
+	if role >= chihuy.RoleLead {
+		return msgNothingPending, nil
+	}
+	return msgHoldNone, nil
 }
 
 // confirmHeld answers a held report: "/xacnhan [id]" stores it as

@@ -273,6 +273,7 @@ const (
 	msgPlausPop         = "%s = %s lớn hơn dân số của %s (%s người)"
 	msgPlausHistory     = "%s = %s, gấp nhiều lần số lớn nhất %d ngày qua (%s)"
 	msgHoldNone         = "Không có báo cáo nào đang chờ xác nhận."
+	msgNothingPending   = "Không có báo cáo hay chỉ đạo nào đang chờ xác nhận."
 	msgHoldGone         = "Báo cáo chờ %s không còn (đã trả lời, hoặc quá 1 giờ). Xin gửi lại báo cáo."
 	msgHoldDropped      = "Đã bỏ báo cáo chờ %s, không ghi nhận."
 	msgHoldNoAdd        = "Báo cáo chờ %s không có số để cộng thêm. Xin gửi lại báo cáo."
