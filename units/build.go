@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -74,6 +75,28 @@ func messySpace(s string) bool {
 		prev = r
 	}
 	return prev == ' '
+}
+
+// properName writes every word of a place name from the GSO data with a
+// capital first letter: the catalogue has a few syllables that begin with
+// a lower-case accented vowel ("Pa ủ", "Mường é", "Đồng ý") where its
+// capitalisation missed a precomposed letter. Words that begin with a
+// digit or a sign ("Phường 1", "Văn Miếu - Quốc Tử Giám") are kept, and a
+// letter after an apostrophe is no syllable start ("Cư M'gar").
+func properName(s string) string {
+	words := strings.Split(s, " ")
+	changed := false
+	for i, w := range words {
+		r, n := utf8.DecodeRuneInString(w)
+		if unicode.IsLower(r) {
+			words[i] = string(unicode.ToUpper(r)) + w[n:]
+			changed = true
+		}
+	}
+	if !changed {
+		return s
+	}
+	return strings.Join(words, " ")
 }
 
 // cleanLevel is cleanName in lower case.

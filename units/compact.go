@@ -171,6 +171,11 @@ func parseCompact(data []byte, source string) ([]rawUnit, origin, []Problem) {
 			continue
 		}
 		r := rawUnit{Code: cols[0], Parent: cols[1], Level: cols[2], Name: cols[3], Line: line}
+		if r.Parent != "" {
+			// The embedded trees come from the GSO data; the root's name
+			// is the project's own ("Ban Chỉ đạo Quốc gia").
+			r.Name = properName(r.Name)
+		}
 		if len(cols) > 4 && cols[4] != "" {
 			r.Aliases = strings.Split(cols[4], "|")
 		}

@@ -46,7 +46,8 @@ var (
 // ParseGSO reads the GSO catalogue export ("data": provinces with
 // "level2s" and "level3s", and "data_date"). The names there carry the type
 // word ("Xã Bản Giang"); it becomes the unit's Level ("xã") and the Name
-// keeps the rest ("Bản Giang"). Where the name starts with another type
+// keeps the rest ("Bản Giang"), every word with a capital first letter
+// (the catalogue's "Pa ủ" is "Pa Ủ"). Where the name starts with another type
 // word of the same tier than the type column says (the catalogue has
 // "Phường 5" typed "Xã"), the name is believed. A root VN, "Ban Chỉ đạo
 // Quốc gia", is placed above the provinces.
@@ -74,7 +75,7 @@ func ParseGSO(data []byte, source string) (*Tree, error) {
 	raws = append(raws, rawUnit{Code: RootCode, Name: msgRootName, Level: msgRootLevel})
 	add := func(code, name, typ, parent string, tier []string) {
 		name, level := splitType(name, typ, tier)
-		raws = append(raws, rawUnit{Code: code, Name: name, Level: level, Parent: parent})
+		raws = append(raws, rawUnit{Code: code, Name: properName(name), Level: level, Parent: parent})
 	}
 	twoTier := false
 	for _, p := range f.Data {

@@ -15,7 +15,10 @@ type Unit struct {
 	// province, 3 for a district, 5 for a commune), else the code the units
 	// file gives. It is unique in the tree.
 	Code string
-	// Name is the proper name without the type word: "Bản Giang".
+	// Name is the proper name without the type word: "Bản Giang". In the
+	// built-in trees and GSO files every word of it starts with a capital
+	// letter or a digit ("Pa Ủ", "Phường 1"); a YAML units file's names
+	// are kept as written.
 	Name string
 	// Level is the type word in lower case: "xã", "phường", "thị trấn",
 	// "huyện", "quận", "thị xã", "thành phố", "tỉnh", "chốt", "quốc gia" …
