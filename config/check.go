@@ -239,7 +239,7 @@ func (r report) units(c *Config, tree *units.Tree) {
 		r.line("%s: %s", hdrUnits, desc)
 	}
 	root := tree.Root()
-	r.line("%s: %s (%s)", hdrRoot, root.Title(), root.Code)
+	r.line("%s: %s (%s)", hdrRoot, root.FullName(), root.Code)
 	var parts []string
 	for _, d := range tree.CountByDepth() {
 		parts = append(parts, d.String())

@@ -37,7 +37,7 @@ func msgBadRedisURL(v string) string {
 }
 
 func msgBadInstance(v string) string {
-	return fmt.Sprintf("%q không hợp lệ (tên instance: 1–64 ký tự chữ Latin không dấu, chữ số và ._:-, ví dụ chihuy-1)", v)
+	return fmt.Sprintf("%q không hợp lệ (tên tiến trình: 1–64 ký tự chữ Latin không dấu, chữ số và ._:-, ví dụ chihuy-1)", v)
 }
 
 func msgBadAddr(v string) string {
@@ -126,7 +126,7 @@ func msgBadChatRef(v string) string {
 
 func msgPseudoUser(u string) string {
 	return fmt.Sprintf("%s không phải một người mà là tài khoản thay mặt nhóm hoặc kênh (quản trị viên ẩn danh, kênh liên kết): "+
-		"không thể làm quản trị viên hay nhận vai trò; hãy dùng mã tài khoản cá nhân (người đó gõ /toi để xem)", u)
+		"không thể làm quản trị hay nhận vai trò; hãy dùng mã tài khoản cá nhân (người đó gõ /toi để xem)", u)
 }
 
 func msgBadRole(v string) string {
@@ -198,7 +198,7 @@ const (
 	hdrRoot           = "Gốc"
 	hdrCounts         = "Số đơn vị"
 	hdrDataset        = "Bộ dữ liệu"
-	hdrAdmins         = "Quản trị viên"
+	hdrAdmins         = "Quản trị"
 	hdrChats          = "Nhóm đã gắn"
 	hdrRoles          = "Vai trò"
 	hdrPlatforms      = "Nền tảng"

@@ -88,12 +88,12 @@ func Run(ctx context.Context, o RunOptions) error {
 		err = os.MkdirAll(dir, 0o755)
 	}
 	if err != nil {
-		return fmt.Errorf("demo folder: %w", err)
+		return fmt.Errorf(msgDirFailed, err)
 	}
 	logPath := filepath.Join(dir, "chihuy-demo.log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return fmt.Errorf("demo log: %w", err)
+		return fmt.Errorf(msgLogFailed, err)
 	}
 	defer logFile.Close()
 	log := zerolog.New(logFile).Level(o.LogLevel).With().Timestamp().Logger()
@@ -299,9 +299,9 @@ func command(ctx context.Context, out io.Writer, w *World, cur *units.Unit, line
 				u = x
 			}
 		}
-		fmt.Fprintf(out, "%s:\n", u)
+		fmt.Fprintf(out, "%s (%s):\n", u.Title(), u.Code)
 		for _, c := range u.Children {
-			fmt.Fprintf(out, "  %-6s %s%s\n", c.Code, c.Title(), platformNote(w, c.Code))
+			fmt.Fprintf(out, "  %-6s %s%s\n", c.Code, c.FullName(), platformNote(w, c.Code))
 		}
 	case "tua":
 		if err := fastForward(w, arg); err != nil {

@@ -35,4 +35,6 @@ const (
 	msgContinue   = "… > "
 	msgBadHour    = "Cần giờ dạng 18:00"
 	msgWaitGaveUp = "Đã chờ 1 phút mà bot chưa gửi tin nào có %q.\n"
+	msgDirFailed  = "không tạo được thư mục của bản demo: %w"
+	msgLogFailed  = "không mở được tệp nhật ký của bản demo: %w"
 )

@@ -370,7 +370,7 @@ func (w *World) Say(code, text string) error {
 		w.Zalo.PushText(zaloUser(code), "PRIVATE", zaloUser(code), "Cán bộ "+u.Name, text)
 		return nil
 	}
-	w.Telegram.PushMessage(w.groupID(code), "supergroup", "BCĐ "+u.Title(), w.leadID(code), "Chỉ huy "+u.Name, text)
+	w.Telegram.PushMessage(w.groupID(code), "supergroup", "BCĐ "+u.FullName(), w.leadID(code), "Chỉ huy "+u.Name, text)
 	return nil
 }
 

@@ -78,21 +78,31 @@ type Figure struct {
 	NoChange bool
 }
 
-// value renders the figure's value with what it is made of: "3", "3
-// [12/15 đơn vị]", "30 [gồm số cũ của 2 đơn vị, từ 05/11]", "chưa có báo
-// cáo".
+// value renders the figure's value: "3", or "chưa có báo cáo" when no
+// unit gave it.
 func (f Figure) value() string {
 	if f.Expected > 0 && f.Reported == 0 && f.Carried == 0 {
 		return notReported
 	}
-	v := vntext.Number(f.Value)
+	return vntext.Number(f.Value)
+}
+
+// note says, at the end of the figure's line, what its value is made of
+// when not every unit gave it that day: " — 12/15 đơn vị báo cáo", " — gồm
+// số cũ của 2 đơn vị, từ 05/11"; else "". It is written after the line
+// rather than beside the value, so that the change in brackets is the
+// only bracket after the number.
+func (f Figure) note() string {
+	if f.Expected > 0 && f.Reported == 0 && f.Carried == 0 {
+		return ""
+	}
 	switch {
 	case f.Carried > 0:
-		v += fmt.Sprintf(carriedFrom, f.Carried, f.Since.Short()[:5])
+		return fmt.Sprintf(carriedFrom, f.Carried, f.Since.Short()[:5])
 	case f.Expected > 0 && f.Reported < f.Expected:
-		v += fmt.Sprintf(reportedOf, f.Reported, f.Expected)
+		return fmt.Sprintf(reportedOf, f.Reported, f.Expected)
 	}
-	return v
+	return ""
 }
 
 // change renders the change against the day before, or why there is none.
@@ -228,10 +238,10 @@ func compose(d Digest, n int) []section {
 	figs := section{heading: headFigures}
 	for _, f := range d.Figures {
 		if f.Stock {
-			figs.lines = append(figs.lines, fmt.Sprintf(figureStock, f.Label, f.value(), f.change()))
+			figs.lines = append(figs.lines, fmt.Sprintf(figureStock, f.Label, f.value(), f.change(), f.note()))
 		} else {
 			figs.lines = append(figs.lines, fmt.Sprintf(figureFlow, f.Label, f.value(),
-				f.change(), vntext.Number(f.Week), vntext.Number(f.Total)))
+				f.change(), vntext.Number(f.Week), vntext.Number(f.Total), f.note()))
 		}
 	}
 	if len(figs.lines) == 0 {
@@ -327,10 +337,10 @@ func summarise(d Digest, limit, n int) []section {
 	var figs section
 	for _, f := range d.Figures {
 		if f.Stock {
-			figs.lines = append(figs.lines, fmt.Sprintf(summaryStock, f.Label, f.value(), f.change()))
+			figs.lines = append(figs.lines, fmt.Sprintf(summaryStock, f.Label, f.value(), f.change(), f.note()))
 		} else {
 			figs.lines = append(figs.lines, fmt.Sprintf(summaryFlow, f.Label, f.value(),
-				f.change(), vntext.Number(f.Week), vntext.Number(f.Total)))
+				f.change(), vntext.Number(f.Week), vntext.Number(f.Total), f.note()))
 		}
 	}
 	if len(figs.lines) == 0 {

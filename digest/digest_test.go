@@ -384,18 +384,21 @@ func BenchmarkRender(b *testing.B) {
 func TestFigureNeverZeroForNobody(t *testing.T) {
 	d8 := chihuy.Day{Year: 2021, Month: 11, Day: 8}
 	tests := []struct {
-		f             Figure
-		value, change string
+		f                   Figure
+		value, change, note string
 	}{
-		{Figure{Value: 3, Change: 1}, "3", "tăng 1"},
-		{Figure{Value: 0, Expected: 15}, "chưa có báo cáo", "chưa so sánh được với hôm qua"},
-		{Figure{Value: 3, Reported: 12, Expected: 15, Change: -1}, "3 [12/15 đơn vị]", "giảm 1"},
-		{Figure{Value: 3, Reported: 15, Expected: 15}, "3", "không đổi"},
-		{Figure{Stock: true, Value: 40, Expected: 15, Carried: 2, Since: d8, NoChange: true}, "40 [gồm số cũ của 2 đơn vị, từ 08/11]", "chưa so sánh được với hôm qua"},
+		{Figure{Value: 3, Change: 1}, "3", "tăng 1", ""},
+		{Figure{Value: 0, Expected: 15}, "chưa có báo cáo", "chưa so sánh được với hôm qua", ""},
+		{Figure{Value: 3, Reported: 12, Expected: 15, Change: -1}, "3", "giảm 1", " — 12/15 đơn vị báo cáo"},
+		{Figure{Value: 3, Reported: 15, Expected: 15}, "3", "không đổi", ""},
+		{Figure{Stock: true, Value: 40, Expected: 15, Carried: 2, Since: d8, NoChange: true}, "40", "chưa so sánh được với hôm qua", " — gồm số cũ của 2 đơn vị, từ 08/11"},
 	}
 	for _, tt := range tests {
 		if got := tt.f.value(); got != tt.value {
 			t.Errorf("%+v: value %q, want %q", tt.f, got, tt.value)
+		}
+		if got := tt.f.note(); got != tt.note {
+			t.Errorf("%+v: note %q, want %q", tt.f, got, tt.note)
 		}
 		if got := tt.f.change(); got != tt.change {
 			t.Errorf("%+v: change %q, want %q", tt.f, got, tt.change)

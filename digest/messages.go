@@ -15,14 +15,14 @@ const (
 	headMissing    = "⏳ CHƯA BÁO CÁO (%d đơn vị)"
 	headAlerts     = "⚠️ CẢNH BÁO TRONG NGÀY (%d)"
 	headDirectives = "CHỈ ĐẠO ĐANG THEO DÕI (%d)"
-	headCoverage   = "ĐỊA BÀN DƯỚI NGƯỠNG TIÊM CHỦNG (%d)"
+	headCoverage   = "ĐƠN VỊ DƯỚI NGƯỠNG TIÊM CHỦNG (%d)"
 
 	noFigures = "Chưa có số liệu trong ngày."
 
 	// flow: label, today, change, 7-day total, cumulative.
-	figureFlow = "• %s: %s (%s), 7 ngày %s, cộng dồn %s"
+	figureFlow = "• %s: %s (%s), 7 ngày %s, cộng dồn %s%s"
 	// stock: label, current value, change.
-	figureStock = "• %s: %s (%s)"
+	figureStock = "• %s: %s (%s)%s"
 	changeUp    = "tăng %s"
 	changeDown  = "giảm %s"
 	changeNone  = "không đổi"
@@ -31,9 +31,9 @@ const (
 	// notReported stands for the value of an element nobody reported.
 	notReported = "chưa có báo cáo"
 	// reportedOf: units that gave a flow of those expected.
-	reportedOf = " [%d/%d đơn vị]"
+	reportedOf = " — %d/%d đơn vị báo cáo"
 	// carriedFrom: units whose stock is their last report, from a day.
-	carriedFrom = " [gồm số cũ của %d đơn vị, từ %s]"
+	carriedFrom = " — gồm số cũ của %d đơn vị, từ %s"
 
 	topLine       = "%d. %s: %s"
 	progressLine  = "Đã báo cáo %d/%d đơn vị (%s), đúng hạn %d/%d."
@@ -47,18 +47,18 @@ const (
 	moreUnits      = "… và %d đơn vị khác — xem /tonghop"
 	moreAlerts     = "… và %d cảnh báo khác — xem /tonghop"
 	moreDirectives = "… và %d chỉ đạo khác — xem /tonghop"
-	moreLocalities = "… và %d địa bàn khác — xem /tonghop"
+	moreLocalities = "… và %d đơn vị khác — xem /tonghop"
 
 	// Compact form, for /tonghop.
 	summaryHeader         = "📊 %s — %s"
-	summaryFlow           = "%s: %s (%s), 7 ngày %s, cộng dồn %s"
-	summaryStock          = "%s: %s (%s)"
+	summaryFlow           = "%s: %s (%s), 7 ngày %s, cộng dồn %s%s"
+	summaryStock          = "%s: %s (%s)%s"
 	summaryProgress       = "Báo cáo: %d/%d đơn vị (%s), đúng hạn %d/%d."
 	summaryMissing        = "Chưa báo cáo (%d): "
 	summaryTop            = "Nhiều F0 mới nhất: "
 	summaryTopItem        = "%s (%s)"
 	summaryAlerts         = "Cảnh báo (%d): "
-	summaryAlertItem      = "%s: %s"
+	summaryAlertItem      = "%s — %s"
 	summaryDirectives     = "Chỉ đạo (%d): "
 	summaryDirItem        = "%s %s — đã nhận %d/%d"
 	summaryCoverage       = "Dưới ngưỡng tiêm chủng (%d): "
@@ -66,7 +66,7 @@ const (
 	summaryMoreUnits      = "và %d đơn vị khác"
 	summaryMoreAlerts     = "và %d cảnh báo khác"
 	summaryMoreDirectives = "và %d chỉ đạo khác"
-	summaryMoreLocalities = "và %d địa bàn khác"
+	summaryMoreLocalities = "và %d đơn vị khác"
 	listSep               = "; "
 	listEnd               = "."
 	ellipsis              = "…"

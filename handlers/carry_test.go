@@ -32,8 +32,8 @@ func TestSummaryCarriesStocks(t *testing.T) {
 	}
 	text := strings.Join(digest.RenderSummary(d9, 4096), "\n")
 	wantAll(t, "the summary of 9/11", text,
-		"F0 (ca mắc mới): 1 [1/13 đơn vị] (giảm 1)",
-		"cách ly tại nhà: 40 [gồm số cũ của 2 đơn vị, từ 08/11] (chưa so sánh được với hôm qua)")
+		"F0 (ca mắc mới): 1 (giảm 1), 7 ngày 4, cộng dồn 4 — 1/13 đơn vị báo cáo",
+		"cách ly tại nhà: 40 (chưa so sánh được với hôm qua) — gồm số cũ của 2 đơn vị, từ 08/11")
 	// 10 November: nobody reports
 	d10, err := e.h.Summarize(e.ctx, u, chihuy.Day{Year: 2021, Month: 11, Day: 10})
 	if err != nil {
@@ -42,7 +42,7 @@ func TestSummaryCarriesStocks(t *testing.T) {
 	text = strings.Join(digest.RenderSummary(d10, 4096), "\n")
 	wantAll(t, "the summary of 10/11", text,
 		"F0 (ca mắc mới): chưa có báo cáo",
-		"cách ly tại nhà: 40 [gồm số cũ của 2 đơn vị, từ 08/11]")
+		"cách ly tại nhà: 40 (chưa so sánh được với hôm qua) — gồm số cũ của 2 đơn vị, từ 08/11")
 	for _, bad := range []string{"F0 (ca mắc mới): 0", "cách ly tại nhà: 0", "giảm 40", "giảm 30"} {
 		if strings.Contains(text, bad) {
 			t.Errorf("the summary of 10/11 shows %q:\n%s", bad, text)

@@ -585,7 +585,7 @@ func (h *Handler) showResults(ctx context.Context, id, again string) error {
 	lines := []string{fmt.Sprintf(msgResultsHead, id, len(with), st.Counts.Total)}
 	size := utf8.RuneCountInString(lines[0])
 	for i, u := range with {
-		line := fmt.Sprintf(msgResultLine, h.dirTitle(st.Directive, u.Unit), u.ResultAt.In(h.Loc).Format("15:04"), firstLine(u.Result, 300))
+		line := fmt.Sprintf(msgResultLine, h.dirName(st.Directive, u.Unit), u.ResultAt.In(h.Loc).Format("15:04"), firstLine(u.Result, 300))
 		n := 1 + utf8.RuneCountInString(line)
 		if i < len(with)-1 {
 			// room for the line counting the results after this one
@@ -709,7 +709,7 @@ func (h *Handler) statusSummary(st directive.Status, room int) []string {
 	}
 	var need []group
 	for _, g := range directive.ByParent(st.Units) {
-		x := group{title: h.dirTitle(st.Directive, g.Parent), total: len(g.Units)}
+		x := group{title: h.dirName(st.Directive, g.Parent), total: len(g.Units)}
 		for _, u := range g.Units {
 			switch {
 			case u.Failed():
@@ -796,7 +796,7 @@ func (h *Handler) statusLines(st directive.Status, indent string) []string {
 				noResult = append(noResult, name)
 			}
 		}
-		head := fmt.Sprintf(msgStatusGroup, indent, h.dirTitle(st.Directive, g.Parent), acked, len(g.Units))
+		head := fmt.Sprintf(msgStatusGroup, indent, h.dirName(st.Directive, g.Parent), acked, len(g.Units))
 		lines = append(lines, head)
 		if len(failed) > 0 {
 			lines = append(lines, indent+"  "+fmt.Sprintf(msgStatusFailed, listNames(failed)))
@@ -809,7 +809,7 @@ func (h *Handler) statusLines(st directive.Status, indent string) []string {
 		}
 		for _, u := range g.Units {
 			if fwd, ok := st.Forwards[u.Unit]; ok {
-				lines = append(lines, indent+"  "+fmt.Sprintf(msgStatusForward, h.dirTitle(st.Directive, u.Unit), fwd.ID, fwd.Counts.Acked, fwd.Counts.Total))
+				lines = append(lines, indent+"  "+fmt.Sprintf(msgStatusForward, h.dirName(st.Directive, u.Unit), fwd.ID, fwd.Counts.Acked, fwd.Counts.Total))
 				lines = append(lines, h.statusLines(fwd, indent+"    ")...)
 			}
 		}
@@ -1074,7 +1074,7 @@ func (h *Handler) listOpen(ctx context.Context, r *request, u *units.Unit) error
 		return err
 	}
 	if len(open) == 0 {
-		return h.reply(ctx, r, fmt.Sprintf(msgCdNoneOpen, u.FullName()))
+		return h.reply(ctx, r, fmt.Sprintf(msgCdNoneOpen, u.Title()))
 	}
 	lines := []string{fmt.Sprintf(msgCdOpenHead, u.FullName(), len(open))}
 	for _, d := range open {

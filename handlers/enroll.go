@@ -108,7 +108,7 @@ func (h *Handler) cmdMamoi(ctx context.Context, r *request) error {
 	if r.args == "" {
 		targets = home.Children
 		if len(targets) == 0 {
-			return h.reply(ctx, r, fmt.Sprintf(msgNoChildren, home.String()))
+			return h.reply(ctx, r, fmt.Sprintf(msgNoChildren, home.Title(), home.Code))
 		}
 	} else {
 		for _, name := range splitList(r.args) {

@@ -109,7 +109,7 @@ func ExportHistory(ctx context.Context, st *store.Store, tree *units.Tree, plan 
 				}
 			}
 		}
-		t.Rows = append(t.Rows, export.Row{Day: from, To: to, Unit: u.Code, Name: u.Title(), Level: u.Level, Values: total})
+		t.Rows = append(t.Rows, export.Row{Day: from, To: to, Unit: u.Code, Name: u.FullName(), Level: u.Level, Values: total})
 	}
 	return t, notes, nil
 }
@@ -153,7 +153,7 @@ func ownRows(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg
 					}
 				}
 				if any {
-					rows = append(rows, export.Row{Day: d, Unit: u.Code, Name: u.Title(), Level: u.Level, Values: v})
+					rows = append(rows, export.Row{Day: d, Unit: u.Code, Name: u.FullName(), Level: u.Level, Values: v})
 				}
 			}
 		}
@@ -173,7 +173,7 @@ func ownRows(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg
 	}
 	for _, r := range reps {
 		u := byCode[r.Unit]
-		rows = append(rows, export.Row{Day: r.Day, Unit: r.Unit, Name: u.Title(), Level: u.Level, Values: r.Values})
+		rows = append(rows, export.Row{Day: r.Day, Unit: r.Unit, Name: u.FullName(), Level: u.Level, Values: r.Values})
 	}
 	return rows, nil
 }

@@ -199,14 +199,6 @@ func (h *Handler) dirName(d directive.Directive, code string) string {
 	return code
 }
 
-// dirTitle is dirName as written at the start of a line.
-func (h *Handler) dirTitle(d directive.Directive, code string) string {
-	if u := h.dirShown(d, code); u != nil {
-		return u.Title()
-	}
-	return code
-}
-
 // dirChats is the unit whose chats receive d's messages for code: ""
 // when none does (a split or gone unit).
 func (h *Handler) dirChats(d directive.Directive, code string) string {

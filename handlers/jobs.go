@@ -286,7 +286,7 @@ func (h *Handler) TrendChart(ctx context.Context, u *units.Unit, day chihuy.Day)
 		s.F0Community = append(s.F0Community, v["f0cd"])
 		s.F1 = append(s.F1, v["f1"])
 	}
-	return chart.Trend(fmt.Sprintf(chart.TrendTitle, len(days), u.Title()), days, s)
+	return chart.Trend(fmt.Sprintf(chart.TrendTitle, len(days), u.FullName()), days, s)
 }
 
 // WeeklyCompile sends every unit whose children have children (a province:
@@ -366,7 +366,7 @@ func (h *Handler) weekly(ctx context.Context, u *units.Unit, from, to chihuy.Day
 				}
 			}
 		}
-		wk.Rows = append(wk.Rows, export.WeeklyRow{Unit: c.Code, Name: c.Title(), Values: total})
+		wk.Rows = append(wk.Rows, export.WeeklyRow{Unit: c.Code, Name: c.FullName(), Values: total})
 	}
 	return wk, nil
 }

@@ -24,7 +24,7 @@ const (
 	msgOutOfScope    = "Bạn không có quyền với %s: đơn vị này nằm ngoài phạm vi của bạn."
 	msgUnitUnknown   = "Không tìm thấy đơn vị %q. Hãy ghi mã đơn vị (ví dụ 03418) hoặc tên đầy đủ."
 	msgUnitAmbiguous = "Tên %q trùng với nhiều đơn vị, hãy ghi mã:\n%s"
-	msgNoChildren    = "%s không có đơn vị cấp dưới. Ghi mã đơn vị cần mời, ví dụ: /mamoi 03418"
+	msgNoChildren    = "%s (%s) không có đơn vị cấp dưới. Ghi mã đơn vị cần mời, ví dụ: /mamoi 03418"
 	msgInvitesHead   = "🔑 Mã mời (dùng một lần, hết hạn %s). Gửi mỗi mã cho đơn vị tương ứng; tại nhóm của đơn vị gõ /dangky <mã>:"
 	msgInviteLine    = "• %s (%s): %s"
 	msgTooManyInvite = "Tối đa %d mã mỗi lần. Hãy ghi cụ thể các đơn vị, hoặc dùng lệnh `chihuy invite` trên máy chủ."
@@ -64,7 +64,7 @@ const (
 
 const (
 	msgNotAReport   = "Tôi chưa hiểu tin nhắn này. Để báo cáo, gõ ví dụ: F0 3, F1 25, cách ly tại nhà 30 — hoặc /baocao f0=3 f1=25. Gõ /help để xem hướng dẫn."
-	msgBaocaoUsage  = "Cách báo cáo: /baocao f0=3 f1=25 hoặc gõ tự nhiên: F0: 3 (cộng đồng 1), F1 25, cách ly tập trung 15, tại nhà 30. Có thể ghi ngày: bc ngày 8/11: f0 3."
+	msgBaocaoUsage  = "Cách báo cáo: gõ số liệu như vẫn viết, ví dụ F0 3 (cộng đồng 1), F1 25, cách ly tập trung 15, tại nhà 30 — hoặc /baocao f0=3 f1=25. Có thể ghi ngày, ví dụ «bc ngày 8/11 f0 3»."
 	msgProblemsHead = "⚠️ Chưa ghi nhận báo cáo — có phần chưa rõ:"
 	msgProblemsTail = "Xin gửi lại cả báo cáo sau khi sửa (chưa có số liệu nào được ghi)."
 	msgEchoHead     = "✅ Đã ghi nhận báo cáo của %s, ngày %s:"
@@ -109,9 +109,9 @@ const (
 	msgCdStatusHint    = "\nChi tiết: /trangthai %s"
 	msgCdForged        = "Nút này không hợp lệ cho nhóm này."
 	msgCdBadID         = "Mã chỉ đạo %q không hợp lệ (ví dụ: CD-12-0042)."
-	msgCdAckAgain      = "Chỉ đạo %s đã được xác nhận trước đó."
+	msgCdAckAgain      = "Chỉ đạo %s đã được nhận từ trước."
 	msgCdAckMark       = "\n\n✅ Đã nhận: %s lúc %s"
-	msgCdAcked         = "✅ Đã ghi nhận: %s đã nhận chỉ đạo (%s)."
+	msgCdAcked         = "✅ Đã ghi nhận: %[2]s đã nhận chỉ đạo %[1]s."
 	msgDanhanUsage     = "Cách dùng: /danhan <mã chỉ đạo>, ví dụ /danhan CD-12-0042"
 	msgKetquaUsage     = "Cách dùng: /ketqua <mã chỉ đạo> <nội dung kết quả>, ví dụ /ketqua CD-12-0042 Đã truy vết xong 25 F1"
 	msgKetquaDone      = "📝 Đã ghi nhận kết quả chỉ đạo %s của %s."
@@ -119,7 +119,7 @@ const (
 	msgResultLine      = "• %s (%s): %s"
 	msgMoreResults     = "… và %d đơn vị khác đã báo kết quả trước đó."
 	msgTrangthaiUsage  = "Cách dùng: /trangthai <mã chỉ đạo>. Gõ /chidao để xem các chỉ đạo đang mở."
-	msgStatusGroup     = "%s▸ %s: đã nhận %d/%d"
+	msgStatusGroup     = "%s▸ %s — đã nhận %d/%d"
 	msgStatusFailed    = "⚠️ không gửi được: %s"
 	msgStatusUnacked   = "⏳ chưa nhận: %s"
 	msgStatusNoResult  = "📝 chưa báo cáo kết quả: %s"
@@ -133,7 +133,7 @@ const (
 	msgStatusEndedAt       = " lúc %s"
 	msgStatusUnackedShort  = " · chưa nhận: %s"
 	msgStatusFailedShort   = " · lỗi gửi %d"
-	msgStatusNoResultShort = " · chưa báo kết quả %d"
+	msgStatusNoResultShort = " · chưa báo cáo kết quả %d"
 	msgStatusMoreGroups    = "… và %d nhóm đơn vị khác"
 	msgStatusForwards      = "↳ %d đơn vị đã chuyển tiếp xuống cấp dưới"
 	msgStatusFullHint      = "Danh sách đầy đủ: /trangthai %s tatca"
@@ -162,14 +162,14 @@ const (
 // Scheduled messages.
 const (
 	msgRemindReport = "⏰ Nhắc báo cáo: đơn vị chưa gửi số liệu %s. Hạn %s. Gõ ví dụ: F0 0, F1 0, xét nghiệm 120 — hoặc /baocao f0=0."
-	msgLateList     = "⏰ Quá hạn báo cáo %s: %d/%d đơn vị chưa báo cáo: %s"
+	msgLateList     = "⏰ Quá hạn báo cáo %s — %d/%d đơn vị chưa báo cáo: %s"
 	msgChartCaption = "📈 Xu hướng 7 ngày — %s"
 	msgWeeklyTitle  = " — kết quả phòng, chống dịch"
 	msgWeeklyHead   = "📅 TỔNG HỢP TUẦN %s (%s – %s), theo đơn vị trực thuộc:"
 	msgWeeklyFile   = "📎 Bảng tổng hợp tuần của %s (%s – %s)."
 )
 
-const msgTua = "⏩ (demo) Đang tua đồng hồ tới %s: nhắc báo cáo, danh sách chậm, tổng hợp và nhắc chỉ đạo sẽ đến theo giờ."
+const msgTua = "⏩ (bản demo) Đang tua đồng hồ tới %s: nhắc báo cáo, danh sách chậm, tổng hợp và nhắc chỉ đạo sẽ đến theo giờ."
 
 const (
 	msgJoined        = "👋 Chào các đồng chí! Tôi là bot chỉ huy phòng, chống dịch: ghi nhận báo cáo số liệu, tổng hợp lên cấp trên, chuyển chỉ đạo xuống cấp dưới."
@@ -184,8 +184,8 @@ const (
 		"/baocao f0=3 f1=25 — báo cáo theo mã chỉ tiêu\n" +
 		"/sua — xem, sửa báo cáo hôm nay\n" +
 		"/tonghop — tổng hợp số liệu của đơn vị"
-	helpAckTelegram = "📢 Nhận chỉ đạo: bấm ✅ Đã nhận; báo kết quả: /ketqua <mã> <nội dung>"
-	helpAckZalo     = "📢 Nhận chỉ đạo: /danhan <mã>; báo kết quả: /ketqua <mã> <nội dung>"
+	helpAckTelegram = "📢 Nhận chỉ đạo: bấm ✅ Đã nhận; báo cáo kết quả: /ketqua <mã> <nội dung>"
+	helpAckZalo     = "📢 Nhận chỉ đạo: /danhan <mã>; báo cáo kết quả: /ketqua <mã> <nội dung>"
 	helpLead        = "👔 Lãnh đạo:\n" +
 		"/chidao Tăng cường truy vết F1, hạn 16h thứ Sáu — gửi chỉ đạo xuống cấp dưới\n" +
 		"/trangthai CD-12-0001 — tiến độ một chỉ đạo\n" +

@@ -201,7 +201,7 @@ func (h *Handler) cmdSua(ctx context.Context, r *request) error {
 		return err
 	}
 	if !ok || len(rep.Values) == 0 {
-		return h.reply(ctx, r, fmt.Sprintf(msgSuaNone, r.unit.FullName(), day.Short()))
+		return h.reply(ctx, r, fmt.Sprintf(msgSuaNone, r.unit.Title(), day.Short()))
 	}
 	hist, err := h.Store.ReportHistory(ctx, h.unitShard(r.unit), day)
 	if err != nil {
@@ -243,7 +243,7 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result, at 
 	if res.Unit == "" && !target.IsLeaf() {
 		// a unit whose children report has no figures of its own: they
 		// would be added on top of its children's (§4: never guess)
-		return h.reply(ctx, r, fmt.Sprintf(msgReportNameUnit, target.FullName(), unitExample(target.Children[0], r.args)))
+		return h.reply(ctx, r, fmt.Sprintf(msgReportNameUnit, target.Title(), unitExample(target.Children[0], r.args)))
 	}
 	day := res.Day
 	if day.IsZero() {

@@ -251,14 +251,19 @@ func (h *Handler) alertsOfDay(ctx context.Context, u *units.Unit, day chihuy.Day
 	return out, nil
 }
 
-// ruleText describes a fired rule from its stored name and value.
+// ruleText describes a fired rule from its stored name and value, as
+// "tử vong 1 ca": the label, the value and the element's unit word.
 func (h *Handler) ruleText(rule string, value int64) string {
 	for _, r := range h.DataSet.Rules {
 		if ruleName(r) == rule {
-			return strings.TrimSpace(h.DataSet.Label(r.Element) + ": " + vntext.Number(value))
+			text := h.DataSet.Label(r.Element) + " " + vntext.Number(value)
+			if e, ok := h.DataSet.Element(r.Element); ok && e.Unit != "" {
+				text += " " + e.Unit
+			}
+			return strings.TrimSpace(text)
 		}
 	}
-	return rule + ": " + vntext.Number(value)
+	return rule + " " + vntext.Number(value)
 }
 
 // ruleName is the stable name of an alert rule in the store.

@@ -6,7 +6,7 @@ const (
 	// msgFileNotSent is added to a message whose attachment (%s: the file
 	// name) cannot travel over Zalo: a document, or a picture while the bot
 	// has no public URL to offer it under.
-	msgFileNotSent = "(Tệp %s không gửi được qua Zalo; xem trên Telegram hoặc hỏi quản trị viên.)"
+	msgFileNotSent = "(Tệp %s không gửi được qua Zalo; xem trên Telegram hoặc hỏi quản trị.)"
 
 	// msgSecretLength refuses a webhook secret the platform would refuse.
 	msgSecretLength = "Khóa bí mật của webhook Zalo phải dài từ 8 đến 256 ký tự (hiện có %d)."

@@ -195,7 +195,7 @@ func cmdInvite(ctx context.Context, args []string, stdout io.Writer, getenv func
 			if t.Parent != nil {
 				parent = t.Parent.Code
 			}
-			w.Write([]string{inv.Code, t.Code, t.Title(), t.Level, parent, inv.Expires.In(cfg.Location).Format(time.RFC3339)})
+			w.Write([]string{inv.Code, t.Code, t.FullName(), t.Level, parent, inv.Expires.In(cfg.Location).Format(time.RFC3339)})
 		}
 	}
 	w.Flush()

@@ -84,7 +84,7 @@ func TestReorganiseCommand(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("export exited %d: %s", code, errs)
 	}
-	if !strings.Contains(out, "2025-06-30..2025-06-30,03408,Phường Tân Phong,phường,7,") || !strings.Contains(errs, "xã Bản Giang (03418)") {
+	if !strings.Contains(out, "2025-06-30..2025-06-30,03408,phường Tân Phong,phường,7,") || !strings.Contains(errs, "xã Bản Giang (03418)") {
 		t.Errorf("export:\n%s\n%s", out, errs)
 	}
 	delete(env, "CHIHUY_CONFIG")
@@ -114,7 +114,7 @@ func TestDemoUnits2025(t *testing.T) {
 		"tỉnh Lai Châu: 39 đơn vị (cây từ 01/07/2025: tỉnh và 38 xã, phường)",
 		"Đã ghi nhận báo cáo của phường Tân Phong, ngày 02/07/2025",
 		"Báo cáo: 2/38 đơn vị",
-		"CD-12-0001 đã nhận chỉ đạo (xã Tân Uyên)",
+		"xã Tân Uyên đã nhận chỉ đạo CD-12-0001",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
