@@ -15,6 +15,7 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/rs/zerolog"
 
+	"github.com/chihuy/chihuy/config"
 	"github.com/chihuy/chihuy/units"
 )
 
@@ -32,7 +33,9 @@ type RunOptions struct {
 	// NoIntro skips the scripted opening scene.
 	NoIntro bool
 	// Start, when set, is the time the demo's clock shows at the start
-	// (a day to replay); by default the real time.
+	// (a day to replay); by default 09:00 today, Vietnam time, so that the
+	// scene's "hạn 17h hôm nay" and the day's reminders, deadline and
+	// digest lie ahead whatever the hour the demo is run.
 	Start time.Time
 	// Units names the built-in tree: "" or units.TreeMarch2025 (Lai Châu
 	// with its districts), units.TreeJuly2025 (its 38 communes and wards
@@ -97,10 +100,11 @@ func Run(ctx context.Context, o RunOptions) error {
 	}
 	defer logFile.Close()
 	log := zerolog.New(logFile).Level(o.LogLevel).With().Timestamp().Logger()
-	clock := &Clock{}
-	if !o.Start.IsZero() {
-		clock = StartingAt(o.Start)
+	start := o.Start
+	if start.IsZero() {
+		start = morning(time.Now())
 	}
+	clock := StartingAt(start)
 	w, err := Start(ctx, Options{Log: log, Clock: clock, Units: o.Units})
 	if err != nil {
 		return err
@@ -215,10 +219,18 @@ func Run(ctx context.Context, o RunOptions) error {
 			if line != "" {
 				pending = append(pending, line)
 			}
-			if !interactive && len(pending) == 1 {
-				fmt.Fprintf(out, "[%s] > %s\n", label(cur, w), line)
-			} else if !interactive {
-				fmt.Fprintf(out, "%s %s\n", strings.Repeat(" ", len([]rune(label(cur, w)))+4), line)
+			if !interactive {
+				// The echo of a script shows the line as typed, with its
+				// final backslash.
+				typed := line
+				if more {
+					typed += " \\"
+				}
+				if len(pending) == 1 {
+					fmt.Fprintf(out, "[%s] > %s\n", label(cur, w), typed)
+				} else {
+					fmt.Fprintf(out, "%s %s\n", strings.Repeat(" ", len([]rune(label(cur, w)))+4), typed)
+				}
 			}
 			if more {
 				continue
@@ -255,6 +267,17 @@ func Run(ctx context.Context, o RunOptions) error {
 		w.Quiet(ctx, 800*time.Millisecond)
 		flush()
 	}
+}
+
+// morning is 09:00 of now's day in Vietnam (the demo's time zone), or
+// now itself when the zone is unknown to the system.
+func morning(now time.Time) time.Time {
+	loc, err := time.LoadLocation(config.DefaultTimeZone)
+	if err != nil {
+		return now
+	}
+	d := now.In(loc)
+	return time.Date(d.Year(), d.Month(), d.Day(), 9, 0, 0, 0, loc)
 }
 
 // continued reads the continuation syntax of multi-line messages: a line

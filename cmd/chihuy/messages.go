@@ -82,7 +82,7 @@ const (
 	flagDir       = "lưu hình và tệp bot gửi vào thư mục này (mặc định: một thư mục tạm, in ra khi bắt đầu)"
 	flagVerbose   = "ghi log mức info vào tệp log của demo (mặc định chỉ ghi cảnh báo)"
 	flagNoIntro   = "bỏ cảnh mở đầu, vào thẳng phần gõ"
-	flagStart     = "đồng hồ của demo bắt đầu lúc này (giờ Việt Nam), để diễn lại một ngày"
+	flagStart     = "đồng hồ của demo bắt đầu lúc này (giờ Việt Nam), để diễn lại một ngày (mặc định: 09:00 hôm nay)"
 	flagUnit      = "mã hoặc tên đơn vị (bắt buộc)"
 	flagAllBelow  = "mỗi đơn vị cấp dưới một mã, thay vì mã của chính đơn vị"
 	flagTTL       = "thời hạn của mã, ví dụ 7d, 48h (mặc định: invite_ttl của cấu hình)"
