@@ -228,3 +228,34 @@ func TestLookupCustomLevels(t *testing.T) {
 		t.Errorf("FindPrefix by code = %v", codes(got))
 	}
 }
+
+func TestTokenize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"Xã Bản Giang", "xa ban giang"},
+		{"  xã   Bản\tGiang: F0 2", "xa ban giang f0 2"},
+		{"Cư M'gar", "cu mgar"},
+		{"Cư M’gar", "cu mgar"},
+		{"Xã K' Dang", "xa kdang"},
+		{"Ea H'leo", "ea hleo"},
+		{"'Bản Giang' F0", "ban giang f0"}, // quotes are not part of the name
+		{"Văn Miếu - Quốc Tử Giám", "van mieu quoc tu giam"},
+		{"P.Phúc Xá", "p phuc xa"},
+		{"Xa\u0300 Ba\u0309n", "xa ban"},
+		{"ĐẮK LẮK", "dak lak"},
+	}
+	for _, tt := range tests {
+		if got := normalize(tt.in); got != tt.want {
+			t.Errorf("normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	// Spans point at the words in the text.
+	text := "xã  Bản Giang: F0"
+	for _, tok := range tokenize(text, 0) {
+		if normalize(text[tok.start:tok.end]) != tok.key {
+			t.Errorf("token %q spans %q", tok.key, text[tok.start:tok.end])
+		}
+	}
+	if got := tokenize("a b c d e", 2); len(got) != 2 {
+		t.Errorf("limit: %d tokens", len(got))
+	}
+}
