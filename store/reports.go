@@ -82,6 +82,9 @@ package store
 // values recorded) about 515, the completeness hash 62, the aggregates 25.
 // A usual report of 10 elements costs 625 bytes, 2.3 GB per year. Each
 // correction adds a history entry (its message and values).
+//
+// This file records reports; reports_read.go reads them back, and
+// reports_retention.go archives and drops old days.
 
 import (
 	"context"
@@ -90,7 +93,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -137,13 +139,6 @@ var reportScript = newScript("report_record", scriptSpec{
 	keys: []string{"unitReport", "unitAgg", "firsts", "history", "touched", "days", "unitCum",
 		"ancAggs[]", "ancReports[]", "maxSets[]", "ancCums[]"},
 	args: []string{"at", "day", "score", "by", "chat", "entry", "unit", "ancestors[]", "elements[e,kind,value]"},
-})
-
-// reportHistoryScript returns the entries of a history list that start with
-// prefix (the unit and a tab), oldest first.
-var reportHistoryScript = newScript("report_history", scriptSpec{
-	keys: []string{"history"},
-	args: []string{"prefix"},
 })
 
 // RecordReport stores one report and updates the aggregates of all the
@@ -275,396 +270,6 @@ func valuesOfPairs(x any) (report.Values, error) {
 	return valuesOfHash(m)
 }
 
-// valuesOfHash reads element values from a hash, skipping meta fields.
-func valuesOfHash(h map[string]string) (report.Values, error) {
-	v := make(report.Values, len(h))
-	for k, x := range h {
-		if strings.HasPrefix(k, "_") {
-			continue
-		}
-		n, err := strconv.ParseInt(x, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("element %s: %w", k, err)
-		}
-		v[k] = n
-	}
-	return v, nil
-}
-
-// Report returns the unit's own report for day; ok is false when the unit
-// has not reported that day.
-func (s *Store) Report(ctx context.Context, u UnitShard, day chihuy.Day) (r report.Stored, ok bool, err error) {
-	rs, err := s.ReportRange(ctx, []UnitShard{u}, day, day)
-	if err != nil || len(rs) == 0 {
-		return report.Stored{Unit: u.Unit, Day: day}, false, err
-	}
-	return rs[0], true, nil
-}
-
-// Aggregate returns the unit's full aggregate for day: its own report
-// combined with those of its whole subtree. For the root, pass RootUnit.
-func (s *Store) Aggregate(ctx context.Context, u UnitShard, day chihuy.Day, aggs dataset.Aggregations) (report.Values, error) {
-	all, err := s.Aggregates(ctx, []UnitShard{u}, []chihuy.Day{day}, aggs)
-	if err != nil {
-		return nil, err
-	}
-	return all[u.Unit][day], nil
-}
-
-// reportPipelineBatch bounds the commands queued in one pipeline, so a bulk
-// read of a year of a province does not hold everything in one buffer.
-const reportPipelineBatch = 4096
-
-// Aggregates returns the full aggregate of every unit for every day,
-// indexed by unit code then day, for digests and /tonghop. It reads two
-// hashes per unit-day (two more per child of the root), pipelined: one
-// round trip per 4,096 reads. A unit or day without data has an empty map.
-func (s *Store) Aggregates(ctx context.Context, units []UnitShard, days []chihuy.Day, aggs dataset.Aggregations) (map[string]map[chihuy.Day]report.Values, error) {
-	type part struct {
-		unit string
-		day  chihuy.Day
-		cmds []*redis.MapStringStringCmd
-	}
-	out := make(map[string]map[chihuy.Day]report.Values, len(units))
-	var parts []part
-	flush := func(pipe redis.Pipeliner) error {
-		if len(parts) == 0 {
-			return nil
-		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return fmt.Errorf("read aggregates: %w", err)
-		}
-		for _, p := range parts {
-			for _, c := range p.cmds {
-				v, err := valuesOfHash(c.Val())
-				if err != nil {
-					return fmt.Errorf("read aggregate of %s for %s: %w", p.unit, p.day, err)
-				}
-				out[p.unit][p.day].Merge(v, aggs)
-			}
-		}
-		parts = parts[:0]
-		return nil
-	}
-	pipe := s.rdb.Pipeline()
-	queued := 0
-	for _, u := range units {
-		if out[u.Unit] == nil {
-			out[u.Unit] = make(map[chihuy.Day]report.Values, len(days))
-		}
-		for _, d := range days {
-			if out[u.Unit][d] != nil {
-				continue // the same unit and day asked twice
-			}
-			out[u.Unit][d] = report.Values{}
-			day := reportDay(d)
-			p := part{unit: u.Unit, day: d}
-			p.cmds = append(p.cmds,
-				pipe.HGetAll(ctx, s.reportKey(u.Shard, "r", day, u.Unit)),
-				pipe.HGetAll(ctx, s.reportKey(u.Shard, "a", day, u.Unit)))
-			for _, c := range u.Shards {
-				cu := ShardUnit(c)
-				p.cmds = append(p.cmds,
-					pipe.HGetAll(ctx, s.reportKey(c, "r", day, cu)),
-					pipe.HGetAll(ctx, s.reportKey(c, "a", day, cu)))
-			}
-			parts = append(parts, p)
-			if queued += len(p.cmds); queued >= reportPipelineBatch {
-				if err := flush(pipe); err != nil {
-					return nil, err
-				}
-				queued = 0
-			}
-		}
-	}
-	if err := flush(pipe); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// ReportHistory returns every report the unit sent for day, newest first.
-func (s *Store) ReportHistory(ctx context.Context, u UnitShard, day chihuy.Day) ([]report.HistoryEntry, error) {
-	raw, err := reportHistoryScript.runRO(ctx, s.rdb, names{"history": s.reportKey(u.Shard, "h", reportDay(day))},
-		names{"prefix": u.Unit + "\t"}).StringSlice()
-	if err != nil {
-		return nil, fmt.Errorf("read history of %s for %s: %w", u.Unit, day, err)
-	}
-	out := make([]report.HistoryEntry, 0, len(raw))
-	for i := len(raw) - 1; i >= 0; i-- {
-		h, err := decodeReportHistory(raw[i])
-		if err != nil {
-			return nil, fmt.Errorf("read history of %s for %s: %w", u.Unit, day, err)
-		}
-		out = append(out, h)
-	}
-	return out, nil
-}
-
-// ReportedUnits returns the units of the shard that reported on day, each
-// with the time of its first report that day (the caller decides whether
-// it was on time).
-func (s *Store) ReportedUnits(ctx context.Context, shard string, day chihuy.Day) (map[string]time.Time, error) {
-	h, err := s.rdb.HGetAll(ctx, s.reportKey(shard, "u", reportDay(day))).Result()
-	if err != nil {
-		return nil, fmt.Errorf("read reported units of %s for %s: %w", shard, day, err)
-	}
-	return reportedUnitsOf(h)
-}
-
-func reportedUnitsOf(h map[string]string) (map[string]time.Time, error) {
-	out := make(map[string]time.Time, len(h))
-	for unit, ms := range h {
-		if strings.HasPrefix(unit, "_") {
-			continue
-		}
-		t, err := parseReportTime(ms)
-		if err != nil {
-			return nil, fmt.Errorf("first report of %s: %w", unit, err)
-		}
-		out[unit] = t
-	}
-	return out, nil
-}
-
-// ReportRange returns the own reports of the units for every day from
-// from to to inclusive, for export: ordered by day, then in the order of
-// units; a unit and day without a report has no row.
-func (s *Store) ReportRange(ctx context.Context, units []UnitShard, from, to chihuy.Day) ([]report.Stored, error) {
-	if to.Before(from) {
-		return nil, chihuy.Errorf(chihuy.EINVALID, msgReportRangeReversed, from.Short(), to.Short())
-	}
-	type read struct {
-		unit  string
-		day   chihuy.Day
-		hash  *redis.MapStringStringCmd
-		first *redis.StringCmd
-	}
-	var out []report.Stored
-	var reads []read
-	flush := func(pipe redis.Pipeliner) error {
-		if len(reads) == 0 {
-			return nil
-		}
-		_, _ = pipe.Exec(ctx) // errors are checked per command: a missing first-report field is redis.Nil
-		for _, r := range reads {
-			if err := r.hash.Err(); err != nil {
-				return fmt.Errorf("read report of %s for %s: %w", r.unit, r.day, err)
-			}
-			if err := r.first.Err(); err != nil && !errors.Is(err, redis.Nil) {
-				return fmt.Errorf("read first report time of %s for %s: %w", r.unit, r.day, err)
-			}
-			h := r.hash.Val()
-			if len(h) == 0 {
-				continue
-			}
-			sr, err := decodeReport(r.unit, r.day, h, r.first.Val())
-			if err != nil {
-				return err
-			}
-			out = append(out, sr)
-		}
-		reads = reads[:0]
-		return nil
-	}
-	pipe := s.rdb.Pipeline()
-	for d := from; !d.After(to); d = d.AddDays(1) {
-		day := reportDay(d)
-		for _, u := range units {
-			reads = append(reads, read{unit: u.Unit, day: d,
-				hash:  pipe.HGetAll(ctx, s.reportKey(u.Shard, "r", day, u.Unit)),
-				first: pipe.HGet(ctx, s.reportKey(u.Shard, "u", day), u.Unit)})
-			if 2*len(reads) >= reportPipelineBatch {
-				if err := flush(pipe); err != nil {
-					return nil, err
-				}
-			}
-		}
-	}
-	if err := flush(pipe); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func decodeReport(unit string, day chihuy.Day, h map[string]string, first string) (report.Stored, error) {
-	sr := report.Stored{Unit: unit, Day: day}
-	var err error
-	wrap := func(err error) error { return fmt.Errorf("report of %s for %s: %w", unit, day, err) }
-	if sr.Values, err = valuesOfHash(h); err != nil {
-		return sr, wrap(err)
-	}
-	if sr.By, err = parseReportUser(h["_b"]); err != nil {
-		return sr, wrap(err)
-	}
-	if sr.Chat, err = parseReportChat(h["_c"]); err != nil {
-		return sr, wrap(err)
-	}
-	if sr.At, err = parseReportTime(h["_t"]); err != nil {
-		return sr, wrap(err)
-	}
-	if first != "" {
-		if sr.First, err = parseReportTime(first); err != nil {
-			return sr, wrap(err)
-		}
-	}
-	return sr, nil
-}
-
-// DayArchive is everything users sent for one shard and day, handed to the
-// archive before retention drops it from Redis.
-type DayArchive struct {
-	Shard string
-	Day   chihuy.Day
-	// Reports are the units' own reports, ordered by unit code.
-	Reports []report.Stored
-	// History is every report as sent, oldest first.
-	History []report.HistoryEntry
-	// Alerts are the alerts fired that day, by time.
-	Alerts []Alert
-}
-
-// reportExpireScript drops one shard-day if nothing was written to it since
-// it was read (the _n counter of the u hash, firsts, is still version):
-// firsts, the day's entry in days and every other key of the day (rest).
-var reportExpireScript = newScript("report_expire", scriptSpec{
-	keys: []string{"firsts", "days", "rest[]"},
-	args: []string{"version", "day"},
-})
-
-// reportExpireAttempts bounds how often one shard-day is archived again because
-// reports kept arriving for it while it was being archived.
-const reportExpireAttempts = 3
-
-// ExpireBefore hands every shard-day older than before to archive, then
-// drops it from Redis; it returns the number of shard-days dropped. A day
-// is dropped only after archive returned nil and only if nothing was
-// written to it meanwhile: otherwise it is read and archived again, so
-// archive may see the same shard-day more than once (each time whole).
-// On an archive error the day stays in Redis and ExpireBefore stops.
-func (s *Store) ExpireBefore(ctx context.Context, before chihuy.Day, archive func(context.Context, DayArchive) error) (int, error) {
-	if before.IsZero() {
-		return 0, chihuy.Errorf(chihuy.EINVALID, msgReportNoDay)
-	}
-	shards, err := s.rdb.SMembers(ctx, s.Key("rep", "shards")).Result()
-	if err != nil {
-		return 0, fmt.Errorf("list shards: %w", err)
-	}
-	slices.Sort(shards)
-	dropped := 0
-	for _, shard := range shards {
-		members, err := s.rdb.ZRangeByScore(ctx, s.reportKey(shard, "days"), &redis.ZRangeBy{
-			Min: "-inf", Max: "(" + strconv.FormatInt(reportDayScore(before), 10)}).Result()
-		if err != nil {
-			return dropped, fmt.Errorf("list days of shard %s: %w", shard, err)
-		}
-		for _, m := range members {
-			day, err := parseReportDay(m)
-			if err != nil {
-				return dropped, fmt.Errorf("days of shard %s: %w", shard, err)
-			}
-			if err := s.expireReportDay(ctx, shard, day, archive); err != nil {
-				return dropped, err
-			}
-			dropped++
-		}
-	}
-	return dropped, nil
-}
-
-func (s *Store) expireReportDay(ctx context.Context, shard string, day chihuy.Day, archive func(context.Context, DayArchive) error) error {
-	for range reportExpireAttempts {
-		a, version, keys, err := s.loadReportDay(ctx, shard, day)
-		if err != nil {
-			return err
-		}
-		// An empty day was dropped by another process meanwhile: only its
-		// entry in the days index may be left.
-		empty := version == "" && len(a.Reports) == 0 && len(a.History) == 0 && len(a.Alerts) == 0
-		if !empty {
-			if err := archive(ctx, a); err != nil {
-				return fmt.Errorf("archive shard %s day %s: %w", shard, day, err)
-			}
-		}
-		ok, err := reportExpireScript.run(ctx, s.rdb, keys, names{"version": version, "day": reportDay(day)}).Int()
-		if err != nil {
-			return fmt.Errorf("drop shard %s day %s: %w", shard, day, err)
-		}
-		if ok == 1 {
-			return nil
-		}
-	}
-	return fmt.Errorf("drop shard %s day %s: still receiving writes after %d attempts", shard, day, reportExpireAttempts)
-}
-
-// loadReportDay reads one shard-day whole: the archive, the write counter and
-// the keys to drop, named as reportExpireScript takes them.
-func (s *Store) loadReportDay(ctx context.Context, shard string, day chihuy.Day) (DayArchive, string, names, error) {
-	a := DayArchive{Shard: shard, Day: day}
-	df := reportDay(day)
-	wrap := func(err error) error { return fmt.Errorf("load shard %s day %s: %w", shard, day, err) }
-	uKey, hKey, kKey, alKey := s.reportKey(shard, "u", df), s.reportKey(shard, "h", df), s.reportKey(shard, "k", df), s.reportKey(shard, "al", df)
-
-	pipe := s.rdb.Pipeline()
-	uCmd := pipe.HGetAll(ctx, uKey)
-	hCmd := pipe.LRange(ctx, hKey, 0, -1)
-	kCmd := pipe.SMembers(ctx, kKey)
-	alCmd := pipe.HGetAll(ctx, alKey)
-	if _, err := pipe.Exec(ctx); err != nil {
-		return a, "", nil, wrap(err)
-	}
-	version := uCmd.Val()["_n"]
-	reported, err := reportedUnitsOf(uCmd.Val())
-	if err != nil {
-		return a, "", nil, wrap(err)
-	}
-	for _, raw := range hCmd.Val() {
-		h, err := decodeReportHistory(raw)
-		if err != nil {
-			return a, "", nil, wrap(err)
-		}
-		a.History = append(a.History, h)
-	}
-	if a.Alerts, err = decodeAlerts(day, alCmd.Val()); err != nil {
-		return a, "", nil, wrap(err)
-	}
-
-	units := make([]string, 0, len(reported))
-	for u := range reported {
-		units = append(units, u)
-	}
-	slices.Sort(units)
-	rest := []string{hKey, kKey, alKey}
-	for _, m := range kCmd.Val() {
-		kind, member, ok := strings.Cut(m, ":")
-		if !ok {
-			return a, "", nil, wrap(fmt.Errorf("bad key index member %q", m))
-		}
-		rest = append(rest, s.reportKey(shard, kind, df, member))
-	}
-	if len(units) > 0 {
-		pipe := s.rdb.Pipeline()
-		cmds := make([]*redis.MapStringStringCmd, len(units))
-		for i, u := range units {
-			key := s.reportKey(shard, "r", df, u)
-			rest = append(rest, key)
-			cmds[i] = pipe.HGetAll(ctx, key)
-		}
-		if _, err := pipe.Exec(ctx); err != nil {
-			return a, "", nil, wrap(err)
-		}
-		for i, u := range units {
-			r, err := decodeReport(u, day, cmds[i].Val(), "")
-			if err != nil {
-				return a, "", nil, wrap(err)
-			}
-			r.First = reported[u]
-			a.Reports = append(a.Reports, r)
-		}
-	}
-	return a, version, names{"firsts": uKey, "days": s.reportKey(shard, "days"), "rest": rest}, nil
-}
-
 // checkShard checks what of a report is the store's: the shard, a code
 // that becomes part of keys, and the ancestors ending at the shard (none
 // when the unit is the shard).
@@ -706,35 +311,6 @@ func encodeHistory(h report.HistoryEntry) string {
 	return b.String()
 }
 
-func decodeReportHistory(s string) (report.HistoryEntry, error) {
-	f := strings.SplitN(s, "\t", 6)
-	if len(f) != 6 {
-		return report.HistoryEntry{}, fmt.Errorf("history entry with %d fields", len(f))
-	}
-	h := report.HistoryEntry{Unit: f[0], Raw: f[5], Values: report.Values{}}
-	var err error
-	if h.At, err = parseReportTime(f[1]); err != nil {
-		return h, fmt.Errorf("history entry time: %w", err)
-	}
-	if h.By, err = parseReportUser(f[2]); err != nil {
-		return h, fmt.Errorf("history entry sender: %w", err)
-	}
-	if h.Chat, err = parseReportChat(f[3]); err != nil {
-		return h, fmt.Errorf("history entry chat: %w", err)
-	}
-	if f[4] != "" {
-		for _, pair := range strings.Split(f[4], ",") {
-			e, v, ok := strings.Cut(pair, "=")
-			n, err := strconv.ParseInt(v, 10, 64)
-			if !ok || err != nil {
-				return h, fmt.Errorf("history entry value %q", pair)
-			}
-			h.Values[e] = n
-		}
-	}
-	return h, nil
-}
-
 func reportUserField(u chihuy.UserRef) string {
 	if u == (chihuy.UserRef{}) {
 		return ""
@@ -747,28 +323,6 @@ func reportChatField(c chihuy.ChatRef) string {
 		return ""
 	}
 	return c.String()
-}
-
-func parseReportUser(s string) (chihuy.UserRef, error) {
-	if s == "" {
-		return chihuy.UserRef{}, nil
-	}
-	return chihuy.ParseUserRef(s)
-}
-
-func parseReportChat(s string) (chihuy.ChatRef, error) {
-	if s == "" {
-		return chihuy.ChatRef{}, nil
-	}
-	return chihuy.ParseChatRef(s)
-}
-
-func parseReportTime(s string) (time.Time, error) {
-	ms, err := strconv.ParseInt(s, 10, 64)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("time %q: %w", s, err)
-	}
-	return time.UnixMilli(ms), nil
 }
 
 // reportKey builds a key in the slot of a shard.
@@ -786,14 +340,6 @@ func reportDayScore(d chihuy.Day) int64 {
 	return int64(d.Year)*10000 + int64(d.Month)*100 + int64(d.Day)
 }
 
-func parseReportDay(s string) (chihuy.Day, error) {
-	t, err := time.Parse("20060102", s)
-	if err != nil {
-		return chihuy.Day{}, fmt.Errorf("day %q: %w", s, err)
-	}
-	return chihuy.DayOf(t), nil
-}
-
 func sortedElements(v report.Values) []string {
 	out := make([]string, 0, len(v))
 	for e := range v {
@@ -801,44 +347,4 @@ func sortedElements(v report.Values) []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// Cumulative returns the running totals of the Sum elements over every
-// day ever reported, of each unit's subtree (its own reports included),
-// in one round trip. The root's totals are its own plus its children's.
-func (s *Store) Cumulative(ctx context.Context, units []UnitShard) (map[string]report.Values, error) {
-	type read struct {
-		unit string
-		cmd  *redis.MapStringStringCmd
-	}
-	var reads []read
-	pipe := s.rdb.Pipeline()
-	for _, u := range units {
-		reads = append(reads, read{u.Unit, pipe.HGetAll(ctx, s.reportKey(u.Shard, "c", u.Unit))})
-		for _, c := range u.Shards {
-			reads = append(reads, read{u.Unit, pipe.HGetAll(ctx, s.reportKey(c, "c", ShardUnit(c)))})
-		}
-	}
-	if len(reads) == 0 {
-		return map[string]report.Values{}, nil
-	}
-	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("cumulative totals: %w", err)
-	}
-	out := make(map[string]report.Values, len(units))
-	for _, r := range reads {
-		v, err := valuesOfHash(r.cmd.Val())
-		if err != nil {
-			return nil, fmt.Errorf("cumulative totals of %s: %w", r.unit, err)
-		}
-		t := out[r.unit]
-		if t == nil {
-			t = report.Values{}
-			out[r.unit] = t
-		}
-		for e, x := range v {
-			t[e] += x
-		}
-	}
-	return out, nil
 }
