@@ -1,3 +1,5 @@
+// Over 500 lines because it is a fake: its state, options, routing and small methods (getMe, commands, webhooks) read best together.
+
 // Package telegramtest is a fake Telegram Bot API server. Tests point the
 // real Telegram client at it, and `chihuy demo` uses it as a local chat
 // platform, so that nothing talks to api.telegram.org.

@@ -1,3 +1,5 @@
+// Over 500 lines because it is a fake: the whole Zalo Bot API it imitates shares one state and one lock, and reads as one piece.
+
 // Package zalotest is a fake Zalo Bot API server for tests and for the
 // local demo. It speaks the documented shapes at {base}/bot{token}/{method}:
 // getMe, getUpdates (one update per call, the 408 answer after the wait
