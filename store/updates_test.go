@@ -119,7 +119,6 @@ func TestRecordedUpdatesSurviveRedisRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	time.Sleep(1100 * time.Millisecond) // appendfsync everysec
 	srv.Restart(t)
 	st = store.New(srv.Client(t))
 	got, err := st.NextUpdates(ctx, "after", 10, 10*time.Millisecond, time.Minute)
