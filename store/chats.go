@@ -101,7 +101,7 @@ func (s *Store) Binding(ctx context.Context, chat chihuy.ChatRef) (Binding, erro
 		return Binding{}, fmt.Errorf("binding of %s: %w", chat, err)
 	}
 	if m["unit"] == "" {
-		return Binding{}, chihuy.Errorf(chihuy.ENOTFOUND, "chat %s is not bound", chat)
+		return Binding{}, chihuy.Errorf(chihuy.ENOTFOUND, msgChatUnbound, chat)
 	}
 	return bindingFrom(chat, m), nil
 }
@@ -345,7 +345,7 @@ func (s *Store) RedeemInvite(ctx context.Context, code string) (Invite, error) {
 		return Invite{}, fmt.Errorf("redeem invite: %w", err)
 	}
 	if len(res) == 0 {
-		return Invite{}, chihuy.Errorf(chihuy.ENOTFOUND, "invite %s", code)
+		return Invite{}, chihuy.Errorf(chihuy.ENOTFOUND, msgInviteUnknown, code)
 	}
 	m := map[string]string{}
 	for i := 0; i+1 < len(res); i += 2 {
@@ -357,7 +357,7 @@ func (s *Store) RedeemInvite(ctx context.Context, code string) (Invite, error) {
 		inv.Expires = time.Unix(sec, 0)
 	}
 	if !inv.Expires.IsZero() && s.Now().After(inv.Expires) {
-		return Invite{}, chihuy.Errorf(chihuy.ENOTFOUND, "invite %s expired", code)
+		return Invite{}, chihuy.Errorf(chihuy.ENOTFOUND, msgInviteExpired, code)
 	}
 	return inv, nil
 }

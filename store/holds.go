@@ -23,7 +23,7 @@ import (
 // clock), and makes it the chat's latest hold.
 func (s *Store) PutHold(ctx context.Context, chat chihuy.ChatRef, id string, data []byte, ttl time.Duration) error {
 	if id == "" || strings.ContainsAny(id, ":{} ") {
-		return chihuy.Errorf(chihuy.EINVALID, "hold id %q", id)
+		return chihuy.Errorf(chihuy.EINVALID, msgHoldID, id)
 	}
 	exp := s.Now().Add(ttl).UnixMilli()
 	val := strconv.FormatInt(exp, 10) + "|" + string(data)
@@ -70,7 +70,7 @@ func (s *Store) PeekHold(ctx context.Context, chat chihuy.ChatRef, id string) ([
 // or past its time.
 func (s *Store) heldData(op, id, val string, err error) ([]byte, error) {
 	if errors.Is(err, redis.Nil) {
-		return nil, chihuy.Errorf(chihuy.ENOTFOUND, "hold %s", id)
+		return nil, chihuy.Errorf(chihuy.ENOTFOUND, msgHoldGone, id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s hold %s: %w", op, id, err)
@@ -81,7 +81,7 @@ func (s *Store) heldData(op, id, val string, err error) ([]byte, error) {
 		return nil, fmt.Errorf("%s hold %s: bad value", op, id)
 	}
 	if s.Now().UnixMilli() > exp {
-		return nil, chihuy.Errorf(chihuy.ENOTFOUND, "hold %s expired", id)
+		return nil, chihuy.Errorf(chihuy.ENOTFOUND, msgHoldExpired, id)
 	}
 	return []byte(data), nil
 }

@@ -27,6 +27,14 @@ const (
 	msgReportNoDay         = "Chưa có ngày báo cáo."
 	msgReportRangeReversed = "Khoảng ngày không hợp lệ: từ %s đến %s."
 
+	// Chats, invites and held reports.
+	msgChatUnbound   = "Cuộc trò chuyện %s chưa đăng ký đơn vị nào."
+	msgInviteUnknown = "Mã mời %s không đúng hoặc đã được dùng."
+	msgInviteExpired = "Mã mời %s đã hết hạn."
+	msgHoldID        = "Mã báo cáo chờ %q không hợp lệ."
+	msgHoldGone      = "Báo cáo chờ %s không còn (đã trả lời hoặc đã hết hạn)."
+	msgHoldExpired   = "Báo cáo chờ %s đã hết hạn."
+
 	// A second live process with the same instance name.
 	msgTwin = "Một tiến trình khác đang chạy với cùng tên instance %q trên kho này (nhịp tim của nó vẫn được gia hạn): mỗi tiến trình cần CHIHUY_INSTANCE riêng. / Another live process runs as instance %q on this store: give each process its own CHIHUY_INSTANCE."
 )
