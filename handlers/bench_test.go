@@ -235,7 +235,7 @@ func (c *roundTrips) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.P
 // Redis round trips it takes.
 func BenchmarkHandleReport(b *testing.B) {
 	srv := redistest.Start(b, false)
-	client := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	client := redis.NewClient(redistest.Options(srv.Addr))
 	b.Cleanup(func() { client.Close() })
 	rt := &roundTrips{}
 	client.AddHook(rt)

@@ -66,7 +66,7 @@ func StartCluster(tb testing.TB, masters int) *Cluster {
 	// Every replica in sync: a failover before its first sync would
 	// promote an empty replica (or none).
 	for _, n := range c.Nodes {
-		rdb := redis.NewClient(&redis.Options{Addr: n.Addr})
+		rdb := redis.NewClient(Options(n.Addr))
 		role, err := rdb.Do(ctx, "ROLE").Slice()
 		rdb.Close()
 		if err != nil {
@@ -163,7 +163,7 @@ func (c *Cluster) KillMasterOf(tb testing.TB, key string) string {
 	tb.Helper()
 	ctx := context.Background()
 	n := c.alive()[0]
-	rdb := redis.NewClient(&redis.Options{Addr: n.Addr})
+	rdb := redis.NewClient(Options(n.Addr))
 	defer rdb.Close()
 	slot, err := rdb.ClusterKeySlot(ctx, key).Result()
 	if err != nil {

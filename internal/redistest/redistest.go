@@ -155,9 +155,24 @@ func Start(tb testing.TB, aof bool) *Server {
 	return s
 }
 
-// Client returns a go-redis client of the server, closed at cleanup.
+// ioTimeout bounds a test client's read or write of one command. It is
+// far above go-redis's 3 s default: under -race, on a loaded machine, the
+// embedded server can take seconds to answer a large script or pipeline,
+// and a test must not fail for the speed of the machine it runs on. A
+// server that is gone still fails at once (connection refused or reset).
+const ioTimeout = 60 * time.Second
+
+// Options returns the go-redis options of a test client of addr: a test
+// client waits for a slow answer (ioTimeout) rather than fail on the
+// machine's load.
+func Options(addr string) *redis.Options {
+	return &redis.Options{Addr: addr, ReadTimeout: ioTimeout, WriteTimeout: ioTimeout}
+}
+
+// Client returns a go-redis client of the server (see Options), closed at
+// cleanup.
 func (s *Server) Client(tb testing.TB) *redis.Client {
-	c := redis.NewClient(&redis.Options{Addr: s.Addr})
+	c := redis.NewClient(Options(s.Addr))
 	tb.Cleanup(func() { c.Close() })
 	return c
 }
