@@ -105,6 +105,15 @@ func (f Figure) note() string {
 	return ""
 }
 
+// bracket renders the change in brackets after the value, " (tăng 3)";
+// "" when no unit gave the element, since there is no figure to compare.
+func (f Figure) bracket() string {
+	if f.Expected > 0 && f.Reported == 0 && f.Carried == 0 {
+		return ""
+	}
+	return fmt.Sprintf(changeBracket, f.change())
+}
+
 // change renders the change against the day before, or why there is none.
 func (f Figure) change() string {
 	if f.NoChange || f.Expected > 0 && f.Reported == 0 {
@@ -238,10 +247,10 @@ func compose(d Digest, n int) []section {
 	figs := section{heading: headFigures}
 	for _, f := range d.Figures {
 		if f.Stock {
-			figs.lines = append(figs.lines, fmt.Sprintf(figureStock, f.Label, f.value(), f.change(), f.note()))
+			figs.lines = append(figs.lines, fmt.Sprintf(figureStock, f.Label, f.value(), f.bracket(), f.note()))
 		} else {
 			figs.lines = append(figs.lines, fmt.Sprintf(figureFlow, f.Label, f.value(),
-				f.change(), vntext.Number(f.Week), vntext.Number(f.Total), f.note()))
+				f.bracket(), vntext.Number(f.Week), vntext.Number(f.Total), f.note()))
 		}
 	}
 	if len(figs.lines) == 0 {
@@ -337,10 +346,10 @@ func summarise(d Digest, limit, n int) []section {
 	var figs section
 	for _, f := range d.Figures {
 		if f.Stock {
-			figs.lines = append(figs.lines, fmt.Sprintf(summaryStock, f.Label, f.value(), f.change(), f.note()))
+			figs.lines = append(figs.lines, fmt.Sprintf(summaryStock, f.Label, f.value(), f.bracket(), f.note()))
 		} else {
 			figs.lines = append(figs.lines, fmt.Sprintf(summaryFlow, f.Label, f.value(),
-				f.change(), vntext.Number(f.Week), vntext.Number(f.Total), f.note()))
+				f.bracket(), vntext.Number(f.Week), vntext.Number(f.Total), f.note()))
 		}
 	}
 	if len(figs.lines) == 0 {

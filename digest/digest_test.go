@@ -386,12 +386,15 @@ func TestFigureNeverZeroForNobody(t *testing.T) {
 	tests := []struct {
 		f                   Figure
 		value, change, note string
+		// bracket is the change as shown after the value: none when
+		// there is no value to compare.
+		bracket string
 	}{
-		{Figure{Value: 3, Change: 1}, "3", "tăng 1", ""},
-		{Figure{Value: 0, Expected: 15}, "chưa có báo cáo", "chưa so sánh được với hôm qua", ""},
-		{Figure{Value: 3, Reported: 12, Expected: 15, Change: -1}, "3", "giảm 1", " — 12/15 đơn vị báo cáo"},
-		{Figure{Value: 3, Reported: 15, Expected: 15}, "3", "không đổi", ""},
-		{Figure{Stock: true, Value: 40, Expected: 15, Carried: 2, Since: d8, NoChange: true}, "40", "chưa so sánh được với hôm qua", " — gồm số cũ của 2 đơn vị, từ 08/11"},
+		{Figure{Value: 3, Change: 1}, "3", "tăng 1", "", " (tăng 1)"},
+		{Figure{Value: 0, Expected: 15}, "chưa có báo cáo", "chưa so sánh được với hôm qua", "", ""},
+		{Figure{Value: 3, Reported: 12, Expected: 15, Change: -1}, "3", "giảm 1", " — 12/15 đơn vị báo cáo", " (giảm 1)"},
+		{Figure{Value: 3, Reported: 15, Expected: 15}, "3", "không đổi", "", " (không đổi)"},
+		{Figure{Stock: true, Value: 40, Expected: 15, Carried: 2, Since: d8, NoChange: true}, "40", "chưa so sánh được với hôm qua", " — gồm số cũ của 2 đơn vị, từ 08/11", " (chưa so sánh được với hôm qua)"},
 	}
 	for _, tt := range tests {
 		if got := tt.f.value(); got != tt.value {
@@ -402,6 +405,9 @@ func TestFigureNeverZeroForNobody(t *testing.T) {
 		}
 		if got := tt.f.change(); got != tt.change {
 			t.Errorf("%+v: change %q, want %q", tt.f, got, tt.change)
+		}
+		if got := tt.f.bracket(); got != tt.bracket {
+			t.Errorf("%+v: bracket %q, want %q", tt.f, got, tt.bracket)
 		}
 	}
 }

@@ -19,13 +19,16 @@ const (
 
 	noFigures = "Chưa có số liệu trong ngày."
 
-	// flow: label, today, change, 7-day total, cumulative.
-	figureFlow = "• %s: %s (%s), 7 ngày %s, cộng dồn %s%s"
-	// stock: label, current value, change.
-	figureStock = "• %s: %s (%s)%s"
-	changeUp    = "tăng %s"
-	changeDown  = "giảm %s"
-	changeNone  = "không đổi"
+	// flow: label, today, change in brackets, 7-day total, cumulative.
+	figureFlow = "• %s: %s%s, 7 ngày %s, cộng dồn %s%s"
+	// stock: label, current value, change in brackets.
+	figureStock = "• %s: %s%s%s"
+	// changeBracket: the change after the value, left out when nobody
+	// reported the element (there is no figure to compare).
+	changeBracket = " (%s)"
+	changeUp      = "tăng %s"
+	changeDown    = "giảm %s"
+	changeNone    = "không đổi"
 	// changeUnknown: no unit gave the element both days.
 	changeUnknown = "chưa so sánh được với hôm qua"
 	// notReported stands for the value of an element nobody reported.
@@ -51,8 +54,8 @@ const (
 
 	// Compact form, for /tonghop.
 	summaryHeader         = "📊 %s — %s"
-	summaryFlow           = "%s: %s (%s), 7 ngày %s, cộng dồn %s%s"
-	summaryStock          = "%s: %s (%s)%s"
+	summaryFlow           = "%s: %s%s, 7 ngày %s, cộng dồn %s%s"
+	summaryStock          = "%s: %s%s%s"
 	summaryProgress       = "Báo cáo: %d/%d đơn vị (%s), đúng hạn %d/%d."
 	summaryMissing        = "Chưa báo cáo (%d): "
 	summaryTop            = "Nhiều F0 mới nhất: "
