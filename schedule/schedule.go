@@ -1,59 +1,3 @@
-// Package schedule owns the bot's timed jobs (SPEC §7, §8): reminders
-// before a deadline, the list of late units after it, the digests. Jobs
-// are cron expressions in the bot's zone (Asia/Ho_Chi_Minh); ParseAt turns
-// the configuration's "17:00" or "thứ 5 17:00" into one.
-//
-// # Once across processes
-//
-// An occurrence is a job's name and one scheduled time. Several bot
-// processes may share the store, and each occurrence runs at most once
-// among all of them: before running it, a process claims it in Redis
-// (store.ClaimJob, {cfg}:job:NAME:UNIX, created once and kept for
-// store.JobTTL) and only the process that claimed it runs it; the outcome
-// is recorded in the claim. The owner is the process's instance name
-// (WithOwner; store.StartInstance keeps its heartbeat). A process that
-// stops in the middle of a run leaves the occurrence claimed and
-// unfinished: it runs again, idempotently, when the process restarts under
-// the same name, or in another process once the owner's heartbeat has
-// lapsed (a process that saw the occurrence taken looks at it again every
-// watchEvery while it is unfinished and in its catch-up window). Jobs
-// make that safe with per-unit message keys (the outbox never sends a key
-// twice) and skip the units already done.
-//
-// # Catching up
-//
-// When Run starts, and whenever a job is added, the job's most recent
-// occurrence runs at once if it is less than the catch-up window (the
-// job's CatchUp option, else the scheduler's WithCatchUp, default one
-// hour) in the past and nobody claimed it: it was missed while
-// the bot was down. An older one is not run; when it was never claimed,
-// it is logged as missed. While running, the scheduler waits for the next
-// occurrence on the clock, and also looks at the clock every poll interval
-// (200 ms for an injected clock, one minute for the system clock) and
-// whenever Kick is called: when the clock jumped forward (the demo's
-// fast-forward, a suspended machine), every occurrence jumped over that is
-// still within the catch-up window runs, each once, oldest first (only the
-// latest for a job added with Coalesce); older ones are skipped and
-// logged. When the clock moves back, nothing runs
-// again: the claims remember what ran.
-//
-// # Running
-//
-// Occurrences run one after another on Run's goroutine, in time order
-// (jobs due at the same time in the order they were added), so a reminder
-// goes out before the late list and the late list before the digest, even
-// after a jump. A job gets Run's context and should return when it ends.
-// A job that returns an error (or panics) is logged and tried once more by
-// the same process after the retry delay (default one minute), unless the
-// occurrence has left the catch-up window by then; so is an occurrence
-// that could not be claimed because Redis failed. A job must therefore be
-// safe to run twice for the same scheduled time, which it is when the
-// keys of the messages it sends derive from its name and that time (the
-// outbox never sends a key twice).
-//
-// Cron parsing and next-time computation come from github.com/robfig/cron/v3
-// (ParseStandard and Schedule.Next only): its runner reads the system
-// clock, so the scheduler drives time itself from the injected clock.
 package schedule
 
 import (
@@ -64,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -135,18 +78,6 @@ type Scheduler struct {
 	jobs []*entry
 }
 
-// entry is one job. cursor is owned by Run's goroutine: occurrences up to
-// it have been dealt with; zero until Run first looks at the job.
-type entry struct {
-	name     string
-	sched    *cron.SpecSchedule
-	run      Job
-	catchUp  time.Duration // zero: the scheduler's
-	coalesce bool
-	cursor   time.Time
-	next     time.Time // the first occurrence after cursor
-}
-
 // JobOption configures one job.
 type JobOption func(*entry)
 
@@ -167,14 +98,6 @@ func CatchUp(d time.Duration) JobOption {
 // due at the time it runs, such as the every-minute directive reminders,
 // running each missed minute in turn only delays the jobs behind it.
 func Coalesce() JobOption { return func(e *entry) { e.coalesce = true } }
-
-// window is e's catch-up window.
-func (s *Scheduler) window(e *entry) time.Duration {
-	if e.catchUp > 0 {
-		return e.catchUp
-	}
-	return s.catchUp
-}
 
 // Option configures a Scheduler.
 type Option func(*Scheduler)
@@ -241,8 +164,6 @@ const (
 	Missed
 )
 
-var resultNames = [...]string{"ran", "failed", "taken", "missed"}
-
 func (r Result) String() string {
 	if r < 0 || int(r) >= len(resultNames) {
 		return fmt.Sprintf("result(%d)", int(r))
@@ -284,21 +205,6 @@ func New(st Claims, clock chihuy.Clock, loc *time.Location, log zerolog.Logger, 
 		o(s)
 	}
 	return s
-}
-
-func isSystemClock(c chihuy.Clock) bool {
-	switch c.(type) {
-	case chihuy.SystemClock, *chihuy.SystemClock:
-		return true
-	}
-	return false
-}
-
-func defaultOwner() string {
-	host, _ := os.Hostname()
-	var b [4]byte
-	rand.Read(b[:])
-	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }
 
 // Add schedules job under name (letters, digits and "._:-"; unique) at the
@@ -376,22 +282,6 @@ func (s *Scheduler) Kick() {
 	}
 }
 
-// occurrence is one scheduled time of one job to be run by this process.
-type occurrence struct {
-	e       *entry
-	seq     int // the job's position, to order jobs due at the same time
-	at      time.Time
-	retry   bool      // the second try
-	claimed bool      // this process holds the claim (a retry after the job failed)
-	watch   bool      // claimed by another live instance, unfinished: looked at again
-	after   time.Time // a retry or a watch waits until then (real time)
-}
-
-// watchEvery is how often an occurrence that another instance claimed and
-// has not finished is looked at again: if that instance dies (its
-// heartbeat lapses), this one claims the occurrence and runs it.
-const watchEvery = 2 * time.Second
-
 // Run runs the jobs until ctx ends, then returns nil once the job in
 // progress, if any, has returned. It returns an error only when the
 // scheduler is already running.
@@ -439,227 +329,39 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	}
 }
 
-// due moves every job's cursor to now and returns the occurrences to run.
-func (s *Scheduler) due(ctx context.Context, now time.Time) []occurrence {
-	s.mu.Lock()
-	jobs := slices.Clone(s.jobs)
-	s.mu.Unlock()
-	var out []occurrence
-	for i, e := range jobs {
-		run, missed := s.advance(e, now)
-		for _, at := range run {
-			out = append(out, occurrence{e: e, seq: i, at: at})
-		}
-		if !missed.IsZero() {
-			s.missed(ctx, e, missed, now)
-		}
-	}
-	return out
+// entry is one job. cursor is owned by Run's goroutine: occurrences up to
+// it have been dealt with; zero until Run first looks at the job.
+type entry struct {
+	name     string
+	sched    *cron.SpecSchedule
+	run      Job
+	catchUp  time.Duration // zero: the scheduler's
+	coalesce bool
+	cursor   time.Time
+	next     time.Time // the first occurrence after cursor
 }
 
-// advance moves e's cursor to now. It returns the occurrences to run and
-// the latest occurrence passed over because it is out of the catch-up
-// window (zero when none).
-func (s *Scheduler) advance(e *entry, now time.Time) (run []time.Time, missed time.Time) {
-	edge := now.Add(-s.window(e))
-	switch {
-	case e.cursor.IsZero():
-		// First look: only the latest occurrence catches up.
-		if at := e.latest(edge, now); !at.IsZero() {
-			run = []time.Time{at}
-		} else {
-			missed = e.latest(now.Add(-lookback), edge)
-		}
-	case now.Before(e.cursor):
-		// The clock moved back: what ran stays claimed and will not run
-		// again; what did not run will when its time comes.
-	default:
-		from := e.cursor
-		if from.Before(edge) {
-			missed = e.latest(laterOf(from, now.Add(-lookback)), edge)
-			from = edge
-		}
-		run = e.between(from, now)
-		if e.coalesce && len(run) > 1 {
-			run = run[len(run)-1:]
-		}
+var resultNames = [...]string{"ran", "failed", "taken", "missed"}
+
+// window is e's catch-up window.
+func (s *Scheduler) window(e *entry) time.Duration {
+	if e.catchUp > 0 {
+		return e.catchUp
 	}
-	e.cursor = now
-	e.next = e.after(now)
-	return run, missed
+	return s.catchUp
 }
 
-func laterOf(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
+func isSystemClock(c chihuy.Clock) bool {
+	switch c.(type) {
+	case chihuy.SystemClock, *chihuy.SystemClock:
+		return true
 	}
-	return b
+	return false
 }
 
-// after is e's first occurrence strictly after t, in the scheduler's zone;
-// zero when there is none within five years.
-func (e *entry) after(t time.Time) time.Time {
-	next := e.sched.Next(t)
-	if next.IsZero() {
-		return next
-	}
-	return next.In(e.sched.Location)
-}
-
-// between returns e's occurrences in (from, to], oldest first.
-func (e *entry) between(from, to time.Time) []time.Time {
-	var out []time.Time
-	for t := e.after(from); !t.IsZero() && !t.After(to); t = e.after(t) {
-		out = append(out, t)
-	}
-	return out
-}
-
-// latest returns e's last occurrence in (from, to], zero when none. It
-// looks back from to in doubling windows, so a frequent job is not walked
-// through the whole span.
-func (e *entry) latest(from, to time.Time) time.Time {
-	if !to.After(from) {
-		return time.Time{}
-	}
-	for w := time.Hour; ; w *= 2 {
-		lo := to.Add(-w)
-		if !lo.After(from) {
-			lo = from
-		}
-		var last time.Time
-		for t := e.after(lo); !t.IsZero() && !t.After(to); t = e.after(t) {
-			last = t
-		}
-		if !last.IsZero() || lo.Equal(from) {
-			return last
-		}
-	}
-}
-
-// missed logs an occurrence that is too old to run, unless it ran.
-func (s *Scheduler) missed(ctx context.Context, e *entry, at, now time.Time) {
-	log := s.log.With().Str("job", e.name).Time("at", at).Logger()
-	run, claimed, err := s.st.JobRun(ctx, e.name, at)
-	switch {
-	case err != nil:
-		log.Warn().Err(err).Msg("scheduler: cannot tell whether a past occurrence ran")
-	case claimed && run.Finished.IsZero():
-		log.Warn().Str("owner", run.Owner).Time("claimed", run.Claimed).
-			Msg("scheduler: past occurrence was claimed but never finished (its process stopped?): not run again")
-	case claimed:
-		log.Debug().Str("owner", run.Owner).Bool("done", run.Done()).Msg("scheduler: past occurrence was run")
-	default:
-		log.Warn().Dur("late", now.Sub(at)).Dur("catch_up", s.window(e)).
-			Msg("scheduler: occurrence missed and too old to catch up: not run")
-		s.observe(Event{Job: e.name, At: at, Result: Missed})
-	}
-}
-
-// fire claims and runs one occurrence. It returns the retry to schedule,
-// if any.
-func (s *Scheduler) fire(ctx context.Context, o occurrence) (occurrence, bool) {
-	name := o.e.name
-	log := s.log.With().Str("job", name).Time("at", o.at).Bool("retry", o.retry).Logger()
-	if o.retry || o.watch {
-		if late := s.clock.Now().Sub(o.at); late >= s.window(o.e) {
-			log.Warn().Dur("late", late).Msg("scheduler: retry dropped, occurrence out of the catch-up window")
-			return occurrence{}, false
-		}
-	}
-	if !o.claimed {
-		ok, err := s.st.ClaimJob(ctx, name, o.at, s.owner)
-		if err != nil {
-			log.Error().Err(err).Msg("scheduler: cannot claim occurrence")
-			s.observe(Event{Job: name, At: o.at, Result: Failed, Err: err, Retry: o.retry})
-			return s.retryOf(o, false)
-		}
-		if !ok {
-			if !o.watch {
-				log.Debug().Msg("scheduler: occurrence already claimed")
-				s.observe(Event{Job: name, At: o.at, Result: Taken, Retry: o.retry})
-			}
-			// Claimed by a live instance and not finished: watch it, to run
-			// it if that instance dies before it finishes.
-			if run, found, err := s.st.JobRun(ctx, name, o.at); err == nil && found && run.Finished.IsZero() {
-				return occurrence{e: o.e, seq: o.seq, at: o.at, watch: true, after: time.Now().Add(watchEvery)}, true
-			}
-			return occurrence{}, false
-		}
-		if o.watch {
-			log.Warn().Msg("scheduler: the instance running this occurrence is gone: running it again")
-		}
-	}
-	start := time.Now()
-	if late := s.clock.Now().Sub(o.at); late >= time.Minute {
-		log.Info().Dur("late", late).Msg("scheduler: running late occurrence")
-	}
-	err := call(ctx, o.e.run, o.at)
-	if err != nil && ctx.Err() != nil {
-		// Stopped by shutdown: the claim stays unfinished, so that the
-		// occurrence is finished after the restart or by another instance.
-		log.Warn().Err(err).Msg("scheduler: job interrupted by shutdown; it resumes after a restart or in another instance")
-		return occurrence{}, false
-	}
-	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	if _, ferr := s.st.FinishJob(fctx, name, o.at, s.owner, err); ferr != nil {
-		log.Error().Err(ferr).Msg("scheduler: cannot record the outcome")
-	}
-	cancel()
-	if err == nil {
-		log.Info().Dur("took", time.Since(start)).Msg("scheduler: job done")
-		s.observe(Event{Job: name, At: o.at, Result: Ran, Retry: o.retry})
-		return occurrence{}, false
-	}
-	log.Error().Err(err).Dur("took", time.Since(start)).Msg("scheduler: job failed")
-	s.observe(Event{Job: name, At: o.at, Result: Failed, Err: err, Retry: o.retry})
-	if ctx.Err() != nil {
-		return occurrence{}, false // stopped by shutdown, not a failure to retry
-	}
-	return s.retryOf(o, true)
-}
-
-// retryOf is the second try of o, if retries are on and o was the first.
-func (s *Scheduler) retryOf(o occurrence, claimed bool) (occurrence, bool) {
-	if o.retry || s.retry == 0 {
-		return occurrence{}, false
-	}
-	return occurrence{e: o.e, seq: o.seq, at: o.at, retry: true, claimed: claimed, after: time.Now().Add(s.retry)}, true
-}
-
-// call runs job, turning a panic into an error: a bug in one job must not
-// stop the others.
-func call(ctx context.Context, job Job, at time.Time) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
-		}
-	}()
-	return job(ctx, at)
-}
-
-func (s *Scheduler) observe(ev Event) {
-	if s.observer != nil {
-		s.observer(ev)
-	}
-}
-
-// wait is how long Run sleeps: until the next occurrence or retry, at
-// most the poll interval.
-func (s *Scheduler) wait(now time.Time, retries []occurrence) time.Duration {
-	d := s.poll
-	s.mu.Lock()
-	for _, e := range s.jobs {
-		if e.cursor.IsZero() {
-			d = 0 // added since the last look
-		} else if !e.next.IsZero() {
-			d = min(d, e.next.Sub(now))
-		}
-	}
-	s.mu.Unlock()
-	realNow := time.Now()
-	for _, r := range retries {
-		d = min(d, r.after.Sub(realNow))
-	}
-	return max(d, 0)
+func defaultOwner() string {
+	host, _ := os.Hostname()
+	var b [4]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%s-%d-%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }
