@@ -129,6 +129,10 @@ func New(ctx context.Context, cfg *config.Config, log zerolog.Logger, opts Optio
 		a.Close()
 		return nil, err
 	}
+	// The store answers in the tree in force from now on; a
+	// reorganisation coming into force restarts the process (awaitSwitch),
+	// which sets the new tree here.
+	a.Store.SetTree(a.Tree)
 	a.Registry = prometheus.NewRegistry()
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if a.Metrics, err = bot.NewMetrics(a.Registry); err != nil {

@@ -94,7 +94,7 @@ func TestReportOutsideSubtreeRefused(t *testing.T) {
 	// The lead of huyện Tam Đường names a commune of another district.
 	w.Say("106", "xã Mường Khoa: F0 2")
 	waitText(t, w, ctx, "106", "ngoài phạm vi")
-	rep, ok, err := w.App.Store.Report(ctx, store.UnitShard{Unit: "03601", Shard: "111"}, chihuy.DayOf(w.Clock.Now().In(vnLoc)))
+	rep, ok, err := w.App.Store.UnitReport(ctx, "03601", chihuy.DayOf(w.Clock.Now().In(vnLoc)))
 	if err != nil || ok {
 		t.Fatalf("refused report stored: %+v ok=%v err=%v", rep, ok, err)
 	}

@@ -103,6 +103,7 @@ func fillReports(b *testing.B, h *Handler, st *store.Store, tree *units.Tree, da
 			leaves = append(leaves, u)
 		}
 	}
+	inTree := st.In(tree)
 	var wg sync.WaitGroup
 	work := make(chan int)
 	for w := 0; w < 16; w++ {
@@ -112,14 +113,8 @@ func fillReports(b *testing.B, h *Handler, st *store.Store, tree *units.Tree, da
 			for i := range work {
 				u := leaves[i%len(leaves)]
 				d := last.AddDays(-(i / len(leaves)))
-				var anc []string
-				for _, a := range tree.Ancestors(u.Code) {
-					if a.Parent != nil {
-						anc = append(anc, a.Code)
-					}
-				}
 				n := int64(i % 7)
-				_, err := st.RecordReport(ctx, report.Input{Unit: u.Code, Shard: tree.Shard(u.Code), Ancestors: anc, Day: d,
+				_, err := inTree.RecordUnitReport(ctx, report.Input{Unit: u.Code, Day: d,
 					Values: report.Values{"f0": n, "f0cd": n / 3, "f1": 4 * n, "f2": 6 * n, "cltt": 10 + n, "clnha": 20 + n, "xn": 100 + n, "m1": 50},
 					Agg:    aggs})
 				if err != nil {

@@ -6,7 +6,6 @@ import (
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/dataset"
 	"github.com/chihuy/chihuy/report"
-	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 )
 
@@ -77,11 +76,11 @@ func (h *Handler) ownFigures(ctx context.Context, u *units.Unit, day chihuy.Day,
 		if len(set) == 0 {
 			return nil, nil
 		}
-		us := make([]store.UnitShard, 0, len(set))
+		codes := make([]string, 0, len(set))
 		for code := range set {
-			us = append(us, store.UnitShard{Unit: code, Shard: h.Tree.Shard(code)})
+			codes = append(codes, code)
 		}
-		return h.Store.ReportRange(ctx, us, d, d)
+		return h.figures().UnitReports(ctx, codes, d, d)
 	}
 	// the stocks worth carrying: those the subtree reported in the window
 	var stocks []string

@@ -31,20 +31,6 @@ func Columns(ds *dataset.DataSet) []export.Column {
 	return cols
 }
 
-// shardOf addresses unit u in the store within tree.
-func shardOf(tree *units.Tree, u *units.Unit) store.UnitShard {
-	if u.Parent == nil {
-		shards := make([]string, len(u.Children))
-		for i, c := range u.Children {
-			shards[i] = tree.ShardName(c.Code)
-		}
-		us := store.RootUnit(u.Code, shards)
-		us.Shard = tree.ShardName(u.Code)
-		return us
-	}
-	return store.UnitShard{Unit: u.Code, Shard: tree.Shard(u.Code)}
-}
-
 // ExportTable reads the subtree of unit from the store: with aggregate
 // false, one row per unit and day that has a stored report of the unit's
 // own; with aggregate true, one row per unit of the subtree with its
@@ -124,14 +110,14 @@ func ownRows(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg
 		if to.Before(last) {
 			last = to
 		}
-		var oldAddr []store.UnitShard
+		var oldCodes []string
 		for _, u := range subtree {
 			whole, _ := plan.Sources(u.Code)
 			for _, o := range whole {
-				oldAddr = append(oldAddr, shardOf(plan.From, o))
+				oldCodes = append(oldCodes, o.Code)
 			}
 		}
-		reps, err := st.ReportRange(ctx, oldAddr, from, last)
+		reps, err := st.In(plan.From).UnitReports(ctx, oldCodes, from, last)
 		if err != nil {
 			return nil, err
 		}
@@ -161,13 +147,11 @@ func ownRows(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg
 			return rows, nil
 		}
 	}
-	addr := make([]store.UnitShard, len(subtree))
 	byCode := make(map[string]*units.Unit, len(subtree))
-	for i, u := range subtree {
-		addr[i] = shardOf(tree, u)
+	for _, u := range subtree {
 		byCode[u.Code] = u
 	}
-	reps, err := st.ReportRange(ctx, addr, from, to)
+	reps, err := st.In(tree).UnitReports(ctx, codesOf(subtree), from, to)
 	if err != nil {
 		return nil, err
 	}

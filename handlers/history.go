@@ -31,26 +31,22 @@ func readAggregates(ctx context.Context, st *store.Store, tree *units.Tree, plan
 			after = append(after, d)
 		}
 	}
-	addr := make([]store.UnitShard, len(us))
-	for i, u := range us {
-		addr[i] = shardOf(tree, u)
-	}
-	out, err := st.Aggregates(ctx, addr, after, aggs)
+	out, err := st.In(tree).UnitAggregates(ctx, codesOf(us), after, aggs)
 	if err != nil || len(before) == 0 {
 		return out, err
 	}
-	var oldAddr []store.UnitShard
+	var oldCodes []string
 	seen := map[string]bool{}
 	for _, u := range us {
 		whole, _ := plan.Sources(u.Code)
 		for _, o := range whole {
 			if !seen[o.Code] {
 				seen[o.Code] = true
-				oldAddr = append(oldAddr, shardOf(plan.From, o))
+				oldCodes = append(oldCodes, o.Code)
 			}
 		}
 	}
-	old, err := st.Aggregates(ctx, oldAddr, before, aggs)
+	old, err := st.In(plan.From).UnitAggregates(ctx, oldCodes, before, aggs)
 	if err != nil {
 		return nil, err
 	}
@@ -74,22 +70,18 @@ func readAggregates(ctx context.Context, st *store.Store, tree *units.Tree, plan
 // store.Cumulative, adding those of the old units that went into each
 // whole before plan's effective date.
 func readCumulative(ctx context.Context, st *store.Store, tree *units.Tree, plan *reorg.Plan, us []*units.Unit) (map[string]report.Values, error) {
-	addr := make([]store.UnitShard, len(us))
-	for i, u := range us {
-		addr[i] = shardOf(tree, u)
-	}
-	out, err := st.Cumulative(ctx, addr)
+	out, err := st.In(tree).UnitCumulative(ctx, codesOf(us))
 	if err != nil || plan == nil {
 		return out, err
 	}
-	var oldAddr []store.UnitShard
+	var oldCodes []string
 	for _, u := range us {
 		whole, _ := plan.Sources(u.Code)
 		for _, o := range whole {
-			oldAddr = append(oldAddr, shardOf(plan.From, o))
+			oldCodes = append(oldCodes, o.Code)
 		}
 	}
-	old, err := st.Cumulative(ctx, oldAddr)
+	old, err := st.In(plan.From).UnitCumulative(ctx, oldCodes)
 	if err != nil {
 		return nil, err
 	}
@@ -105,6 +97,15 @@ func readCumulative(ctx context.Context, st *store.Store, tree *units.Tree, plan
 		}
 	}
 	return out, nil
+}
+
+// codesOf returns the codes of us, in order.
+func codesOf(us []*units.Unit) []string {
+	out := make([]string, len(us))
+	for i, u := range us {
+		out[i] = u.Code
+	}
+	return out
 }
 
 // historyNote says how u's figures before the effective date were

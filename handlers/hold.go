@@ -12,7 +12,6 @@ import (
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/outboxkey"
 	"github.com/chihuy/chihuy/report"
-	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 	"github.com/chihuy/chihuy/vntext"
 )
@@ -311,7 +310,7 @@ func (h *Handler) answerHold(ctx context.Context, r *request, choice, id string)
 		return fmt.Sprintf(msgHoldNoAdd, id), nil
 	}
 	// the day's report may have changed while the report was held
-	stored, _, err := h.Store.Report(ctx, h.unitShard(target), held.Day)
+	stored, _, err := h.figures().UnitReport(ctx, target.Code, held.Day)
 	if err != nil {
 		return "", err
 	}
@@ -372,7 +371,7 @@ func (h *Handler) implausible(ctx context.Context, target *units.Unit, day chihu
 			over[e.Code] = true
 		}
 	}
-	hist, err := h.Store.ReportRange(ctx, []store.UnitShard{h.unitShard(target)}, day.AddDays(-historyDays), day.AddDays(-1))
+	hist, err := h.figures().UnitReports(ctx, []string{target.Code}, day.AddDays(-historyDays), day.AddDays(-1))
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func (e *env) press(chat, from, data string) []chihuy.Message {
 // reportOf returns unit's own report of the current day.
 func (e *env) reportOf(unit string) map[string]int64 {
 	e.t.Helper()
-	rep, _, err := e.st.Report(e.ctx, store.UnitShard{Unit: unit, Shard: e.tree.Shard(unit)}, e.today())
+	rep, _, err := e.st.In(e.tree).UnitReport(e.ctx, unit, e.today())
 	if err != nil {
 		e.t.Fatal(err)
 	}

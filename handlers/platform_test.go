@@ -124,7 +124,7 @@ func TestCommandForAnotherBot(t *testing.T) {
 			if len(got) != 0 {
 				t.Fatalf("answered %q", texts(got, "telegram:-100418"))
 			}
-			if rep, ok, _ := e.st.Report(e.ctx, e.h.unitShard(mustUnit(t, e, "03418")), e.h.today()); ok && len(rep.Values) > 0 {
+			if rep, ok, _ := e.st.In(e.tree).UnitReport(e.ctx, "03418", e.h.today()); ok && len(rep.Values) > 0 {
 				t.Fatalf("stored %v", rep.Values)
 			}
 		})
@@ -162,8 +162,8 @@ func TestEditedMessages(t *testing.T) {
 		t.Fatalf("correction answered %q", got)
 	}
 	unit := mustUnit(t, e, "03418")
-	day8, _, _ := e.st.Report(e.ctx, e.h.unitShard(unit), chihuy.DayOf(sent.In(vnLoc)))
-	_, ok9, _ := e.st.Report(e.ctx, e.h.unitShard(unit), chihuy.DayOf(e.clock.Now()))
+	day8, _, _ := e.st.In(e.tree).UnitReport(e.ctx, unit.Code, chihuy.DayOf(sent.In(vnLoc)))
+	_, ok9, _ := e.st.In(e.tree).UnitReport(e.ctx, unit.Code, chihuy.DayOf(e.clock.Now()))
 	if day8.Values["f0"] != 4 || ok9 {
 		t.Fatalf("8/11 F0 = %v, a report on 9/11: %v; want the correction on 8/11 only", day8.Values["f0"], ok9)
 	}

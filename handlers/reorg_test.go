@@ -12,7 +12,6 @@ import (
 
 	"github.com/chihuy/chihuy"
 	"github.com/chihuy/chihuy/reorg"
-	"github.com/chihuy/chihuy/store"
 	"github.com/chihuy/chihuy/units"
 )
 
@@ -222,12 +221,12 @@ func TestReorganiseLaiChau(t *testing.T) {
 	n2 := e.switchTo(plan)
 	n2.at(effective)
 	n2.send(msg{chat: old["03418"], from: "501", text: "F0 3"})
-	rep, ok, err := e.st.Report(e.ctx, store.UnitShard{Unit: "03408", Shard: plan.To.Shard("03408")}, effective)
+	rep, ok, err := e.st.In(plan.To).UnitReport(e.ctx, "03408", effective)
 	if err != nil || !ok || rep.Values["f0"] != 3 {
 		t.Fatalf("report after the date: %+v %v %v", rep, ok, err)
 	}
 	// Old 03408 (Đông Phong) keeps its own days, untouched.
-	oldRep, ok, _ := e.st.Report(e.ctx, store.UnitShard{Unit: "03408", Shard: from.Shard("03408")}, effective.AddDays(-1))
+	oldRep, ok, _ := e.st.In(from).UnitReport(e.ctx, "03408", effective.AddDays(-1))
 	if !ok || oldRep.Values["f0"] != sent["03408"][effective.AddDays(-1)] {
 		t.Errorf("old report of 03408: %+v", oldRep)
 	}

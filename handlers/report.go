@@ -196,14 +196,14 @@ func (h *Handler) cmdSua(ctx context.Context, r *request) error {
 		return h.cmdBaocao(ctx, r)
 	}
 	day := h.today()
-	rep, ok, err := h.Store.Report(ctx, h.unitShard(r.unit), day)
+	rep, ok, err := h.figures().UnitReport(ctx, r.unit.Code, day)
 	if err != nil {
 		return err
 	}
 	if !ok || len(rep.Values) == 0 {
 		return h.reply(ctx, r, fmt.Sprintf(msgSuaNone, r.unit.Title(), day.Short()))
 	}
-	hist, err := h.Store.ReportHistory(ctx, h.unitShard(r.unit), day)
+	hist, err := h.figures().UnitHistory(ctx, r.unit.Code, day)
 	if err != nil {
 		return err
 	}
@@ -254,7 +254,7 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result, at 
 	}
 	held := heldReport{Unit: target.Code, Day: day, Values: res.Values, Aside: res.Aside, Raw: r.u.Text, By: r.u.From,
 		ByName: r.u.FromName, At: at}
-	stored, _, err := h.Store.Report(ctx, h.unitShard(target), day)
+	stored, _, err := h.figures().UnitReport(ctx, target.Code, day)
 	if err != nil {
 		return err
 	}
@@ -297,14 +297,8 @@ func (h *Handler) record(ctx context.Context, r *request, res report.Result, at 
 // was confirmed), echoes them, tells the unit when someone above it wrote
 // its figures, and raises alerts.
 func (h *Handler) storeReport(ctx context.Context, r *request, target *units.Unit, held heldReport, values map[string]int64) error {
-	var ancestors []string
-	for _, a := range h.Tree.Ancestors(target.Code) {
-		if a.Parent != nil {
-			ancestors = append(ancestors, a.Code)
-		}
-	}
-	rec, err := h.Store.RecordReport(ctx, report.Input{
-		Unit: target.Code, Shard: h.Tree.Shard(target.Code), Ancestors: ancestors, Day: held.Day,
+	rec, err := h.figures().RecordUnitReport(ctx, report.Input{
+		Unit: target.Code, Day: held.Day,
 		Values: values, Agg: h.DataSet.Aggregations(), By: held.By, Chat: r.u.Chat,
 		Raw: held.Raw, At: held.At,
 	})
@@ -394,7 +388,7 @@ func (h *Handler) raiseAlerts(ctx context.Context, u *units.Unit, day chihuy.Day
 			severity = f.Rule.Threshold - f.Value
 		}
 		name := ruleName(f.Rule)
-		fire, err := h.Store.AlertOnce(ctx, h.Tree.Shard(u.Code), store.Alert{
+		fire, err := h.figures().UnitAlertOnce(ctx, store.Alert{
 			Unit: u.Code, Rule: name, Day: day, Value: severity, At: h.Clock.Now(),
 		})
 		if err != nil {

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/chihuy/chihuy"
-	"github.com/chihuy/chihuy/store"
 )
 
 func TestReportReplies(t *testing.T) {
@@ -54,20 +53,20 @@ func TestReportReplies(t *testing.T) {
 		})
 	}
 	// Nothing of the refused reports was stored.
-	rep, ok, err := e.st.Report(e.ctx, store.UnitShard{Unit: "03601", Shard: "111"}, e.today())
+	rep, ok, err := e.st.In(e.tree).UnitReport(e.ctx, "03601", e.today())
 	if err != nil || ok {
 		t.Fatalf("03601 has a report: %+v %v", rep, err)
 	}
 	// The district wrote no figures of its own: they go to a named commune.
-	rep, ok, err = e.st.Report(e.ctx, store.UnitShard{Unit: "106", Shard: e.tree.Shard("106")}, e.today())
+	rep, ok, err = e.st.In(e.tree).UnitReport(e.ctx, "106", e.today())
 	if err != nil || ok {
 		t.Fatalf("106 has a report of its own: %+v %v", rep, err)
 	}
-	rep, _, _ = e.st.Report(e.ctx, store.UnitShard{Unit: "03421", Shard: e.tree.Shard("03421")}, e.today())
+	rep, _, _ = e.st.In(e.tree).UnitReport(e.ctx, "03421", e.today())
 	if rep.Values["f0"] != 2 || rep.Values["f1"] != 5 {
 		t.Fatalf("03421's report: %+v", rep.Values)
 	}
-	rep, _, _ = e.st.Report(e.ctx, store.UnitShard{Unit: "03418", Shard: "106"}, e.today())
+	rep, _, _ = e.st.In(e.tree).UnitReport(e.ctx, "03418", e.today())
 	if rep.Values["f0"] != 4 || rep.Values["f2"] != 9 || rep.Values["xn"] != 1200 {
 		t.Fatalf("03418's report: %+v", rep.Values)
 	}

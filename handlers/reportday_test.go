@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/chihuy/chihuy"
-	"github.com/chihuy/chihuy/store"
 )
 
 // What is not a report records nothing: a forwarded message, quoted news.
@@ -14,7 +13,7 @@ func TestNotReports(t *testing.T) {
 	e := newEnv(t)
 	e.bind("telegram:-103418", "03418")
 	e.bind("telegram:2005", "03418")
-	shard := store.UnitShard{Unit: "03418", Shard: "106"}
+	at := e.st.In(e.tree)
 	for _, m := range []msg{
 		{chat: "telegram:-103418", from: "5", text: "F0: 3, tử vong 2", fwd: true},
 		{chat: "telegram:-103418", from: "5", text: "cả nước ghi nhận thêm 30.000 ca mắc mới, 80 ca tử vong"},
@@ -36,7 +35,7 @@ func TestNotReports(t *testing.T) {
 			t.Errorf("%q: answered %q, want %q", tt.m.text, got, tt.want)
 		}
 	}
-	if rep, ok, err := e.st.Report(e.ctx, shard, e.today()); err != nil || ok {
+	if rep, ok, err := at.UnitReport(e.ctx, "03418", e.today()); err != nil || ok {
 		t.Fatalf("a report was stored: %+v %v", rep.Values, err)
 	}
 }
@@ -47,7 +46,7 @@ func TestNotReports(t *testing.T) {
 func TestReportDayFromTimestamp(t *testing.T) {
 	e := newEnv(t)
 	e.bind("telegram:-103418", "03418")
-	shard := store.UnitShard{Unit: "03418", Shard: "106"}
+	at := e.st.In(e.tree)
 	// written at 23:58 on 8 November, read after midnight (the bot was
 	// restarting)
 	written := time.Date(2021, 11, 8, 23, 58, 0, 0, vnLoc)
@@ -57,7 +56,7 @@ func TestReportDayFromTimestamp(t *testing.T) {
 		t.Fatalf("echo %q, want the day of writing", got)
 	}
 	d8, d9 := chihuy.Day{Year: 2021, Month: 11, Day: 8}, chihuy.Day{Year: 2021, Month: 11, Day: 9}
-	rep, ok, err := e.st.Report(e.ctx, shard, d8)
+	rep, ok, err := at.UnitReport(e.ctx, "03418", d8)
 	if err != nil || !ok || rep.Values["f0"] != 2 || rep.Values["f1"] != 7 {
 		t.Fatalf("8/11: %+v %v %v", rep.Values, ok, err)
 	}
@@ -74,7 +73,7 @@ func TestReportDayFromTimestamp(t *testing.T) {
 	if err != nil || p.Reported != 2 || p.OnTime != 1 {
 		t.Errorf("8/11 progress %+v %v, want 2 reported, 1 on time", p, err)
 	}
-	if _, ok, _ := e.st.Report(e.ctx, shard, d9); ok {
+	if _, ok, _ := at.UnitReport(e.ctx, "03418", d9); ok {
 		t.Fatal("9/11 has a report")
 	}
 	for _, tt := range []struct {
@@ -92,11 +91,11 @@ func TestReportDayFromTimestamp(t *testing.T) {
 		}
 	}
 	for _, d := range []chihuy.Day{d9, {Year: 2100, Month: 1, Day: 1}, {Year: 2021, Month: 10, Day: 31}} {
-		if rep, ok, _ := e.st.Report(e.ctx, shard, d); ok {
+		if rep, ok, _ := at.UnitReport(e.ctx, "03418", d); ok {
 			t.Errorf("%v has a report %v", d, rep.Values)
 		}
 	}
-	if rep, _, _ := e.st.Report(e.ctx, shard, d8); rep.Values["f2"] != 0 {
+	if rep, _, _ := at.UnitReport(e.ctx, "03418", d8); rep.Values["f2"] != 0 {
 		t.Errorf("8/11 got F2 %d", rep.Values["f2"])
 	}
 }
@@ -125,7 +124,7 @@ func TestReportUnitNames(t *testing.T) {
 		wantAll(t, tt.text, texts(e.send(msg{chat: tt.chat, from: "6", text: tt.text}), tt.chat), tt.want...)
 	}
 	for unit, want := range map[string]int64{"106": 0, "03436": 0, "03586": 0, "03390": 3, "03418": 2} {
-		rep, _, err := e.st.Report(e.ctx, store.UnitShard{Unit: unit, Shard: e.tree.Shard(unit)}, e.today())
+		rep, _, err := e.st.In(e.tree).UnitReport(e.ctx, unit, e.today())
 		if err != nil || rep.Values["f0"] != want {
 			t.Errorf("%s: F0 %d, want %d (%v)", unit, rep.Values["f0"], want, err)
 		}

@@ -22,8 +22,15 @@ import (
 // maxTop is how many children the "most new F0" list names.
 const maxTop = 5
 
-// unitShard addresses u's data in the store.
-func (h *Handler) unitShard(u *units.Unit) store.UnitShard { return shardOf(h.Tree, u) }
+// figures is the store answering in the handler's tree: the store itself
+// when the tree in force is the handler's (the application sets it), else
+// a view of it in the handler's tree.
+func (h *Handler) figures() *store.Store {
+	if h.Store.Tree() == h.Tree {
+		return h.Store
+	}
+	return h.Store.In(h.Tree)
+}
 
 // cumulativeTo takes out of cum, u's running totals as of now, the
 // figures of the days after day: the cumulative of a past day counts the
@@ -156,32 +163,16 @@ func (h *Handler) Summarize(ctx context.Context, u *units.Unit, day chihuy.Day) 
 	return d, nil
 }
 
-// shardsOf returns the shards holding u's subtree.
-func (h *Handler) shardsOf(u *units.Unit) []string {
-	if u.Parent == nil {
-		out := make([]string, len(u.Children))
-		for i, c := range u.Children {
-			out[i] = h.Tree.ShardName(c.Code)
-		}
-		return append(out, h.Tree.ShardName(u.Code))
-	}
-	return []string{h.Tree.Shard(u.Code)}
-}
-
 // reportedIn returns, for day, every unit of u's subtree that reported,
 // with the time of its first report.
 func (h *Handler) reportedIn(ctx context.Context, u *units.Unit, day chihuy.Day) (map[string]int64, error) {
-	out := map[string]int64{}
-	for _, shard := range h.shardsOf(u) {
-		m, err := h.Store.ReportedUnits(ctx, shard, day)
-		if err != nil {
-			return nil, err
-		}
-		for code, at := range m {
-			if h.Tree.Within(code, u.Code) {
-				out[code] = at.UnixMilli()
-			}
-		}
+	m, err := h.figures().ReportedIn(ctx, u.Code, day)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int64, len(m))
+	for code, at := range m {
+		out[code] = at.UnixMilli()
 	}
 	return out, nil
 }
@@ -230,23 +221,18 @@ func (h *Handler) progress(ctx context.Context, u *units.Unit, day chihuy.Day) (
 
 // alertsOfDay lists the alerts fired in u's subtree on day.
 func (h *Handler) alertsOfDay(ctx context.Context, u *units.Unit, day chihuy.Day) ([]digest.Alert, error) {
+	as, err := h.figures().AlertsIn(ctx, u.Code, day)
+	if err != nil {
+		return nil, err
+	}
 	var out []digest.Alert
-	for _, shard := range h.shardsOf(u) {
-		as, err := h.Store.AlertsOfDay(ctx, shard, day)
-		if err != nil {
-			return nil, err
+	for _, a := range as {
+		au, ok := h.Tree.Get(a.Unit)
+		name := a.Unit
+		if ok {
+			name = au.FullName()
 		}
-		for _, a := range as {
-			if !h.Tree.Within(a.Unit, u.Code) {
-				continue
-			}
-			au, ok := h.Tree.Get(a.Unit)
-			name := a.Unit
-			if ok {
-				name = au.FullName()
-			}
-			out = append(out, digest.Alert{Unit: name, Text: h.ruleText(a.Rule, a.Value)})
-		}
+		out = append(out, digest.Alert{Unit: name, Text: h.ruleText(a.Rule, a.Value)})
 	}
 	return out, nil
 }

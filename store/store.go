@@ -77,6 +77,10 @@ type Store struct {
 	mini   *EmbeddedServer
 	// stopRefresh ends the Cluster slot map refresh (refreshSlots).
 	stopRefresh chan struct{}
+	// trees holds the units tree the store answers in (units.go).
+	trees *treeRef
+	// view is true for a store made by In: closing it closes nothing.
+	view bool
 }
 
 // slotRefresh is how often a Cluster client reloads its slot map.
@@ -112,7 +116,7 @@ func WithClock(c chihuy.Clock) Option { return func(s *Store) { s.clock = c } }
 
 // New wraps an existing client.
 func New(rdb redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{rdb: rdb, prefix: DefaultPrefix, clock: chihuy.SystemClock{}}
+	s := &Store{rdb: rdb, prefix: DefaultPrefix, clock: chihuy.SystemClock{}, trees: &treeRef{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -233,8 +237,12 @@ func (s *Store) Ready(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the client and stops an embedded server.
+// Close closes the client and stops an embedded server; on a store made
+// by In it does nothing.
 func (s *Store) Close() error {
+	if s.view {
+		return nil
+	}
 	if s.stopRefresh != nil {
 		close(s.stopRefresh)
 		s.stopRefresh = nil
