@@ -35,14 +35,9 @@ const MaxValue = 1_000_000_000_000_000
 
 // Input is one report as received, to be recorded.
 type Input struct {
-	Unit  string
-	Shard string
-	// Ancestors are the unit's ancestors, parent first, up to and including
-	// the shard, excluding the tree's root. Empty when the unit is the shard
-	// (or the root, which is its own shard).
-	Ancestors []string
-	Day       chihuy.Day
-	Values    Values
+	Unit   string
+	Day    chihuy.Day
+	Values Values
 	// Agg gives the aggregation of every element of Values.
 	Agg  dataset.Aggregations
 	By   chihuy.UserRef
@@ -88,13 +83,12 @@ type HistoryEntry struct {
 }
 
 // Validate checks a report before anything is written: some values, a
-// day, codes of the unit, its ancestors and the elements that can be parts
-// of keys (CheckCode), no unit twice among the unit and its ancestors, an
-// aggregation for every element, values within ±MaxValue, no tab or line
-// break in the user and chat ids (the history's entries are tab-separated
-// lines). A missing value or day and a value out of bounds are
-// chihuy.EINVALID; the others are the caller's mistakes (plain errors).
-// How the ancestors end at the shard is the store's to check.
+// day, codes of the unit and the elements that can be parts of keys
+// (CheckCode), an aggregation for every element, values within
+// ±MaxValue, no tab or line break in the user and chat ids (the history's
+// entries are tab-separated lines). A missing value or day and a value out
+// of bounds are chihuy.EINVALID; the others are the caller's mistakes
+// (plain errors).
 func (in Input) Validate() error {
 	if len(in.Values) == 0 {
 		return chihuy.Errorf(chihuy.EINVALID, msgInputNoValues)
@@ -104,16 +98,6 @@ func (in Input) Validate() error {
 	}
 	if err := CheckCode("unit", in.Unit); err != nil {
 		return err
-	}
-	seen := map[string]bool{in.Unit: true}
-	for _, a := range in.Ancestors {
-		if err := CheckCode("ancestor", a); err != nil {
-			return err
-		}
-		if seen[a] {
-			return fmt.Errorf("report of %s: unit %s twice among itself and its ancestors %v", in.Unit, a, in.Ancestors)
-		}
-		seen[a] = true
 	}
 	for e, v := range in.Values {
 		if err := CheckCode("element", e); err != nil {

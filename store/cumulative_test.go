@@ -33,7 +33,7 @@ func TestCumulativeTotals(t *testing.T) {
 		if s.unit == "03601" {
 			shard = "111"
 		}
-		if _, err := st.RecordReport(ctx, report.Input{Unit: s.unit, Shard: shard, Ancestors: s.anc, Day: s.day, Values: s.value, Agg: aggs}); err != nil {
+		if _, err := st.RecordReport(ctx, store.PlacedReport{Shard: shard, Ancestors: s.anc, Input: report.Input{Unit: s.unit, Day: s.day, Values: s.value, Agg: aggs}}); err != nil {
 			t.Fatal(err)
 		}
 	}

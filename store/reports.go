@@ -144,11 +144,11 @@ var reportScript = newScript("report_record", scriptSpec{
 // RecordReport stores one report and updates the aggregates of all the
 // unit's ancestors for the day, atomically, in one round trip. It returns
 // the previous values of the reported elements and the unit's whole report.
-func (s *Store) RecordReport(ctx context.Context, in report.Input) (report.Recorded, error) {
+func (s *Store) RecordReport(ctx context.Context, in PlacedReport) (report.Recorded, error) {
 	if err := in.Validate(); err != nil {
 		return report.Recorded{}, err
 	}
-	if err := checkShard(in); err != nil {
+	if err := checkPlace(in); err != nil {
 		return report.Recorded{}, err
 	}
 	at := in.At
@@ -270,10 +270,11 @@ func valuesOfPairs(x any) (report.Values, error) {
 	return valuesOfHash(m)
 }
 
-// checkShard checks what of a report is the store's: the shard, a code
-// that becomes part of keys, and the ancestors ending at the shard (none
-// when the unit is the shard).
-func checkShard(in report.Input) error {
+// checkPlace checks where a report goes: the shard and the ancestors,
+// codes that become parts of keys, the ancestors ending at the shard (none
+// when the unit is the shard) and no unit twice among the unit and its
+// ancestors.
+func checkPlace(in PlacedReport) error {
 	if err := report.CheckCode("shard", in.Shard); err != nil {
 		return err
 	}
@@ -282,6 +283,16 @@ func checkShard(in report.Input) error {
 	}
 	if len(in.Ancestors) > 0 && in.Ancestors[len(in.Ancestors)-1] != ShardUnit(in.Shard) {
 		return fmt.Errorf("report of %s: ancestors %v do not end at the shard %s", in.Unit, in.Ancestors, in.Shard)
+	}
+	seen := map[string]bool{in.Unit: true}
+	for _, a := range in.Ancestors {
+		if err := report.CheckCode("ancestor", a); err != nil {
+			return err
+		}
+		if seen[a] {
+			return fmt.Errorf("report of %s: unit %s twice among itself and its ancestors %v", in.Unit, a, in.Ancestors)
+		}
+		seen[a] = true
 	}
 	return nil
 }

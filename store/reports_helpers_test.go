@@ -106,10 +106,10 @@ func (t *repTree) all() []store.UnitShard {
 	return out
 }
 
-func (t *repTree) input(u string, day chihuy.Day, aggs dataset.Aggregations, v report.Values) report.Input {
-	return report.Input{Unit: u, Shard: t.shard(u), Ancestors: t.ancestors(u), Day: day, Values: v, Agg: aggs,
+func (t *repTree) input(u string, day chihuy.Day, aggs dataset.Aggregations, v report.Values) store.PlacedReport {
+	return store.PlacedReport{Shard: t.shard(u), Ancestors: t.ancestors(u), Input: report.Input{Unit: u, Day: day, Values: v, Agg: aggs,
 		By: chihuy.UserRef{Platform: chihuy.Telegram, ID: "1001"}, Chat: chihuy.ChatRef{Platform: chihuy.Telegram, ID: "-100" + u},
-		Raw: fmt.Sprintf("báo cáo %s: %v", u, v)}
+		Raw: fmt.Sprintf("báo cáo %s: %v", u, v)}}
 }
 
 // recompute is the full recomputation the aggregates must always equal:

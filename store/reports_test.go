@@ -263,31 +263,31 @@ func TestRecordReportRejects(t *testing.T) {
 	ctx := context.Background()
 	st := newReportStore(t)
 	tree := loadRepTree(t, "testdata/reports_tree.txt")
-	ok := func() report.Input { return tree.input("03418", day8, testAggs, report.Values{"f0": 1}) }
+	ok := func() store.PlacedReport { return tree.input("03418", day8, testAggs, report.Values{"f0": 1}) }
 	tests := []struct {
 		name     string
-		edit     func(*report.Input)
+		edit     func(*store.PlacedReport)
 		wantCode string
 	}{
-		{"no values", func(in *report.Input) { in.Values = nil }, chihuy.EINVALID},
-		{"no day", func(in *report.Input) { in.Day = chihuy.Day{} }, chihuy.EINVALID},
-		{"value too large", func(in *report.Input) { in.Values["f0"] = report.MaxValue + 1 }, chihuy.EINVALID},
-		{"value too small", func(in *report.Input) { in.Values["f0"] = -report.MaxValue - 1 }, chihuy.EINVALID},
-		{"element without aggregation", func(in *report.Input) { in.Values["f9"] = 1 }, chihuy.EINTERNAL},
-		{"element with a comma", func(in *report.Input) {
+		{"no values", func(in *store.PlacedReport) { in.Values = nil }, chihuy.EINVALID},
+		{"no day", func(in *store.PlacedReport) { in.Day = chihuy.Day{} }, chihuy.EINVALID},
+		{"value too large", func(in *store.PlacedReport) { in.Values["f0"] = report.MaxValue + 1 }, chihuy.EINVALID},
+		{"value too small", func(in *store.PlacedReport) { in.Values["f0"] = -report.MaxValue - 1 }, chihuy.EINVALID},
+		{"element without aggregation", func(in *store.PlacedReport) { in.Values["f9"] = 1 }, chihuy.EINTERNAL},
+		{"element with a comma", func(in *store.PlacedReport) {
 			in.Values["a,b"] = 1
 			in.Agg = dataset.Aggregations{"a,b": dataset.Sum, "f0": dataset.Sum}
 		}, chihuy.EINTERNAL},
-		{"meta-like element", func(in *report.Input) {
+		{"meta-like element", func(in *store.PlacedReport) {
 			in.Values["_b"] = 1
 			in.Agg = dataset.Aggregations{"_b": dataset.Sum, "f0": dataset.Sum}
 		}, chihuy.EINTERNAL},
-		{"ancestors not up to the shard", func(in *report.Input) { in.Ancestors = []string{"106"} }, chihuy.EINTERNAL},
-		{"no ancestors below the shard", func(in *report.Input) { in.Ancestors = nil }, chihuy.EINTERNAL},
-		{"unit among its ancestors", func(in *report.Input) { in.Ancestors = []string{"03418", "12"} }, chihuy.EINTERNAL},
-		{"brace in a shard", func(in *report.Input) { in.Shard = "1}2"; in.Ancestors = []string{"106", "1}2"} }, chihuy.EINTERNAL},
-		{"space in a unit", func(in *report.Input) { in.Unit = "034 18" }, chihuy.EINTERNAL},
-		{"tab in a chat id", func(in *report.Input) { in.Chat.ID = "-1\t2" }, chihuy.EINTERNAL},
+		{"ancestors not up to the shard", func(in *store.PlacedReport) { in.Ancestors = []string{"106"} }, chihuy.EINTERNAL},
+		{"no ancestors below the shard", func(in *store.PlacedReport) { in.Ancestors = nil }, chihuy.EINTERNAL},
+		{"unit among its ancestors", func(in *store.PlacedReport) { in.Ancestors = []string{"03418", "12"} }, chihuy.EINTERNAL},
+		{"brace in a shard", func(in *store.PlacedReport) { in.Shard = "1}2"; in.Ancestors = []string{"106", "1}2"} }, chihuy.EINTERNAL},
+		{"space in a unit", func(in *store.PlacedReport) { in.Unit = "034 18" }, chihuy.EINTERNAL},
+		{"tab in a chat id", func(in *store.PlacedReport) { in.Chat.ID = "-1\t2" }, chihuy.EINTERNAL},
 	}
 	for _, tc := range tests {
 		in := ok()

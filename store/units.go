@@ -87,22 +87,31 @@ func (s *Store) shardsIn(code string) ([]string, error) {
 	return append(append([]string(nil), at.Shards...), at.Shard), nil
 }
 
-// RecordUnitReport is RecordReport of in.Unit, placed in the tree: its
-// shard and ancestors are the tree's (in.Shard and in.Ancestors are
-// ignored).
+// PlacedReport is a report with where it goes in the store.
+type PlacedReport struct {
+	report.Input
+	// Shard is the unit's shard (UnitShard).
+	Shard string
+	// Ancestors are the unit's ancestors, parent first, up to and including
+	// the shard, excluding the tree's root. Empty when the unit is the shard
+	// (or the root, which is its own shard).
+	Ancestors []string
+}
+
+// RecordUnitReport is RecordReport of in.Unit, placed in the tree: in its
+// shard, updating the aggregates of its ancestors.
 func (s *Store) RecordUnitReport(ctx context.Context, in report.Input) (report.Recorded, error) {
 	t := s.Tree()
 	if t == nil {
 		return report.Recorded{}, chihuy.Errorf(chihuy.EINTERNAL, "store: no units tree to find %s in", in.Unit)
 	}
-	in.Shard = t.Shard(in.Unit)
-	in.Ancestors = nil
+	p := PlacedReport{Input: in, Shard: t.Shard(in.Unit)}
 	for _, a := range t.Ancestors(in.Unit) {
 		if a.Parent != nil {
-			in.Ancestors = append(in.Ancestors, a.Code)
+			p.Ancestors = append(p.Ancestors, a.Code)
 		}
 	}
-	return s.RecordReport(ctx, in)
+	return s.RecordReport(ctx, p)
 }
 
 // UnitReport returns unit's own report for day; ok is false when it has

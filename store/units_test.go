@@ -44,8 +44,7 @@ func TestStoreInUnits(t *testing.T) {
 		unit string
 		v    report.Values
 	}{{"03418", report.Values{"f0": 2, "oxy": 5}}, {"03421", report.Values{"f0": 3, "oxy": 4}}, {"03601", report.Values{"f0": 7}}} {
-		// Shard and ancestors are the tree's, whatever the input says.
-		if _, err := st.RecordUnitReport(ctx, report.Input{Unit: r.unit, Shard: "x", Ancestors: []string{"y"}, Day: day8, Values: r.v, Agg: aggs}); err != nil {
+		if _, err := st.RecordUnitReport(ctx, report.Input{Unit: r.unit, Day: day8, Values: r.v, Agg: aggs}); err != nil {
 			t.Fatal(err)
 		}
 	}

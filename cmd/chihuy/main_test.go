@@ -58,15 +58,16 @@ func TestExportCSV(t *testing.T) {
 	st := store.New(srv.Client(t)) // the bot's own prefix: export reads what the bot wrote
 	ctx := context.Background()
 	aggs := builtinAggregations()
+	inVN := st.In(builtinTree(t))
 	d := chihuy.Day{Year: 2021, Month: 11, Day: 8}
 	reports := []report.Input{
-		{Unit: "03418", Shard: "12", Ancestors: []string{"106", "12"}, Day: d, Values: report.Values{"f0": 3, "f0cd": 1, "f1": 25, "clnha": 30}},
-		{Unit: "03418", Shard: "12", Ancestors: []string{"106", "12"}, Day: d.AddDays(1), Values: report.Values{"f0": 1}},
-		{Unit: "03601", Shard: "12", Ancestors: []string{"111", "12"}, Day: d, Values: report.Values{"f0": 2, "xn": 1200}},
+		{Unit: "03418", Day: d, Values: report.Values{"f0": 3, "f0cd": 1, "f1": 25, "clnha": 30}},
+		{Unit: "03418", Day: d.AddDays(1), Values: report.Values{"f0": 1}},
+		{Unit: "03601", Day: d, Values: report.Values{"f0": 2, "xn": 1200}},
 	}
 	for _, r := range reports {
 		r.Agg = aggs
-		if _, err := st.RecordReport(ctx, r); err != nil {
+		if _, err := inVN.RecordUnitReport(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 	}

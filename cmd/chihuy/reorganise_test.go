@@ -23,13 +23,14 @@ func TestReorganiseCommand(t *testing.T) {
 	st := store.New(srv.Client(t))
 	ctx := context.Background()
 	aggs := builtinAggregations()
+	inVN := st.In(builtinTree(t))
 	day := chihuy.Day{Year: 2025, Month: 6, Day: 30}
 	for _, r := range []report.Input{
-		{Unit: "03418", Shard: "12", Ancestors: []string{"106", "12"}, Day: day, Values: report.Values{"f0": 3}},
-		{Unit: "03409", Shard: "12", Ancestors: []string{"106", "12"}, Day: day, Values: report.Values{"f0": 4}},
+		{Unit: "03418", Day: day, Values: report.Values{"f0": 3}},
+		{Unit: "03409", Day: day, Values: report.Values{"f0": 4}},
 	} {
 		r.Agg = aggs
-		if _, err := st.RecordReport(ctx, r); err != nil {
+		if _, err := inVN.RecordUnitReport(ctx, r); err != nil {
 			t.Fatal(err)
 		}
 	}
