@@ -97,6 +97,15 @@ func (h *Handler) cmdChuyentiep(ctx context.Context, r *request) error {
 		// "no unit receives it" would not say why.
 		return chihuy.Errorf(chihuy.EINVALID, msgCdNoSubunits+msgCdNoSubunitsAck, r.unit.Title(), id, id)
 	}
+	// Refused before anything is stored or numbered: a refusal by the
+	// store at creation would have used up a directive number.
+	fwd, err := h.Store.ForwardedDirectives(ctx, orig.ID)
+	if err != nil {
+		return err
+	}
+	if child := fwd[r.unit.Code]; child != "" {
+		return chihuy.Errorf(chihuy.ECONFLICT, msgCdForwardedAlready, r.unit.Code, orig.ID, child)
+	}
 	draft := directive.Draft{Target: directive.Target{Kind: directive.TargetAll}}
 	if extra = strings.TrimSpace(extra); extra != "" {
 		var problems []directive.Problem

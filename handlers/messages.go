@@ -147,6 +147,7 @@ const (
 	msgCdNonePending       = "Không có chỉ đạo nào đang chờ xác nhận."
 	msgChuyentiepUsage     = "Cách dùng: /chuyentiep <mã chỉ đạo> [nội dung thêm] [1 cấp | các xã] [hạn …]"
 	msgCdForwardBody       = "(Chuyển tiếp chỉ đạo của %s, %s)\n%s"
+	msgCdForwardedAlready  = "Đơn vị %s đã chuyển tiếp chỉ đạo %s (thành %s)."
 	msgCdNoneOpen          = "%s không có chỉ đạo nào đang mở."
 	msgCdOpenHead          = "📢 Chỉ đạo đang mở của %s (%d):"
 	msgCdOpenLine          = "• %s: %s — đã nhận %d/%d%s"
