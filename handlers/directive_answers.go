@@ -379,24 +379,28 @@ func (h *Handler) refreshProgress(ctx context.Context, id string) error {
 	if !h.canEdit(d.LeadChat) {
 		return h.progressMilestone(ctx, d)
 	}
+	issuer := h.dirShown(d, d.Issuer)
+	if issuer == nil {
+		return nil
+	}
 	now := h.Clock.Now()
+	text := h.progressText(d, issuer, now)
+	// An unchanged text is no edit, and must not take the throttle's
+	// turn: a change right after it would wait for the next catch-up.
+	h.mu.Lock()
+	same := h.shownProgress[id] == text
+	h.mu.Unlock()
+	if same {
+		return nil
+	}
 	final := !d.Finished.IsZero() || !d.State.Open()
 	ok, err := h.Store.ShouldEditProgress(ctx, id, now, progressEvery, final)
 	if err != nil || !ok {
 		return err
 	}
-	issuer := h.dirShown(d, d.Issuer)
-	if issuer == nil {
-		return nil
-	}
-	text := h.progressText(d, issuer, now)
 	h.mu.Lock()
-	same := h.shownProgress[id] == text
 	h.shownProgress[id] = text
 	h.mu.Unlock()
-	if same {
-		return nil
-	}
 	_, err = h.Store.Enqueue(ctx, chihuy.Message{
 		Key: outboxkey.ProgressEdit(d.ProgressKey, now), Chat: d.LeadChat, EditOf: d.ProgressKey,
 		Priority: chihuy.PriorityReply, Text: text,

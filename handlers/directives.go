@@ -284,12 +284,17 @@ func (h *Handler) buttons(chat chihuy.ChatRef) bool {
 // chat of the targets.
 func (h *Handler) deliver(ctx context.Context, d directive.Directive, targets []*units.Unit, chats map[string][]store.Binding) error {
 	issuer, _ := h.Tree.Get(d.Issuer)
+	progress := h.progressText(d, issuer, time.Time{})
 	if _, err := h.Store.Enqueue(ctx, chihuy.Message{
 		Key: d.ProgressKey, Chat: d.LeadChat, Priority: chihuy.PriorityReply, Group: d.LeadChat.ID != "" && d.LeadChat.ID[0] == '-',
-		Thread: h.chatThread(ctx, d.LeadChat), Text: h.progressText(d, issuer, time.Time{}),
+		Thread: h.chatThread(ctx, d.LeadChat), Text: progress,
 	}); err != nil {
 		return err
 	}
+	// the first edit is the first change of this text
+	h.mu.Lock()
+	h.shownProgress[d.ID] = progress
+	h.mu.Unlock()
 	text := h.directiveText(d, issuer)
 	var batch []chihuy.Message
 	flush := func() error {

@@ -116,8 +116,9 @@ type Handler struct {
 	commands map[string]*command
 	admins   map[chihuy.UserRef]bool
 	mu       sync.Mutex
-	// shownProgress is the last progress text queued per directive, so
-	// an unchanged progress is not edited again.
+	// shownProgress is the last progress text queued per directive (the
+	// message itself, then each edit), so an unchanged progress is not
+	// edited again and does not take the throttle's turn.
 	shownProgress map[string]string
 	// menus keeps the menu refreshes of one scope in order (menus.go).
 	menus menuLocks
