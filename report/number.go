@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/chihuy/chihuy"
+	"github.com/chihuy/chihuy/vntext"
 )
 
 // Numbers, dates and times. A run of digits glued by one kind of
@@ -282,7 +283,7 @@ func (p *parser) timeAt(i int) (int, bool) {
 	case u == "h" || u == "g" || u == "gio":
 	case u == "phut" || u == "p" || u == "tieng":
 		return i + 2, true
-	case len(u) >= 2 && len(u) <= 3 && (u[0] == 'h' || u[0] == 'g') && allDigits(u[1:]):
+	case len(u) >= 2 && len(u) <= 3 && (u[0] == 'h' || u[0] == 'g') && vntext.Digits(u[1:]):
 		return i + 2, true // 17h30
 	default:
 		return 0, false
@@ -341,18 +342,6 @@ func atoi(s string) (v int64, tooBig bool) {
 		v = v*10 + int64(s[i]-'0')
 	}
 	return v, false
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // keycap reports whether text starts with the combining keycap (U+20E3),

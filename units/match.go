@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/chihuy/chihuy/vntext"
 )
 
 // Lookup finds the units a user means by name: a code ("03418"), a name
@@ -125,7 +127,7 @@ func (t *Tree) findPrefixIn(text string, keep func(*Unit) bool, f found) ([]*Uni
 			word = lead[:i]
 		}
 		end := off + len(word)
-		if u := t.code(word); u != nil && (keep == nil || keep(u)) && (len(word) >= 5 || !isDigits(word) || fits(end)) {
+		if u := t.code(word); u != nil && (keep == nil || keep(u)) && (len(word) >= 5 || !vntext.Digits(word) || fits(end)) {
 			f.offer([]*Unit{u}, end, rankCode)
 		}
 	}

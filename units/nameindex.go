@@ -2,6 +2,8 @@ package units
 
 import (
 	"strings"
+
+	"github.com/chihuy/chihuy/vntext"
 )
 
 // typeWords maps the usual written and abbreviated type words to the level
@@ -159,7 +161,7 @@ func (ix *nameIndex) read(text string, toks []token, whole bool, keep func(*Unit
 	hi, lo := lengths(0)
 	for k := hi; k >= lo; k-- {
 		key := joinKeys(toks[:k])
-		if isDigits(key) || (k == 1 && fits != nil && !fits(toks[0].end)) {
+		if vntext.Digits(key) || (k == 1 && fits != nil && !fits(toks[0].end)) {
 			continue
 		}
 		if c := ix.candidates(key, "", false, keep); len(c) > 0 {
@@ -177,7 +179,7 @@ func (ix *nameIndex) splitTypeNumber(toks []token) []token {
 	}
 	k := toks[0].key
 	i := strings.IndexFunc(k, func(r rune) bool { return '0' <= r && r <= '9' })
-	if i <= 0 || !isDigits(k[i:]) {
+	if i <= 0 || !vntext.Digits(k[i:]) {
 		return nil
 	}
 	if _, ok := ix.types[k[:i]]; !ok {

@@ -169,15 +169,3 @@ func joinKeys(toks []token) string {
 	}
 	return b.String()
 }
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}

@@ -173,3 +173,17 @@ func Percent(part, whole int) int {
 	p := (part*200 + whole) / (2 * whole)
 	return min(max(p, 1), 99)
 }
+
+// Digits reports whether s is one or more ASCII digits (0-9) and nothing
+// else: a unit code, a count written plainly.
+func Digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

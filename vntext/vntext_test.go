@@ -151,3 +151,16 @@ func TestPercent(t *testing.T) {
 		}
 	}
 }
+
+func TestDigits(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"03418", true}, {"7", true}, {"", false}, {"12a", false}, {"1O", false}, {"١٢", false}, {"-1", false}, {" 1", false},
+	} {
+		if got := Digits(tc.in); got != tc.want {
+			t.Errorf("Digits(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
