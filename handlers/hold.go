@@ -192,18 +192,25 @@ func (h *Handler) confirmHeld(ctx context.Context, r *request) (bool, error) {
 		return false, nil
 	}
 	id, choice, chosen := "", cbHoldOK, false
+	// answers are the different answers the words name: more than one
+	// ("thay cộng", "ok hủy") is not guessed at.
+	answers := map[string]bool{}
 	for _, w := range strings.Fields(r.args) {
 		switch vntext.Fold(w) {
 		case "cong", "congthem", "them":
 			choice, chosen = cbHoldAdd, true
+			answers[choice] = true
 		case "huy", "bo", "khong":
 			choice, chosen = cbHoldNo, true
+			answers[choice] = true
 		case "thay", "sua":
 			choice, chosen = cbHoldOK, true
+			answers[choice] = true
 		case "dong", "y", "ok":
 			// "đồng ý": confirms a value, does not choose between
 			// adding and replacing
 			choice = cbHoldOK
+			answers[choice] = true
 		default:
 			if !isHoldID(strings.ToUpper(w)) {
 				return false, nil // a directive's id ("/xacnhan CD-12-0001")
@@ -218,6 +225,9 @@ func (h *Handler) confirmHeld(ctx context.Context, r *request) (bool, error) {
 			return false, err
 		}
 		id = last
+	}
+	if len(answers) > 1 {
+		return true, h.reply(ctx, r, fmt.Sprintf(msgHoldTwoAnswers, id, id, id, id))
 	}
 	if !chosen {
 		ask, err := h.needsChoice(ctx, r.u.Chat, id)

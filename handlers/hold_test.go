@@ -248,3 +248,25 @@ func TestOverwriteTold(t *testing.T) {
 		t.Errorf("the district was told of the commune's own report: %q", got)
 	}
 }
+
+// A /xacnhan naming two different answers ("thay cộng", "cộng hủy", "ok
+// hủy") is not guessed at: nothing is stored, the hold stays, and the
+// sender is asked for one answer.
+func TestHoldTwoAnswersAsked(t *testing.T) {
+	e := newEnv(t)
+	const tg = "telegram:-103418"
+	e.bind(tg, "03418")
+	e.send(msg{chat: tg, from: "5", text: "F0 2, F1 10"})
+	id := holdIDIn(t, texts(e.send(msg{chat: tg, from: "5", text: "bổ sung F0 5"}), tg))
+	for _, args := range []string{"thay cộng", id + " cộng hủy", "hủy thay", "ok bỏ"} {
+		got := texts(e.send(msg{chat: tg, from: "5", text: "/xacnhan " + args}), tg)
+		wantAll(t, "/xacnhan "+args, got, "Chưa ghi nhận gì", "/xacnhan "+id+" cộng", "/xacnhan "+id+" thay", "/xacnhan "+id+" hủy")
+		if v := e.reportOf("03418"); v["f0"] != 2 {
+			t.Fatalf("/xacnhan %s stored F0 %d", args, v["f0"])
+		}
+	}
+	// the hold is still there: one answer settles it
+	if got := texts(e.send(msg{chat: tg, from: "5", text: "/xacnhan " + id + " cộng"}), tg); !strings.Contains(got, "F0 (ca mắc mới): 7 (thay cho 2)") {
+		t.Errorf("add after the question: %q", got)
+	}
+}

@@ -271,6 +271,7 @@ const (
 	msgHoldAddLine      = "• %s: đã báo %s, tin này %s → cộng thêm thành %s, hoặc thay bằng %s"
 	msgHoldAddHow       = "Bấm nút, hoặc gõ /xacnhan %s cộng (cộng thêm) hay /xacnhan %s thay (thay số), trong vòng 1 giờ."
 	msgHoldAddChoose    = "❓ Chưa ghi nhận gì: báo cáo chờ %s cần chọn cộng thêm hay thay số đã báo. Gõ /xacnhan %s cộng (cộng thêm) hoặc /xacnhan %s thay (thay số)."
+	msgHoldTwoAnswers   = "❓ Chưa ghi nhận gì: lệnh có hai câu trả lời khác nhau cho báo cáo chờ %s. Gõ lại với một câu trả lời: /xacnhan %s cộng (cộng thêm), /xacnhan %s thay (thay số) hoặc /xacnhan %s hủy (bỏ)."
 	msgPlausPop         = "%s = %s lớn hơn dân số của %s (%s người)"
 	msgPlausHistory     = "%s = %s, gấp nhiều lần số lớn nhất %d ngày qua (%s)"
 	msgHoldNone         = "Không có báo cáo nào đang chờ xác nhận."
